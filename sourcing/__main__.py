@@ -1,0 +1,5 @@
+import sys
+
+from sourcing.cli import main
+
+sys.exit(main())

@@ -1,0 +1,184 @@
+"""Command line: the same code as the app, for scripting and tests.
+
+    python -m sourcing import FILE [--format NAME] [--out PATH] [--units PATH] [--json]
+    python -m sourcing search [--directory PATH] [--near PLACE] [--radius-km R] ... [--json]
+
+Bad input or usage: exit code 2 and a French message on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+
+from sourcing import formats
+from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
+
+EXIT_USAGE = 2
+
+_ARGPARSE_FR = (
+    ("the following arguments are required", "arguments obligatoires manquants"),
+    ("unrecognized arguments", "arguments inconnus"),
+    ("invalid choice", "valeur non permise"),
+    ("choose from", "valeurs possibles"),
+    ("expected one argument", "une valeur est attendue"),
+    ("invalid float value", "nombre invalide"),
+    ("invalid int value", "nombre entier invalide"),
+    ("argument", "option"),
+)
+
+
+class UsageError(Exception):
+    """Bad input or usage; the message is French."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's messages are English: translate the usual ones
+        for en, fr in _ARGPARSE_FR:
+            message = message.replace(en, fr)
+        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m sourcing", description="Annuaire des fournisseurs de l'ESS pour les acheteurs publics.")
+    sub = parser.add_subparsers(dest="command", parser_class=_Parser)
+    imp = sub.add_parser("import", help="importer un annuaire (CSV, XLSX, JSON)")
+    imp.add_argument("file", help="fichier à importer")
+    imp.add_argument("--format", choices=formats.FORMAT_NAMES, help="format (détecté automatiquement sinon)")
+    imp.add_argument("--out", help="écrire l'annuaire normalisé (Parquet)")
+    imp.add_argument("--units", help="SIRENE : fichier StockUniteLegale à joindre sur le SIREN")
+    imp.add_argument("--json", action="store_true", help="rapport en JSON")
+    sea = sub.add_parser("search", help="chercher des fournisseurs")
+    sea.add_argument("--directory", help="annuaire (Parquet écrit par import --out, ou tout fichier importable)")
+    sea.add_argument("--near", help="commune, code postal ou code INSEE")
+    sea.add_argument("--radius-km", type=float, help="distance maximale en km autour de --near")
+    sea.add_argument("--department", action="append", default=[], help="code département (répétable)")
+    sea.add_argument("--region", action="append", default=[], help="code région (répétable)")
+    sea.add_argument("--kind", action="append", default=[], help=f"type de structure ({', '.join(KIND_CODES)})")
+    sea.add_argument("--sector", action="append", default=[], help="identifiant de secteur (répétable)")
+    sea.add_argument("--naf", help="code NAF (ou début de code)")
+    sea.add_argument("--cpv", help="code CPV")
+    sea.add_argument("--q", help="mots-clés")
+    sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
+    sea.add_argument("--json", action="store_true", help="résultats en JSON")
+    return parser
+
+
+def _json_value(v):
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    return v
+
+
+def cmd_import(args) -> int:
+    from sourcing.directory import save_parquet
+    from sourcing.importer import ImportFailure, import_path
+    from sourcing.reading import ReadError, read_path
+
+    options = {}
+    if args.units:
+        try:
+            options["units"] = read_path(args.units)[0]
+        except ReadError as exc:
+            raise UsageError(str(exc)) from exc
+    try:
+        result = import_path(args.file, args.format, **options)
+    except ImportFailure as exc:
+        raise UsageError(str(exc)) from exc
+    if args.out:
+        save_parquet(result.directory, args.out)
+    report = result.report
+    if args.json:
+        payload = {k: v for k, v in report.to_dict().items()}
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(f"Format : {report.format_label} ({report.encoding}, séparateur {report.delimiter!r})")
+        print(f"Lignes lues : {report.rows_read}, chargées : {report.rows_loaded}, rejetées : {report.rows_rejected}")
+        print(f"Fournisseurs : {report.suppliers} (doublons fusionnés : {report.duplicates})")
+        located = ", ".join(f"{GEO_PRECISION_LABELS[k]} {v}" for k, v in report.geocoded.items())
+        print(f"Localisation : {located}")
+        for r in report.rejected[:20]:
+            print(f"  ligne {r['line']} rejetée : {r['reason']}")
+        if len(report.rejected) > 20:
+            print(f"  … et {len(report.rejected) - 20} autres lignes rejetées")
+        print(f"Avertissements : {len(report.warnings)}")
+        if args.out:
+            print(f"Annuaire écrit : {args.out}")
+    return 0
+
+
+RESULT_FIELDS = (
+    "siret", "name", "kinds", "sectors", "naf", "postal_code", "city", "insee_code",
+    "department", "region", "lat", "lon", "geo_precision", "distance_km",
+)  # fmt: skip
+
+
+def cmd_search(args) -> int:
+    from sourcing.directory import load_any
+    from sourcing.gazetteer import Gazetteer
+    from sourcing.importer import ImportFailure
+    from sourcing.search import SearchIndex, SearchQuery, search
+
+    unknown = [k for k in args.kind if k.upper() not in KIND_CODES]
+    if unknown:
+        raise UsageError(f"type de structure inconnu : {', '.join(unknown)}. Types possibles : {', '.join(KIND_CODES)}.")
+    if args.radius_km is not None and (args.radius_km < 0 or not args.near):
+        raise UsageError("--radius-km demande --near et une distance positive.")
+    if args.limit is not None and args.limit < 0:
+        raise UsageError("--limit doit être positif.")
+    near = None
+    if args.near:
+        place = Gazetteer.load().resolve(args.near)
+        if place.status != "ok":
+            raise UsageError(place.message)
+        near = (place.lat, place.lon)
+    if args.directory and not Path(args.directory).exists():
+        raise UsageError(f"annuaire introuvable : {args.directory}")
+    try:
+        directory = load_any(args.directory)
+    except (ImportFailure, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+    query = SearchQuery(
+        near=near,
+        radius_km=args.radius_km,
+        departments=tuple(args.department),
+        regions=tuple(args.region),
+        kinds=tuple(k.upper() for k in args.kind),
+        sectors=tuple(args.sector),
+        naf=args.naf,
+        cpv=args.cpv,
+        q=args.q,
+        limit=args.limit,
+    )
+    found = search(SearchIndex.build(directory), query)
+    rows = [{f: _json_value(rec[f]) for f in RESULT_FIELDS} for rec in found.results.to_dict("records")]
+    if args.json:
+        print(json.dumps({"total": found.total, "results": rows}, ensure_ascii=False))
+    else:
+        print(f"{found.total} fournisseur(s)")
+        for r in rows:
+            dist = f"{r['distance_km']:.1f} km  " if r["distance_km"] is not None else ""
+            print(f"{dist}{r['name']} [{', '.join(r['kinds'])}] {r['postal_code'] or ''} {r['city'] or ''}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "import":
+            return cmd_import(args)
+        if args.command == "search":
+            return cmd_search(args)
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,74 @@
+"""The canonical directory on disk (Parquet) and the bundled demo directory.
+
+A directory is the DataFrame the normaliser returns. It is stored as Parquet, with list
+columns as Parquet lists, so that the app, the CLI and the benchmarks share one file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from sourcing import DATA_DIR
+from sourcing.model import CANONICAL_COLUMNS, LIST_COLUMNS
+
+DEMO_CSV = DATA_DIR / "demo" / "annuaire-demo.csv"
+DEMO_LABEL = "données fictives de démonstration"
+PARQUET_MAGIC = b"PAR1"
+
+
+def save_parquet(directory: pd.DataFrame, path: str | Path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    directory.to_parquet(path, index=False)
+    return path
+
+
+def load_parquet(path: str | Path) -> pd.DataFrame:
+    frame = pd.read_parquet(path)
+    missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"« {path} » n'est pas un annuaire de l'outil : colonnes manquantes {', '.join(missing)}.")
+    for col in LIST_COLUMNS:
+        # Parquet gives numpy arrays back; lists keep the rest of the code simple.
+        frame[col] = frame[col].map(lambda v: list(v) if v is not None else [])
+    return frame
+
+
+def is_parquet(path: str | Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(4) == PARQUET_MAGIC
+    except OSError:
+        return False
+
+
+def cache_dir() -> Path:
+    """Where derived files (the demo directory's Parquet) are kept; not in the repository."""
+    path = DATA_DIR.parent / ".cache"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def load_demo() -> pd.DataFrame:
+    """The demo directory, imported once from its CSV and then read from a Parquet cache."""
+    from sourcing.importer import import_path
+
+    cached = cache_dir() / "annuaire-demo.parquet"
+    if cached.exists() and cached.stat().st_mtime >= DEMO_CSV.stat().st_mtime:
+        return load_parquet(cached)
+    result = import_path(DEMO_CSV)
+    save_parquet(result.directory, cached)
+    return result.directory
+
+
+def load_any(path: str | Path | None) -> pd.DataFrame:
+    """A Parquet written by `import --out`, any importable file, or (None) the demo."""
+    if path is None:
+        return load_demo()
+    if is_parquet(path):
+        return load_parquet(path)
+    from sourcing.importer import import_path
+
+    return import_path(path).directory

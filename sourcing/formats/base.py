@@ -1,0 +1,98 @@
+"""What every import format module provides, and the raw table they all read.
+
+A format module (one per directory format, in this package) declares:
+
+- ``NAME`` (CLI name, e.g. ``"asp-siae"``), ``LABEL`` (French, shown to buyers),
+- ``SOURCE_NAME`` (French name of the publisher, stored on each supplier),
+- ``score(table) -> float``: how sure it is, 0.0 to 1.0, that a raw table is its
+  format, from the header names (and a few rows if needed). The importer picks the
+  highest score; 0.0 means "not mine".
+- ``to_staging(table) -> pandas.DataFrame``: the rows mapped onto *staging* columns
+  (see ``STAGING_COLUMNS``), all text, one row per record, plus the ``line`` column
+  giving each record's first physical line in the file. No cleaning here beyond
+  picking and joining columns: cleaning is the normaliser's job, done once for all.
+- ``EXAMPLES``: positive examples (a small file and what must come out of it) and
+  ``COUNTER_EXAMPLES``: small files that must *not* be recognised as this format.
+  One generic test runs them all.
+
+Safety rule: everything in a raw table is untrusted text. Format modules never
+evaluate it, and keep it verbatim (the normaliser stores it under ``raw:`` columns).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Staging columns a format may fill (any subset). All hold text (or None).
+STAGING_COLUMNS: tuple[str, ...] = (
+    "siret",  # may contain spaces, be an Excel float, lack leading zeros
+    "siren",
+    "name",
+    "trade_name",
+    "kind_text",  # kind codes or French wording, several separated by , ; / |
+    "legal_form",  # legal form text or INSEE "catégorie juridique" code
+    "naf",  # NAF rév. 2, with or without the dot
+    "sector_text",  # free text or sector labels, used to map onto our taxonomy
+    "description",
+    "address",
+    "postal_code",
+    "city",
+    "insee_code",
+    "department",
+    "lat",  # WGS84, decimal comma tolerated
+    "lon",
+    "proj_x",  # projected coordinates (Lambert 93 unless proj_crs says otherwise)
+    "proj_y",
+    "proj_crs",  # e.g. "EPSG:2154"
+    "email",
+    "phone",
+    "website",
+    "headcount",  # INSEE band code ("12") or text ("50 à 99 salariés")
+    "labels_text",
+    "networks_text",
+    "area_text",  # intervention area: "30 km", "national", "67, 68", "Grand Est"
+    "ess_flag",  # "O"/"N" (SIRENE) or truthy text
+    "source_date",
+    "reject_reason",  # set by a format when a record is not a supplier (French text)
+)
+
+
+@dataclass
+class RawTable:
+    """A file as read: header, records, and where each record starts in the file."""
+
+    columns: list[str]  # unique, non-empty header names (see reading.clean_header)
+    rows: list[list[str]]  # each row padded/truncated to len(columns) by the reader
+    lines: list[int]  # 1-based physical line (or JSON record number) where each row starts
+    filename: str = ""
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+    original_columns: list[str] = field(default_factory=list)  # header as in the file
+    warnings: list[dict] = field(default_factory=list)  # reader-level warnings {line, field, code, message}
+    extra: dict = field(default_factory=dict)  # format-specific payload (e.g. FINESS geolocation lines)
+
+    def column(self, name: str) -> list[str]:
+        i = self.columns.index(name)
+        return [r[i] for r in self.rows]
+
+
+@dataclass(frozen=True)
+class Example:
+    """A small file a format must recognise, and facts about what it loads to."""
+
+    filename: str
+    content: bytes
+    rows_read: int
+    rows_loaded: int
+    first_name: str  # name of the first loaded supplier
+    kinds: tuple[str, ...] = ()  # kinds of the first loaded supplier
+
+
+def normalise_header(name: str) -> str:
+    """Lower-case, accent-free, single-spaced header, for tolerant column matching."""
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    s = s.lower().replace("_", " ").replace("-", " ").replace("'", " ").replace(".", " ")
+    return " ".join(s.split())

@@ -1,0 +1,338 @@
+"""Read a directory file (CSV, XLSX, JSON) into raw tables, whatever its habits.
+
+Handles what buyers' files really look like: UTF-8 with or without BOM, cp1252/latin-1,
+`;` `,` tab or `|` separators, CRLF, quoted cells spanning several lines, empty or
+duplicate header names, trailing empty columns, title rows above the header, Excel
+workbooks with several sheets (values of formulas, not the formulas).
+
+Safety rule: cell contents are untrusted text; they are only ever read as strings,
+never evaluated. XLSX formulas are not computed: openpyxl returns Excel's cached values.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+from datetime import date, datetime
+from pathlib import Path
+
+from sourcing.formats.base import RawTable
+
+csv.field_size_limit(10_000_000)
+
+DELIMITERS = (";", ",", "\t", "|")
+MAX_HEADER_SEARCH_ROWS = 15
+
+
+class ReadError(ValueError):
+    """A file that cannot be read at all. The message is French and says where."""
+
+
+# --- Text decoding -----------------------------------------------------------------------
+
+
+def decode(content: bytes) -> tuple[str, str]:
+    """Decode file bytes; returns (text, encoding name). UTF-8 (BOM or not), else cp1252.
+
+    cp1252 is what Excel on Windows writes as "CSV"; bytes it leaves undefined fall back
+    to latin-1 so that no byte is ever dropped.
+    """
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="replace"), "utf-8-sig"
+    if content.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return content.decode("utf-16"), "utf-16"
+    try:
+        return content.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return content.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        return content.decode("latin-1"), "latin-1"
+
+
+def sniff_delimiter(text: str) -> str:
+    """Pick the separator that splits the first lines into the most consistent columns."""
+    sample_lines = []
+    for line in io.StringIO(text[:200_000], newline=""):
+        if line.strip():
+            sample_lines.append(line)
+        if len(sample_lines) >= 30:
+            break
+    best, best_score = ";", -1.0
+    for delim in DELIMITERS:
+        try:
+            rows = list(csv.reader(io.StringIO("".join(sample_lines), newline=""), delimiter=delim))
+        except csv.Error:
+            continue
+        widths = [len(r) for r in rows if r]
+        if not widths or max(widths) < 2:
+            continue
+        most_common = max(set(widths), key=widths.count)
+        consistency = widths.count(most_common) / len(widths)
+        score = consistency * min(most_common, 50)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+# --- Header cleaning ---------------------------------------------------------------------
+
+
+def clean_header(names: list[str]) -> list[str]:
+    """Unique, non-empty column names: blanks become "colonne N", repeats get " (2)"."""
+    seen: dict[str, int] = {}
+    out = []
+    for i, raw in enumerate(names, start=1):
+        name = " ".join((raw or "").replace("\ufeff", "").split())
+        if not name:
+            name = f"colonne {i}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name} ({seen[name]})"
+        else:
+            seen[name] = 1
+        out.append(name)
+    return out
+
+
+def _find_header_row(rows: list[list[str]]) -> int:
+    """Index of the header: the first row nearly as wide as the widest of the first rows.
+
+    Skips title rows ("Annuaire des structures 2026") and blank rows above the header.
+    """
+    head = rows[:MAX_HEADER_SEARCH_ROWS]
+    filled = [sum(1 for c in r if str(c).strip()) for r in head]
+    if not filled:
+        return 0
+    widest = max(filled)
+    for i, n in enumerate(filled):
+        if n >= max(2, 0.6 * widest):
+            return i
+    return 0
+
+
+def build_table(records: list[tuple[int, list[str]]], **meta) -> RawTable:
+    """Turn (line, cells) records into a RawTable: header found, blank rows skipped.
+
+    Rows are padded or cut to the header's width; a row with extra non-empty cells
+    gets a warning naming its line, so that nothing is dropped silently.
+    """
+    if not records:
+        raise ReadError(f"Le fichier « {meta.get('filename', '')} » est vide.")
+    header_idx = _find_header_row([cells for _, cells in records])
+    header_line, header_cells = records[header_idx]
+    original = [str(c) for c in header_cells]
+    # Trailing columns with an empty name and no data anywhere are Excel debris: drop them.
+    width = len(original)
+    data = records[header_idx + 1 :]
+    while width > 0 and not original[width - 1].strip():
+        col = width - 1
+        if any(col < len(cells) and str(cells[col]).strip() for _, cells in data):
+            break
+        width -= 1
+    original = original[:width]
+    columns = clean_header(original)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    warnings: list[dict] = []
+    for line, cells in data:
+        cells = ["" if c is None else str(c) for c in cells]
+        if not any(c.strip() for c in cells):
+            continue  # blank line or a row of bare separators: nothing to read
+        if len(cells) > width:
+            extra = [c for c in cells[width:] if c.strip()]
+            if extra:
+                warnings.append(
+                    {
+                        "line": line,
+                        "field": "",
+                        "code": "extra_cells",
+                        "message": f"{len(extra)} cellule(s) au-delà des {width} colonnes de l'en-tête, ignorée(s)",
+                    }
+                )
+            cells = cells[:width]
+        elif len(cells) < width:
+            cells = cells + [""] * (width - len(cells))
+        rows.append(cells)
+        lines.append(line)
+    return RawTable(
+        columns=columns,
+        rows=rows,
+        lines=lines,
+        original_columns=original,
+        warnings=warnings,
+        **meta,
+    )
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def read_csv_text(text: str, filename: str = "", encoding: str | None = None, delimiter: str | None = None) -> RawTable:
+    delimiter = delimiter or sniff_delimiter(text)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    try:
+        for cells in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if cells:
+                records.append((start, cells))
+    except csv.Error as exc:
+        raise ReadError(
+            f"Fichier « {filename} », ligne {reader.line_num} : lecture CSV impossible ({exc})."
+        ) from exc
+    return build_table(records, filename=filename, encoding=encoding, delimiter=delimiter)
+
+
+# --- XLSX ---------------------------------------------------------------------------------
+
+
+def _cell_text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "VRAI" if value else "FAUX"
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e17:
+        return str(int(value))  # SIRET or postal code stored as a number
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def read_xlsx(content: bytes, filename: str = "") -> list[RawTable]:
+    """Every non-empty sheet of a workbook as a RawTable (line = Excel row number)."""
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for damaged files
+        raise ReadError(f"Le classeur Excel « {filename} » ne peut pas être ouvert ({exc}).") from exc
+    tables = []
+    try:
+        for sheet in workbook.worksheets:
+            records = []
+            for row_number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                cells = [_cell_text(v) for v in values]
+                if any(c.strip() for c in cells):
+                    records.append((row_number, cells))
+            if len(records) >= 1:
+                tables.append(build_table(records, filename=filename, sheet=sheet.title))
+    finally:
+        workbook.close()
+    if not tables:
+        raise ReadError(f"Le classeur Excel « {filename} » ne contient aucune feuille remplie.")
+    return tables
+
+
+# --- JSON ---------------------------------------------------------------------------------
+
+
+def _flatten(record: dict, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out.update(_flatten(value, name + "."))
+        elif isinstance(value, list):
+            out[name] = json.dumps(value, ensure_ascii=False) if any(isinstance(v, dict) for v in value) else (
+                " | ".join("" if v is None else str(v) for v in value)
+            )
+        elif value is None:
+            out[name] = ""
+        elif isinstance(value, bool):
+            out[name] = "true" if value else "false"
+        else:
+            out[name] = str(value)
+    return out
+
+
+def read_json_text(text: str, filename: str = "", encoding: str | None = None) -> RawTable:
+    """A JSON list of records (a Django fixture's ``fields`` are lifted), or ``{"results": [...]}``.
+
+    The "line" of a record is its position in the list (1-based).
+    """
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ReadError(
+            f"Fichier « {filename} », ligne {exc.lineno}, colonne {exc.colno} : JSON invalide ({exc.msg})."
+        ) from exc
+    if isinstance(data, dict):
+        for key in ("results", "data", "items", "records"):
+            if isinstance(data.get(key), list):
+                data = data[key]
+                break
+        else:
+            data = [data]
+    if not isinstance(data, list):
+        raise ReadError(f"Fichier « {filename} » : une liste d'enregistrements JSON est attendue.")
+    flat = []
+    for item in data:
+        if not isinstance(item, dict):
+            flat.append({})
+            continue
+        if isinstance(item.get("fields"), dict) and "model" in item:
+            lifted = {"model": item.get("model"), "pk": item.get("pk"), **item["fields"]}
+            flat.append(_flatten(lifted))
+        else:
+            flat.append(_flatten(item))
+    columns: list[str] = []
+    seen = set()
+    for rec in flat:
+        for key in rec:
+            if key not in seen:
+                seen.add(key)
+                columns.append(key)
+    rows = [[rec.get(c, "") for c in columns] for rec in flat]
+    return RawTable(
+        columns=columns,
+        rows=rows,
+        lines=list(range(1, len(rows) + 1)),
+        filename=filename,
+        encoding=encoding,
+        original_columns=list(columns),
+    )
+
+
+# --- Entry point --------------------------------------------------------------------------
+
+
+def read_tables(content: bytes, filename: str = "", delimiter: str | None = None) -> list[RawTable]:
+    """Read a file's bytes into one RawTable per sheet (one for CSV and JSON)."""
+    if not content.strip():
+        raise ReadError(f"Le fichier « {filename} » est vide.")
+    if content[:4] == b"PK\x03\x04":
+        if zipfile.is_zipfile(io.BytesIO(content)):
+            names = zipfile.ZipFile(io.BytesIO(content)).namelist()
+            if any(n.startswith("xl/") for n in names):
+                return read_xlsx(content, filename)
+            raise ReadError(
+                f"« {filename} » est une archive ZIP : décompressez-la et chargez le fichier CSV ou Excel qu'elle contient."
+            )
+    if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+        raise ReadError(
+            f"« {filename} » est un ancien classeur Excel (.xls) : enregistrez-le au format .xlsx ou CSV puis rechargez-le."
+        )
+    text, encoding = decode(content)
+    stripped = text.lstrip()
+    if stripped[:1] in ("[", "{"):
+        return [read_json_text(text, filename, encoding)]
+    return [read_csv_text(text, filename, encoding, delimiter)]
+
+
+def read_path(path: str | Path, delimiter: str | None = None) -> list[RawTable]:
+    path = Path(path)
+    try:
+        content = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise ReadError(f"Fichier introuvable : {path}") from exc
+    except IsADirectoryError as exc:
+        raise ReadError(f"« {path} » est un dossier, pas un fichier.") from exc
+    return read_tables(content, path.name, delimiter)

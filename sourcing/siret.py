@@ -1,0 +1,149 @@
+"""SIRET and SIREN: cleaning and check-digit validation, vectorised.
+
+A SIRET is 14 digits: the 9-digit SIREN plus a 5-digit NIC. Its check digit follows the
+Luhn algorithm, except for La Poste (SIREN 356000000) whose establishments share one
+SIREN and are checked by "sum of digits divisible by 5" instead.
+
+Cleaning repairs what spreadsheets do to identifiers: spaces and dots inside
+(`424 143 089 00037`), a float tail (`42414308900037.0`), full-precision scientific
+notation (`4.2414308900037E+13`), and a lost leading zero (13 digits). A SIRET that Excel
+rounded (`4.24143E+13`) cannot be recovered and is reported, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+import numpy as np
+import pandas as pd
+
+LA_POSTE_SIREN = "356000000"
+_SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d+$")
+
+
+def luhn_valid(digits: str) -> bool:
+    """Luhn check of a string of digits."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = ord(ch) - 48
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def siret_valid(siret: str) -> bool:
+    """True for a 14-digit SIRET with a correct check digit (La Poste rule included)."""
+    if len(siret) != 14 or not siret.isdigit():
+        return False
+    if luhn_valid(siret):
+        return True
+    return siret.startswith(LA_POSTE_SIREN) and sum(int(c) for c in siret) % 5 == 0
+
+
+def siren_valid(siren: str) -> bool:
+    return len(siren) == 9 and siren.isdigit() and luhn_valid(siren)
+
+
+def _luhn_ok_matrix(digits: np.ndarray) -> np.ndarray:
+    """Vectorised Luhn over an (n, width) matrix of digit values."""
+    width = digits.shape[1]
+    doubled = digits.copy()
+    # Positions counted from the right, 0-based; odd positions are doubled.
+    cols = [width - 1 - i for i in range(1, width, 2)]
+    doubled[:, cols] = doubled[:, cols] * 2
+    doubled = np.where(doubled > 9, doubled - 9, doubled)
+    return doubled.sum(axis=1) % 10 == 0
+
+
+def siret_valid_series(sirets: pd.Series) -> pd.Series:
+    """Vectorised `siret_valid` over cleaned values (None/NA gives False)."""
+    values = sirets.fillna("").astype(str)
+    well_formed = values.str.fullmatch(r"\d{14}")
+    result = pd.Series(False, index=sirets.index)
+    if well_formed.any():
+        good = values[well_formed]
+        matrix = np.frombuffer("".join(good).encode("ascii"), dtype=np.uint8).reshape(-1, 14) - 48
+        ok = _luhn_ok_matrix(matrix.astype(np.int16))
+        la_poste = good.str.startswith(LA_POSTE_SIREN).to_numpy() & (matrix.sum(axis=1) % 5 == 0)
+        result.loc[well_formed] = ok | la_poste
+    return result
+
+
+def _from_scientific(text: str) -> str | None:
+    """`4.2414308900037E+13` -> `42414308900037`; None when Excel rounded it away."""
+    mantissa = text.replace(",", ".").lower().split("e")[0]
+    significant = len(mantissa.replace(".", "").lstrip("0"))
+    try:
+        value = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None
+    if value != value.to_integral_value():
+        return None
+    digits = str(int(value))
+    # 14 digits need about 13-14 significant figures; fewer means Excel rounded them.
+    if significant < len(digits) - 1:
+        return None
+    return digits
+
+
+def clean_siret_text(value: object) -> tuple[str | None, str | None]:
+    """Clean one raw SIRET cell. Returns (siret or None, warning code or None).
+
+    Warning codes: "siret_rounded" (Excel rounded it), "siret_length" (not 13/14 digits),
+    "siret_checksum" (check digit wrong), "siret_padded" (a lost leading zero restored).
+    """
+    if value is None:
+        return None, None
+    text = str(value).strip().replace("\u00a0", "").replace("\u202f", "")
+    if not text:
+        return None, None
+    if _SCIENTIFIC.match(text.replace(" ", "")):
+        digits = _from_scientific(text.replace(" ", ""))
+        if digits is None:
+            return None, "siret_rounded"
+    else:
+        if re.fullmatch(r"\d+[.,]0+", text):
+            text = re.split(r"[.,]", text)[0]
+        digits = re.sub(r"[\s.\-/]", "", text)
+    if not digits.isdigit():
+        return None, "siret_length"
+    if len(digits) == 13 and siret_valid("0" + digits):
+        return "0" + digits, "siret_padded"
+    if len(digits) != 14:
+        return None, "siret_length"
+    if not siret_valid(digits):
+        return None, "siret_checksum"
+    return digits, None
+
+
+def clean_siret_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Vectorised cleaning: (siret Series with None where unusable, warning code Series).
+
+    The common case (already 14 digits, maybe spaced) is handled in bulk; only odd
+    values go through the slow path, one unique value at a time.
+    """
+    text = values.fillna("").astype(str).str.replace(r"[\s\u00a0\u202f]", "", regex=True)
+    simple = text.str.fullmatch(r"\d{14}")
+    valid = siret_valid_series(text.where(simple, ""))
+    sirets = pd.Series(None, index=values.index, dtype="object")
+    codes = pd.Series(None, index=values.index, dtype="object")
+    sirets[valid] = text[valid]
+    codes[simple & ~valid] = "siret_checksum"
+    odd = ~simple & (text != "")
+    if odd.any():
+        cache = {v: clean_siret_text(v) for v in text[odd].unique()}
+        sirets[odd] = text[odd].map(lambda v: cache[v][0])
+        codes[odd] = text[odd].map(lambda v: cache[v][1])
+    return sirets, codes
+
+
+SIRET_WARNING_MESSAGES = {
+    "siret_rounded": "SIRET arrondi par Excel (notation scientifique) : irrécupérable, à ressaisir",
+    "siret_length": "SIRET invalide : 14 chiffres attendus",
+    "siret_checksum": "SIRET invalide : la clé de contrôle ne correspond pas",
+    "siret_padded": "SIRET à 13 chiffres : zéro initial restauré",
+}
