@@ -6,6 +6,7 @@ columns as Parquet lists, so that the app, the CLI and the benchmarks share one 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -51,16 +52,32 @@ def cache_dir() -> Path:
     return path
 
 
-def load_demo() -> pd.DataFrame:
-    """The demo directory, imported once from its CSV and then read from a Parquet cache."""
+def _demo_cache() -> tuple[Path, Path]:
+    return cache_dir() / "annuaire-demo.parquet", cache_dir() / "annuaire-demo.report.json"
+
+
+def _ensure_demo_cache() -> None:
+    """Import the demo CSV once; later loads read the Parquet (rebuilt if the CSV changed)."""
     from sourcing.importer import import_path
 
-    cached = cache_dir() / "annuaire-demo.parquet"
-    if cached.exists() and cached.stat().st_mtime >= DEMO_CSV.stat().st_mtime:
-        return load_parquet(cached)
+    parquet, report = _demo_cache()
+    if parquet.exists() and report.exists() and parquet.stat().st_mtime >= DEMO_CSV.stat().st_mtime:
+        return
     result = import_path(DEMO_CSV)
-    save_parquet(result.directory, cached)
-    return result.directory
+    save_parquet(result.directory, parquet)
+    report.write_text(json.dumps(result.report.to_dict(), ensure_ascii=False))
+
+
+def load_demo() -> pd.DataFrame:
+    """The demo directory, imported once from its CSV and then read from a Parquet cache."""
+    _ensure_demo_cache()
+    return load_parquet(_demo_cache()[0])
+
+
+def demo_report() -> dict:
+    """The import report of the demo directory (as `ImportReport.to_dict()`)."""
+    _ensure_demo_cache()
+    return json.loads(_demo_cache()[1].read_text())
 
 
 def load_any(path: str | Path | None) -> pd.DataFrame:

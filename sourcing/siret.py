@@ -96,7 +96,7 @@ def clean_siret_text(value: object) -> tuple[str | None, str | None]:
     Warning codes: "siret_rounded" (Excel rounded it), "siret_length" (not 13/14 digits),
     "siret_checksum" (check digit wrong), "siret_padded" (a lost leading zero restored).
     """
-    if value is None:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None, None
     text = str(value).strip().replace("\u00a0", "").replace("\u202f", "")
     if not text:

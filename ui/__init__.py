@@ -1,0 +1,1 @@
+"""Streamlit pages and their helpers. Pages only gather input and show output."""
