@@ -9,7 +9,9 @@ st.set_page_config(page_title=T.APP_TITLE, page_icon=":material/handshake:", lay
 state.init_state()
 
 pages = [
-    st.Page(directory_page.render, title=T.PAGE_DIRECTORY, icon=":material/menu_book:", url_path="annuaire", default=True),
+    st.Page(
+        directory_page.render, title=T.PAGE_DIRECTORY, icon=":material/menu_book:", url_path="annuaire", default=True
+    ),
 ]
 navigation = st.navigation(pages)
 st.title(T.APP_TITLE)

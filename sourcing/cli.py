@@ -43,7 +43,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m sourcing", description="Annuaire des fournisseurs de l'ESS pour les acheteurs publics.")
+    parser = _Parser(
+        prog="python -m sourcing", description="Annuaire des fournisseurs de l'ESS pour les acheteurs publics."
+    )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
     imp = sub.add_parser("import", help="importer un annuaire (CSV, XLSX, JSON)")
     imp.add_argument("file", help="fichier à importer")
@@ -126,7 +128,9 @@ def cmd_search(args) -> int:
 
     unknown = [k for k in args.kind if k.upper() not in KIND_CODES]
     if unknown:
-        raise UsageError(f"type de structure inconnu : {', '.join(unknown)}. Types possibles : {', '.join(KIND_CODES)}.")
+        raise UsageError(
+            f"type de structure inconnu : {', '.join(unknown)}. Types possibles : {', '.join(KIND_CODES)}."
+        )
     if args.radius_km is not None and (args.radius_km < 0 or not args.near):
         raise UsageError("--radius-km demande --near et une distance positive.")
     if args.limit is not None and args.limit < 0:

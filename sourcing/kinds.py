@@ -41,16 +41,15 @@ _PHRASES: tuple[tuple[str, str], ...] = (
     (r"ASSOCIATIONS?", "ASSOCIATION"),
     (r"COOPERATIVES?", "COOPERATIVE"),
 )
-_CODES: tuple[tuple[str, str], ...] = tuple((rf"{code}", code) for code in KIND_CODES) + (
-    (r"SIAE", ""),  # a family, not a kind: says nothing precise alone
-    (r"ASSO", "ASSOCIATION"),
-    (r"ASS", "ASSOCIATION"),
-    (r"SCOOP", "SCOP"),
-    (r"CHANTIER", "ACI"),
+_CODES: tuple[tuple[str, str], ...] = (
+    *((code, code) for code in KIND_CODES),
+    ("SIAE", ""),  # a family, not a kind: says nothing precise alone
+    ("ASSO", "ASSOCIATION"),
+    ("ASS", "ASSOCIATION"),
+    ("SCOOP", "SCOP"),
+    ("CHANTIER", "ACI"),
 )
-_PATTERN = re.compile(
-    "|".join(f"(?P<p{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_PHRASES + _CODES))
-)
+_PATTERN = re.compile("|".join(f"(?P<p{i}>\\b(?:{p})\\b)" for i, (p, _) in enumerate(_PHRASES + _CODES)))
 _TARGETS = [k for _, k in _PHRASES + _CODES]
 
 

@@ -32,11 +32,14 @@ from sourcing.siret import SIRET_WARNING_MESSAGES, clean_siret_series, siren_val
 # the overseas départements and collectivities.
 _BOXES = (
     (41.2, 51.2, -5.3, 9.7),  # metropolitan France + Corsica
-    (15.8, 18.2, -63.2, -60.7),  # Guadeloupe, Martinique, Saint-Martin, Saint-Barthélemy
+    (14.3, 18.2, -63.2, -60.7),  # Martinique, Guadeloupe, Saint-Martin, Saint-Barthélemy
     (2.0, 6.0, -54.7, -51.5),  # Guyane
     (-21.5, -20.8, 55.1, 55.9),  # La Réunion
     (-13.1, -12.5, 44.9, 45.4),  # Mayotte
     (46.7, 47.2, -56.5, -56.1),  # Saint-Pierre-et-Miquelon
+    (-28.0, -7.0, -155.0, -134.0),  # Polynésie française
+    (-23.0, -19.0, 163.0, 169.0),  # Nouvelle-Calédonie
+    (-14.5, -13.0, -178.5, -176.0),  # Wallis-et-Futuna
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -181,7 +184,10 @@ def _parse_area(text: str) -> tuple[float, list[str], list[str], bool, bool]:
     if not text.strip():
         return np.nan, [], [], False, True
     folded = fold(text)
-    if re.search(r"\b(NATIONAL|NATIONALE|FRANCE( ENTIERE)?|TOUT LE TERRITOIRE)\b", folded):
+    # "France entière" is national; "Hauts-de-France" is a région, hence the full match.
+    if re.search(r"\bNATIONALE?\b", folded) or re.fullmatch(
+        r"(TOUTE LA )?FRANCE( ENTIERE| METROPOLITAINE)?|TOUT LE TERRITOIRE", folded
+    ):
         return np.nan, [], [], True, True
     m = re.search(r"(\d+(?:[.,]\d+)?)\s*KM", text.upper())
     if m:
@@ -254,7 +260,11 @@ def normalise(
     report.rows_rejected = int(rejected.sum())
     keep = ~rejected
     staging, lines, name, trade_name, raw_siret = (
-        staging[keep], lines[keep], name[keep], trade_name[keep], raw_siret[keep]
+        staging[keep],
+        lines[keep],
+        name[keep],
+        trade_name[keep],
+        raw_siret[keep],
     )
     raw_index = staging.index  # positions in table.rows
     staging = staging.reset_index(drop=True)
@@ -419,6 +429,8 @@ def normalise(
         for col in text_cols:
             empty = base[col].isna() | (base[col] == "")
             base.loc[empty, col] = firsts.loc[base.index[empty], col]
+        order = {code: i for i, code in enumerate(KIND_CODES)}
+        merged_lists["kinds"] = merged_lists["kinds"].map(lambda ks: sorted(ks, key=order.__getitem__))
         for col, values in merged_lists.items():
             base[col] = values.reindex(base.index)
         out = pd.concat([out[~involved], base.reset_index()[out.columns]])

@@ -18,7 +18,7 @@ import zipfile
 from datetime import date, datetime
 from pathlib import Path
 
-from sourcing.formats.base import RawTable
+from sourcing.formats.base import FINESS_STRUCTUREET_FIELDS, RawTable
 
 csv.field_size_limit(10_000_000)
 
@@ -122,8 +122,10 @@ def build_table(records: list[tuple[int, list[str]]], **meta) -> RawTable:
     """
     if not records:
         raise ReadError(f"Le fichier « {meta.get('filename', '')} » est vide.")
+    if is_finess_extract(records):
+        return build_finess_table(records, **meta)
     header_idx = _find_header_row([cells for _, cells in records])
-    header_line, header_cells = records[header_idx]
+    _, header_cells = records[header_idx]
     original = [str(c) for c in header_cells]
     # Trailing columns with an empty name and no data anywhere are Excel debris: drop them.
     width = len(original)
@@ -168,6 +170,48 @@ def build_table(records: list[tuple[int, list[str]]], **meta) -> RawTable:
     )
 
 
+# --- FINESS extracts (the one record-typed format) -----------------------------------------
+# A FINESS extract is not one table: a metadata line "finess;etalab;<n>;<date>", then typed
+# records of different widths: "structureet;" (32 fields) and "geolocalisation;" (6). Fitting
+# them to the metadata line's width would cut every record, so the establishment records are
+# kept whole, named by position after the official layout, and the other record types go to
+# ``table.extra["records"][type]`` as (line, cells) for the FINESS format module to join.
+# (The field names live in formats.base: format modules cannot import this module at load
+# time, since it imports formats.base, which loads the formats package.)
+
+
+def is_finess_extract(records: list[tuple[int, list[str]]]) -> bool:
+    """True when the first record is a FINESS metadata line ("finess;etalab;...")."""
+    first = records[0][1] if records else []
+    return bool(first) and str(first[0]).strip().lower() == "finess"
+
+
+def build_finess_table(records: list[tuple[int, list[str]]], **meta) -> RawTable:
+    """FINESS extract -> RawTable of its "structureet" records, other record types in extra."""
+    header_cells = [str(c) for c in records[0][1]]
+    main: list[tuple[int, list[str]]] = []
+    others: dict[str, list[tuple[int, list[str]]]] = {}
+    for line, cells in records[1:]:
+        cells = ["" if c is None else str(c) for c in cells]
+        if not any(c.strip() for c in cells):
+            continue
+        kind = cells[0].strip().lower()
+        if kind == "structureet":
+            main.append((line, cells))
+        else:
+            others.setdefault(kind, []).append((line, cells))
+    width = max([len(FINESS_STRUCTUREET_FIELDS)] + [len(c) for _, c in main])
+    names = list(FINESS_STRUCTUREET_FIELDS) + [""] * (width - len(FINESS_STRUCTUREET_FIELDS))
+    return RawTable(
+        columns=clean_header(names),
+        rows=[c + [""] * (width - len(c)) for _, c in main],
+        lines=[line for line, _ in main],
+        original_columns=header_cells,
+        extra={"finess_header": header_cells, "records": others},
+        **meta,
+    )
+
+
 # --- CSV ----------------------------------------------------------------------------------
 
 
@@ -183,9 +227,7 @@ def read_csv_text(text: str, filename: str = "", encoding: str | None = None, de
             if cells:
                 records.append((start, cells))
     except csv.Error as exc:
-        raise ReadError(
-            f"Fichier « {filename} », ligne {reader.line_num} : lecture CSV impossible ({exc})."
-        ) from exc
+        raise ReadError(f"Fichier « {filename} », ligne {reader.line_num} : lecture CSV impossible ({exc}).") from exc
     return build_table(records, filename=filename, encoding=encoding, delimiter=delimiter)
 
 
@@ -241,8 +283,10 @@ def _flatten(record: dict, prefix: str = "") -> dict[str, str]:
         if isinstance(value, dict):
             out.update(_flatten(value, name + "."))
         elif isinstance(value, list):
-            out[name] = json.dumps(value, ensure_ascii=False) if any(isinstance(v, dict) for v in value) else (
-                " | ".join("" if v is None else str(v) for v in value)
+            out[name] = (
+                json.dumps(value, ensure_ascii=False)
+                if any(isinstance(v, dict) for v in value)
+                else (" | ".join("" if v is None else str(v) for v in value))
             )
         elif value is None:
             out[name] = ""
@@ -314,11 +358,13 @@ def read_tables(content: bytes, filename: str = "", delimiter: str | None = None
             if any(n.startswith("xl/") for n in names):
                 return read_xlsx(content, filename)
             raise ReadError(
-                f"« {filename} » est une archive ZIP : décompressez-la et chargez le fichier CSV ou Excel qu'elle contient."
+                f"« {filename} » est une archive ZIP : décompressez-la "
+                "et chargez le fichier CSV ou Excel qu'elle contient."
             )
     if content[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ReadError(
-            f"« {filename} » est un ancien classeur Excel (.xls) : enregistrez-le au format .xlsx ou CSV puis rechargez-le."
+            f"« {filename} » est un ancien classeur Excel (.xls) : "
+            "enregistrez-le au format .xlsx ou CSV puis rechargez-le."
         )
     text, encoding = decode(content)
     stripped = text.lstrip()

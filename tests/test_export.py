@@ -9,7 +9,7 @@ INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"
 
 
 def test_formula_cells_exported_as_inert_text():
-    frame = pd.DataFrame({"name": INJECTIONS + ["Les Jardins"], "siret": ["01234567890128"] * 7})
+    frame = pd.DataFrame({"name": [*INJECTIONS, "Les Jardins"], "siret": ["01234567890128"] * 7})
     data = csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8 correctly
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";"))

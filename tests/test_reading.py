@@ -47,7 +47,7 @@ def test_trailing_empty_columns_dropped_and_extra_cells_reported():
 
 
 def test_title_rows_above_header_are_skipped():
-    content = "Annuaire 2026;;\n;;\nnom;cp;ville\nA;59000;Lille\n".encode()
+    content = b"Annuaire 2026;;\n;;\nnom;cp;ville\nA;59000;Lille\n"
     [table] = read_tables(content, "x.csv")
     assert table.columns == ["nom", "cp", "ville"]
     assert table.lines == [4]
@@ -60,7 +60,7 @@ def test_xlsx_sheets_numbers_and_formulas():
     ws.append(["Rien ici"])
     ws2 = wb.create_sheet("Structures")
     ws2.append(["Nom", "SIRET", "CP"])
-    ws2.append(["=HYPERLINK(\"x\")", 42414308900037, 1500])
+    ws2.append(['=HYPERLINK("x")', 42414308900037, 1500])
     buf = io.BytesIO()
     wb.save(buf)
     tables = read_tables(buf.getvalue(), "a.xlsx")
@@ -85,6 +85,6 @@ def test_json_fixture_fields_are_lifted():
     ],
 )
 def test_unreadable_files_get_french_errors(content, fragment):
-    with pytest.raises(ReadError, match="«|vide") as info:
+    with pytest.raises(ReadError, match=r"«|vide") as info:
         read_tables(content, "f")
     assert fragment in str(info.value)

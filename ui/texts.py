@@ -34,7 +34,9 @@ REPORT_GEO = "Localisation"
 REPORT_DOWNLOAD = "Télécharger le rapport ligne par ligne (CSV)"
 REPORT_NO_ISSUE = "Aucune ligne rejetée, aucun avertissement."
 REPORT_ROWS = "Lignes rejetées et avertissements"
-REPORT_TABLE_NOTE = "{n} lignes signalées ; le tableau en montre {shown}. Le fichier téléchargeable les contient toutes."
+REPORT_TABLE_NOTE = (
+    "{n} lignes signalées ; le tableau en montre {shown}. Le fichier téléchargeable les contient toutes."
+)
 
 TABLE_HEADER = "Fournisseurs"
 TABLE_NOTE = "Les {shown} premiers fournisseurs sur {n} sont affichés : utilisez la recherche pour affiner."

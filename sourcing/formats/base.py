@@ -57,6 +57,18 @@ STAGING_COLUMNS: tuple[str, ...] = (
 )
 
 
+# FINESS "structureet" records: the 32 fields in the official order ("extraction des
+# établissements"), the first being the record type itself. Shared by the reader, which
+# names the columns of a FINESS extract with them, and the FINESS format module.
+FINESS_STRUCTUREET_FIELDS: tuple[str, ...] = (
+    "section", "nofinesset", "nofinessej", "rs", "rslongue", "complrs", "compldistrib", "numvoie",
+    "typvoie", "voie", "compvoie", "lieuditbp", "commune", "departement", "libdepartement",
+    "ligneacheminement", "telephone", "telecopie", "categetab", "libcategetab", "categagretab",
+    "libcategagretab", "siret", "codeape", "codemft", "libmft", "codesph", "libsph", "dateouv",
+    "dateautor", "datemaj", "numuai",
+)  # fmt: skip
+
+
 @dataclass
 class RawTable:
     """A file as read: header, records, and where each record starts in the file."""
