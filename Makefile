@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint format bench system-deps clean
+.PHONY: run test lint format bench system-deps assets clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 ou plus est requis"'
@@ -30,11 +30,18 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
 	fi
 
-run: $(VENV)/.runtime
+# Leaflet + Leaflet.markercluster from the npm registry into static/vendor/ (gitignored), served by
+# Streamlit itself so the map works offline and behind intranet filters. A no-op when current.
+assets:
+	@command -v npm >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	$(PYTHON) assets/fetch_assets.py
+
+run: $(VENV)/.runtime assets
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false --global.developmentMode false
 
-test: $(VENV)/.dev system-deps
+test: $(VENV)/.dev system-deps assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q
 
@@ -46,8 +53,10 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.dev
+bench: $(VENV)/.dev assets
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/map.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

@@ -1,0 +1,370 @@
+"""The supplier map: offline assets, one compact payload, escaping of directory text, legend, view."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+import folium
+import numpy as np
+import pandas as pd
+import pytest
+
+from sourcing import mapping
+from sourcing.mapping import (
+    FAMILY_ORDER,
+    build_map,
+    map_html,
+    marker_payload,
+    safe_json,
+    supplier_id_from_click,
+)
+from sourcing.model import FAMILIES
+
+XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "${alert(1)}")
+ASSET_BASE = "/app/static/vendor"
+
+
+def frame(rows: list[dict]) -> pd.DataFrame:
+    """A results frame with every column the map reads; missing values default to empty."""
+    base = {
+        "id": "", "siret": None, "name": "", "trade_name": None, "kinds": [], "city": "", "postal_code": "",
+        "department": "", "lat": np.nan, "lon": np.nan, "distance_km": np.nan,
+    }  # fmt: skip
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def sample() -> pd.DataFrame:
+    lyon = {"city": "Lyon", "postal_code": "69003", "department": "69"}
+    villeurbanne = {"city": "Villeurbanne", "postal_code": "69100", "department": "69"}
+    return frame([
+        {"id": "11111111100011", "siret": "11111111100011", "name": "ESAT Les Érables", "kinds": ["ESAT"],
+         **lyon, "lat": 45.76, "lon": 4.85, "distance_km": 1.23},
+        {"id": "x0000000000002", "name": "Régie de quartier", "trade_name": "Régie Nord",
+         "kinds": ["ACI", "EI"], **villeurbanne, "lat": 45.77, "lon": 4.88},
+        {"id": "x0000000000003", "name": "Coopérative Œuvre", "kinds": ["SCOP"], "city": "Besançon",
+         "postal_code": "25000", "department": "25", "lat": 47.24, "lon": 6.02, "distance_km": 190.0},
+        {"id": "x0000000000004", "name": "Sans position", "kinds": ["EA"], "city": "Nulle-Part"},
+        {"id": "x0000000000005", "name": "Position fausse", "kinds": ["EA"], "lat": 95.0, "lon": 4.0},
+        {"id": "x0000000000006", "name": "Longitude seule", "kinds": ["EA"], "lon": 4.0},
+    ])  # fmt: skip
+
+
+def embedded(page: str, var: str):
+    """The JSON value assigned to `var NAME = ...;` in the map's script (one line each)."""
+    found = re.search(rf"var {var} = (.*);\n", page)
+    assert found, f"{var} not found in the map script"
+    return json.loads(found.group(1))
+
+
+def script_bodies(page: str) -> list[str]:
+    return re.findall(r"<script(?:\s[^>]*)?>(.*?)</script>", page, flags=re.S)
+
+
+# --- Assets ------------------------------------------------------------------------------------
+
+
+def test_offline_map_loads_nothing_from_the_internet():
+    page = map_html(sample(), asset_base=ASSET_BASE)
+    sources = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', page)
+    assert sources, "the map must load Leaflet from somewhere"
+    assert not [s for s in sources if s.startswith(("http:", "https:", "//"))]
+    assert set(sources) == {
+        f"{ASSET_BASE}/leaflet/dist/leaflet.js",
+        f"{ASSET_BASE}/leaflet/dist/leaflet.css",
+        f"{ASSET_BASE}/leaflet.markercluster/dist/leaflet.markercluster.js",
+        f"{ASSET_BASE}/leaflet.markercluster/dist/MarkerCluster.css",
+    }
+    for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "bootstrapcdn", "unpkg.com"):
+        assert cdn not in page
+    assert "tile.openstreetmap.org" not in page
+    assert "AwesomeMarkers" not in page
+
+
+def test_asset_base_is_used_verbatim_and_trailing_slash_ignored():
+    page = map_html(sample(), asset_base="/base/vendor/")
+    assert 'src="/base/vendor/leaflet/dist/leaflet.js"' in page
+    assert "/base/vendor//" not in page
+
+
+def test_cdn_mode_uses_folium_cdn_urls():
+    page = map_html(sample(), cdn=True)
+    sources = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', page)
+    assert dict(folium.Map.default_js)["leaflet"] in sources
+    assert dict(folium.plugins.MarkerCluster.default_js)["markerclusterjs"] in sources
+    assert all(s.startswith("https://") for s in sources)
+    assert ASSET_BASE not in page
+
+
+def test_overrides_do_not_leak_into_other_folium_maps():
+    before_map = list(folium.Map.default_js), list(folium.Map.default_css)
+    before_cluster = list(folium.plugins.MarkerCluster.default_js)
+    build_map(sample(), asset_base=ASSET_BASE)
+    assert (list(folium.Map.default_js), list(folium.Map.default_css)) == before_map
+    assert list(folium.plugins.MarkerCluster.default_js) == before_cluster
+    other = folium.Map().get_root().render()
+    assert ASSET_BASE not in other and "cdn.jsdelivr.net" in other
+
+
+# --- Markers -----------------------------------------------------------------------------------
+
+
+def test_only_rows_with_valid_coordinates_become_markers():
+    results = sample()
+    page = map_html(results)
+    data = embedded(page, "D")
+    assert len(data["lat"]) == len(data["lon"]) == len(data["id"]) == 3
+    assert data["id"] == ["11111111100011", "x0000000000002", "x0000000000003"]
+    assert data["lat"] == [45.76, 45.77, 47.24]
+    # the legend tells the buyer what is missing
+    assert "3 fournisseurs sur la carte ; 3 sans coordonnées, non affichés" in embedded(page, "LEGEND")
+
+
+def test_marker_count_matches_located_rows_on_a_larger_frame():
+    rng = np.random.default_rng(7)
+    n = 2_000
+    lat = rng.uniform(42, 51, n)
+    lat[rng.random(n) < 0.1] = np.nan
+    results = frame([{"id": f"x{i:013d}", "lat": lat[i], "lon": 2.0} for i in range(n)])
+    payload = marker_payload(results)
+    assert len(payload["lat"]) == int(np.isfinite(lat).sum())
+    assert payload["id"] == results.loc[np.isfinite(lat), "id"].tolist()
+
+
+def test_one_layer_whatever_the_number_of_results():
+    small = build_map(sample())
+    rng = np.random.default_rng(1)
+    points = rng.random((3_000, 2))
+    big_frame = frame([{"id": str(i), "lat": 44 + a, "lon": 3 + b} for i, (a, b) in enumerate(points)])
+    big = build_map(big_frame)
+    assert len(big._children) == len(small._children) <= 2
+
+
+def test_family_is_handicap_first_then_insertion_then_ess():
+    results = frame([
+        {"id": "a", "kinds": ["SCOP", "EI", "ESAT"], "lat": 45.0, "lon": 4.0},
+        {"id": "b", "kinds": ["ASSOCIATION", "ACI"], "lat": 45.0, "lon": 4.0},
+        {"id": "c", "kinds": ["SCOP"], "lat": 45.0, "lon": 4.0},
+        {"id": "d", "kinds": [], "lat": 45.0, "lon": 4.0},
+        {"id": "e", "kinds": None, "lat": 45.0, "lon": 4.0},
+        {"id": "f", "kinds": np.array(["eatt"]), "lat": 45.0, "lon": 4.0},
+        {"id": "g", "kinds": ["INCONNU"], "lat": 45.0, "lon": 4.0},
+    ])  # fmt: skip
+    payload = marker_payload(results)
+    families = [FAMILY_ORDER[f] for f in payload["f"]]
+    assert families == ["handicap", "insertion", "ess", "ess", "ess", "handicap", "ess"]
+    assert payload["k"] == ["SCOP, EI, ESAT", "ASSOCIATION, ACI", "SCOP", "", "", "eatt", "INCONNU"]
+
+
+def test_popup_fields_place_distance_and_trade_name():
+    payload = marker_payload(sample())
+    assert payload["c"] == ["Lyon (69003)", "Villeurbanne (69100)", "Besançon (25000)"]
+    assert payload["d"] == [1.2, None, 190.0]
+    assert payload["t"] == ["", "Régie Nord", ""]
+    assert payload["s"] == ["11111111100011", "", ""]
+
+
+def test_trade_name_equal_to_name_is_not_repeated():
+    results = frame([{"id": "a", "name": "Atelier", "trade_name": "ATELIER", "lat": 45.0, "lon": 4.0}])
+    assert marker_payload(results)["t"] == [""]
+
+
+def test_missing_column_is_reported_in_french():
+    with pytest.raises(ValueError, match="Colonnes manquantes pour la carte : distance_km"):
+        marker_payload(sample().drop(columns=["distance_km"]))
+
+
+def test_empty_results_still_render_a_map_of_france():
+    page = map_html(sample().iloc[0:0])
+    assert embedded(page, "D")["lat"] == []
+    assert embedded(page, "BOUNDS") is None
+    assert "0 fournisseur sur la carte" in embedded(page, "LEGEND")
+
+
+# --- Untrusted text ----------------------------------------------------------------------------
+
+
+def hostile() -> pd.DataFrame:
+    rows = [{"id": f"x{i}", "name": name, "lat": 45 + i / 100, "lon": 4} for i, name in enumerate(XSS_NAMES)]
+    rows.append(
+        {
+            "id": "x0000000000009",
+            "name": "Nom",
+            "trade_name": '"><svg onload=alert(1)>`${x}`',
+            "city": "</script><script>alert(2)</script>",
+            "kinds": ["<b>EA</b>"],
+            "lat": 45.5,
+            "lon": 4.0,
+        }
+    )
+    rows.append({"id": "x0000000000010", "name": "{{ 7*7 }}", "city": "{% if 1 %}Z{% endif %}{# c #}",
+                 "lat": 45.6, "lon": 4.0})  # fmt: skip
+    return frame(rows)
+
+
+def test_hostile_names_never_appear_raw_in_the_page():
+    page = map_html(hostile(), center=(45.0, 4.0), radius_km=10)
+    for raw in (*XSS_NAMES, "<svg onload", "</script><script>alert(2)", "<b>EA</b>", "`${x}`"):
+        assert raw not in page
+    assert "${" not in page  # not even inside a JSON string
+    # every script element we emit is closed by its own </script>: nothing was injected
+    assert page.count("<script") == page.count("</script>")
+    for body in script_bodies(page):
+        for literal in re.findall(r"`[^`]*`", body, flags=re.S):
+            assert "alert" not in literal
+
+
+def test_hostile_names_are_html_escaped_in_the_payload():
+    page = map_html(hostile())
+    data = embedded(page, "D")
+    for name in XSS_NAMES:
+        assert html.escape(name) in data["n"]
+    assert html.escape('"><svg onload=alert(1)>`${x}`') in data["t"]
+    assert "&lt;b&gt;EA&lt;/b&gt;" in data["k"]
+    # the escaped form as it appears in the page source (JSON escapes & and <)
+    assert "\\u0026lt;img src=x onerror=alert(1)\\u0026gt;" in page
+    assert "\\u0026lt;script\\u0026gt;alert(1)\\u0026lt;/script\\u0026gt;" in page
+    assert "\\u0024{alert(1)}" in page
+
+
+def test_template_tags_in_data_are_not_evaluated_by_the_server():
+    page = map_html(hostile())
+    data = embedded(page, "D")
+    assert "{{ 7*7 }}" in data["n"] and "49" not in data["n"]
+    assert "{% if 1 %}Z{% endif %}{# c #}" in data["c"][-1]
+    assert "{{" not in page and "{%" not in page and "{#" not in page
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["</script>", "<!--", "a\u2028b\u2029c", "${x}", "`", "{{ x }}", "{%x%}", "{#x#}", "&amp;", "é'\"\\"],
+)
+def test_safe_json_round_trips_and_hides_dangerous_sequences(value):
+    encoded = safe_json({"v": [value, {"w": value}]})
+    assert json.loads(encoded) == {"v": [value, {"w": value}]}
+    for bad in ("<", ">", "&", "$", "`", "\u2028", "\u2029", "{{", "{%", "{#"):
+        assert bad not in encoded
+
+
+# --- Legend, circle, basemap -------------------------------------------------------------------
+
+
+def test_legend_in_french_with_the_three_families_and_symbols():
+    legend = embedded(map_html(sample()), "LEGEND")
+    assert "Légende" in legend
+    for fam in FAMILY_ORDER:
+        assert html.escape(FAMILIES[fam]) in legend
+        assert f"sup-{fam}" in legend
+    for symbol in ("Symbole H dans un rond", "Symbole I dans un carré", "Symbole E dans un losange"):
+        assert symbol in legend
+    assert "ESAT, EA, EATT" in legend and "GEIQ" in legend
+
+
+def test_distance_circle_and_buyer_point_with_center_and_radius():
+    page = map_html(sample(), center=(45.75, 4.85), radius_km=30)
+    assert embedded(page, "CENTER") == {"latlng": [45.75, 4.85], "radius_m": 30000.0}
+    assert "L.circle(CENTER.latlng" in page
+    assert "Point de recherche, zone de 30 km" in embedded(page, "LEGEND")
+    (south, west), (north, east) = embedded(page, "BOUNDS")
+    assert south == pytest.approx(45.75 - 30 / 111.32) and north == pytest.approx(45.75 + 30 / 111.32)
+    assert west < 4.85 - 30 / 111.32 < east  # longitude degrees are shorter at 45° N
+
+
+def test_no_circle_without_center():
+    page = map_html(sample())
+    assert embedded(page, "CENTER") is None
+    assert "Point de recherche" not in embedded(page, "LEGEND")
+
+
+def test_view_frames_metropolitan_results_when_they_are_the_majority():
+    rows = [{"id": str(i), "lat": 44.0 + i, "lon": 2.0 + i} for i in range(3)]
+    rows.append({"id": "reunion", "lat": -21.1, "lon": 55.5})
+    (south, west), (north, east) = embedded(map_html(frame(rows)), "BOUNDS")
+    assert (south, west, north, east) == (44.0, 2.0, 46.0, 4.0)
+    overseas = [{"id": "a", "lat": -21.1, "lon": 55.5}, {"id": "b", "lat": 16.2, "lon": -61.5}]
+    assert embedded(map_html(frame(overseas)), "BOUNDS") == [[-21.1, -61.5], [16.2, 55.5]]
+
+
+def test_max_zoom_and_outlines_without_tiles(tmp_path, monkeypatch):
+    outlines = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "properties": {"code": "69"},
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[4.0, 45.0], [5.0, 45.0], [4.5, 46.0], [4.0, 45.0]]],
+                },
+            }
+        ],
+    }
+    path = tmp_path / "departements.geojson"
+    path.write_text(json.dumps(outlines), encoding="utf-8")
+    monkeypatch.setattr(mapping, "DEPARTEMENTS_GEOJSON", path)
+    page = map_html(sample())
+    assert '"maxZoom": 18' in page
+    assert "L.tileLayer" not in page
+    assert embedded(page, "OUTLINES") == outlines
+    assert "interactive: false" in page  # outlines never answer clicks (style only)
+
+
+def test_missing_outlines_file_gives_a_map_without_basemap(tmp_path, monkeypatch):
+    monkeypatch.setattr(mapping, "DEPARTEMENTS_GEOJSON", tmp_path / "absent.geojson")
+    page = map_html(sample())
+    assert embedded(page, "OUTLINES") is None
+    assert len(embedded(page, "D")["lat"]) == 3
+
+
+def test_project_outlines_are_embedded_when_present():
+    if not mapping.DEPARTEMENTS_GEOJSON.is_file():
+        pytest.skip("data/geo/departements.geojson not built")
+    outlines = embedded(map_html(sample()), "OUTLINES")
+    codes = {f["properties"]["code"] for f in outlines["features"]}
+    assert {"01", "2A", "69", "75", "974"} <= codes
+
+
+def test_tiles_mode_has_openstreetmap_with_attribution_and_no_outlines():
+    page = map_html(sample(), tiles=True)
+    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in page
+    assert "OpenStreetMap" in page and "openstreetmap.org/copyright" in page
+    assert embedded(page, "OUTLINES") is None
+    assert ASSET_BASE in page  # tiles online, libraries still local unless cdn=True
+
+
+# --- Clicks ------------------------------------------------------------------------------------
+
+
+def test_supplier_id_from_st_folium_popup_text():
+    text = "ESAT Les Érables\nHandicap : ESAT\nLyon (69003)\nSIRET : 11111111100011\nRéf. : 11111111100011"
+    assert supplier_id_from_click({"last_object_clicked_popup": text}) == "11111111100011"
+    nbsp = {"last_object_clicked_popup": "Réf.\u00a0: x00000000000a1"}
+    assert supplier_id_from_click(nbsp) == "x00000000000a1"
+    assert supplier_id_from_click({"last_object_clicked_popup": None}) is None
+    assert supplier_id_from_click({"last_object_clicked_popup": "no reference"}) is None
+    assert supplier_id_from_click(None) is None
+    assert supplier_id_from_click({}) is None
+
+
+def test_popup_carries_the_reference_line_the_click_parser_reads():
+    page = map_html(sample())
+    assert "'<div class=\"sup-ref\">Réf. : ' + D.id[i]" in page
+    assert "data-supplier-id=\"' + D.id[i]" in page
+
+
+def test_streamlit_folium_sees_one_local_layer_even_when_the_cached_map_is_rendered_again():
+    from streamlit_folium import generate_leaflet_string
+
+    m = build_map(sample(), asset_base=ASSET_BASE)
+    for _ in range(3):  # st_folium renders the (cached) map on every rerun and renames its elements
+        page = m.get_root().render()
+        script = generate_leaflet_string(m)
+    assert page.count("window.supplierCluster = cluster") == 1
+    assert page.count(".sup-icon {") == 1
+    assert "var map = map_div;" in script and script.count("window.supplierCluster = cluster") == 1
+    links = [url for child in [m, *m._children.values()] for _, url in child.default_js]
+    assert links == [
+        f"{ASSET_BASE}/leaflet/dist/leaflet.js",
+        f"{ASSET_BASE}/leaflet.markercluster/dist/leaflet.markercluster.js",
+    ]
