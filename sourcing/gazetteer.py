@@ -400,8 +400,27 @@ class Gazetteer:
         self.postal_names = pd.read_csv(directory / "postal_names.csv", dtype=str, keep_default_na=False)
         self._build_targets()
         self._build_indexes()
-        self._build_name_lookup()
-        self._build_suggest()
+        # The name lookup (resolve) and the autocomplete index (suggest) are built on first use:
+        # an import that only geocodes does not pay for them (about 0.5 s at start-up).
+
+    _LAZY: Final[dict[str, str]] = {
+        **dict.fromkeys(
+            ("_rows_by_key", "_pn_rows_by_key", "_dept_by_key", "_region_by_key", "_dept_pos", "_postal_sets"),
+            "_build_name_lookup",
+        ),
+        **dict.fromkeys(
+            ("_sg_names", "_sg_rows", "_sg_pop", "_sg_postal", "_sg_insee", "_sg_insee_rows", "_sg_areas"),
+            "_build_suggest",
+        ),
+    }
+
+    def __getattr__(self, name: str):
+        # Only called when normal lookup fails, i.e. for a lazily built index not built yet.
+        builder = Gazetteer._LAZY.get(name)
+        if builder is None:
+            raise AttributeError(name)
+        getattr(self, builder)()
+        return self.__dict__[name]
 
     @classmethod
     @functools.lru_cache(maxsize=4)

@@ -102,6 +102,8 @@ def test_unknown_kind_text_is_warned():
         ("France entière", None, [], [], True),
         ("59, 62", None, ["59", "62"], [], False),
         ("Hauts-de-France", None, [], ["32"], False),
+        ("Bretagne", None, [], ["53"], False),  # also two communes' name: an area means the région
+        ("Nord et Pas-de-Calais", None, ["59", "62"], [], False),
     ],
 )
 def test_intervention_area(area, radius, departments, regions, national):
@@ -121,7 +123,7 @@ def test_raw_columns_kept_verbatim_for_traceability():
     assert d["source_line"] == 2
 
 
-names = st.text(alphabet=st.characters(codec="utf-8", exclude_characters=";\"\r\n\x00"), max_size=12)
+names = st.text(alphabet=st.characters(codec="utf-8", exclude_characters=';"\r\n\x00'), max_size=12)
 sirets = st.sampled_from(["41071771400035", "36227586900018", "41071771400036", "", "4.24143E+13", "abc"])
 postal = st.sampled_from(["59000", "1500", "", "99999", "75015"])
 

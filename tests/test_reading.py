@@ -88,3 +88,25 @@ def test_unreadable_files_get_french_errors(content, fragment):
     with pytest.raises(ReadError, match=r"«|vide") as info:
         read_tables(content, "f")
     assert fragment in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"nom;siret;ville\nA;1;Lille\nB;2;Lens\n",
+        b'nom;siret;ville;;\r\nA;1;Lille;;\r\n;;;;\r\nB;2;"Lens; centre";;\r\n',
+        'nom,ville\n"Café, ""le""",Évry\n'.encode("cp1252"),
+        b"nom;ville\nA;Lille",  # no final line end
+    ],
+)
+def test_column_wise_fast_path_reads_like_the_general_path(content, monkeypatch):
+    """The pyarrow fast path and the line-by-line path give the same table, line numbers included."""
+    from sourcing import reading
+
+    [fast] = read_tables(content, "x.csv")
+    monkeypatch.setattr(reading, "_read_plain_csv", lambda *a, **k: None)
+    [general] = read_tables(content, "x.csv")
+    assert fast.columns == general.columns
+    assert [list(r) for r in fast.rows] == general.rows
+    assert fast.lines == general.lines
+    assert fast.frame().equals(general.frame())

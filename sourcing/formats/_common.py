@@ -39,9 +39,7 @@ def share_present(table: RawTable, expected: Iterable[str]) -> float:
 
 def raw_frame(table: RawTable) -> pd.DataFrame:
     """The table's rows as a text DataFrame; index = position in ``table.rows``."""
-    if not table.rows:
-        return pd.DataFrame({c: pd.Series(dtype="str") for c in table.columns})
-    return pd.DataFrame(table.rows, columns=table.columns, dtype="str")
+    return table.frame()
 
 
 def text(frame: pd.DataFrame, column: str | None) -> pd.Series:

@@ -83,6 +83,24 @@ class RawTable:
     original_columns: list[str] = field(default_factory=list)  # header as in the file
     warnings: list[dict] = field(default_factory=list)  # reader-level warnings {line, field, code, message}
     extra: dict = field(default_factory=dict)  # format-specific payload (e.g. FINESS geolocation lines)
+    _frame: object = field(default=None, init=False, repr=False, compare=False)
+
+    def frame(self):
+        """The rows as a text DataFrame (index = position in ``rows``), built once and shared.
+
+        The format module and the normaliser (for the ``raw:`` columns) both need it; building
+        it twice cost 0.4 s on 100,000 rows. Callers must not modify it in place.
+        """
+        if self._frame is None:
+            import pandas as pd
+
+            if self.rows:
+                columns = zip(*self.rows, strict=False)  # build_table made every row as wide as the header
+                data = {name: pd.array(values, dtype="str") for name, values in zip(self.columns, columns, strict=True)}
+            else:
+                data = {name: pd.array([], dtype="str") for name in self.columns}
+            self._frame = pd.DataFrame(data)
+        return self._frame
 
     def column(self, name: str) -> list[str]:
         i = self.columns.index(name)
