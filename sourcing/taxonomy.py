@@ -191,9 +191,7 @@ def load_taxonomy() -> Taxonomy:
         cpv_sectors=dict(zip(cpv["code8"], map(tuple, cpv["sector_ids"]), strict=True)),
         cpv_labels=dict(zip(cpv["code8"], cpv["label_fr"], strict=True)),
         cpv_l2113_15=frozenset(cpv.loc[cpv["l2113_15"], "code8"]),
-        label_index={
-            fold(label): sid for sid, label in zip(sectors["sector_id"], sectors["label"], strict=True)
-        },
+        label_index={fold(label): sid for sid, label in zip(sectors["sector_id"], sectors["label"], strict=True)},
         matcher=_Matcher.build(pairs),
         search_text=search_text,
     )

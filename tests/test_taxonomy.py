@@ -109,9 +109,7 @@ def test_naf_file(tax: tx.Taxonomy) -> None:
 
 def test_cpv_file_is_what_the_build_script_makes(shared_dir: Path) -> None:
     """cpv.csv is generated: rebuilding it from the reference gives the committed file."""
-    spec = importlib.util.spec_from_file_location(
-        "build_taxonomy", PROJECT_DIR / "data" / "build_taxonomy.py"
-    )
+    spec = importlib.util.spec_from_file_location("build_taxonomy", PROJECT_DIR / "data" / "build_taxonomy.py")
     assert spec and spec.loader
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
@@ -315,10 +313,7 @@ def test_sectors_for_text_siae67(realdata: Path, record_property) -> None:
     assert "repassage" in by_text["Repassage linge divers"]
     assert "deee" in by_text["Collecte d'appareils usagés électriques, électroniques"]
     assert "patrimoine-bati" in by_text["Entretien et réfection du mur d'enceinte de la ville de Wissembourg"]
-    assert (
-        "gardiennage"
-        in by_text["Prévention, sécurité, télésurveillance (60 agents de sécurités sur le terrain)"]
-    )
+    assert "gardiennage" in by_text["Prévention, sécurité, télésurveillance (60 agents de sécurités sur le terrain)"]
 
 
 def test_sectors_for_text_marche_sector_names(realdata: Path, record_property) -> None:
