@@ -2,16 +2,15 @@
 
 import streamlit as st
 
-from ui import directory_page, state
+from ui import state
 from ui import texts as T
 
-st.set_page_config(page_title=T.APP_TITLE, page_icon=":material/handshake:", layout="wide")
+st.set_page_config(page_title=T.APP_TITLE, page_icon="🤝", layout="wide")
 state.init_state()
 
 pages = [
-    st.Page(
-        directory_page.render, title=T.PAGE_DIRECTORY, icon=":material/menu_book:", url_path="annuaire", default=True
-    ),
+    st.Page("ui/pages/recherche.py", title=T.PAGE_SEARCH, icon=":material/travel_explore:", default=True),
+    st.Page("ui/pages/annuaire.py", title=T.PAGE_DIRECTORY, icon=":material/menu_book:"),
 ]
 navigation = st.navigation(pages)
 st.title(T.APP_TITLE)

@@ -20,6 +20,10 @@ from sourcing.normalise import ImportReport
 DEMO_KEY = "demo"
 DEFAULTS = {
     "directory_key": DEMO_KEY,
+    "selected_id": None,  # supplier shown in the detail panel
+    "last_map_click": None,  # to tell a new marker click from the previous one
+    "last_table_pick": None,
+    "map_focus": None,  # (lat, lon) to centre the map on, from "voir sur la carte"
 }
 
 

@@ -62,3 +62,91 @@ COLUMN_LABELS = {
     "geo_precision": "Localisation",
     "source_line": "Ligne source",
 }
+
+# --- Search page ------------------------------------------------------------------------------
+PAGE_SEARCH = "Recherche et carte"
+SEARCH_HEADER = "Trouver des fournisseurs"
+FILTERS = "Filtres"
+PLACE_LABEL = "Lieu de l'achat"
+PLACE_PLACEHOLDER = "Commune, code postal ou code INSEE"
+PLACE_HELP = (
+    "Tapez le début d'un nom de commune ou un code postal ; un code INSEE ou un nom de département "
+    "peut aussi être saisi puis validé avec Entrée."
+)
+PLACE_AMBIGUOUS = "« {text} » désigne plusieurs lieux : précisez lequel."
+PLACE_CHOICE = "Lieu précis"
+RADIUS_LABEL = "Distance maximale (km)"
+AREA_LABEL = "Inclure les fournisseurs qui interviennent sur ce lieu"
+AREA_HELP = (
+    "Ajoute les fournisseurs situés plus loin dont la zone d'intervention déclarée (rayon, "
+    "départements, régions ou tout le territoire) couvre le lieu de l'achat."
+)
+DEPARTMENTS_LABEL = "Départements"
+REGIONS_LABEL = "Régions"
+EPCI_LABEL = "Intercommunalités (EPCI)"
+KINDS_HEADER = "Types de structure"
+FAMILY_LABELS = {
+    "handicap": "Handicap",
+    "insertion": "Insertion par l'activité économique",
+    "ess": "Économie sociale et solidaire",
+}
+SECTORS_LABEL = "Secteurs d'activité"
+SECTORS_PLACEHOLDER = "Tapez pour chercher un secteur"
+NAF_LABEL = "Code NAF"
+NAF_HELP = "Un code NAF complet (81.30Z) ou son début (81.3)."
+CPV_LABEL = "Code CPV"
+CPV_HELP = "Le code CPV de votre achat : il est traduit en secteurs d'activité."
+CPV_UNKNOWN = "Code CPV « {code} » inconnu de la nomenclature retenue."
+CPV_MAPS_TO = "CPV {code} ({label}) : secteurs {sectors}"
+KEYWORDS_LABEL = "Mots-clés"
+KEYWORDS_HELP = (
+    "Dans le nom, l'enseigne, la description et les secteurs ; accents, majuscules et fautes de frappe tolérés."
+)
+HEADCOUNT_LABEL = "Effectif"
+SORT_LABEL = "Trier par"
+SORT_OPTIONS = {"distance": "Distance", "name": "Nom"}
+RESET = "Effacer les filtres"
+SHARE_HINT = "L'adresse de cette page contient la recherche : copiez-la pour la partager."
+
+RESULTS_COUNT = "{n} fournisseur(s) trouvé(s)"
+RESULTS_NEAR = " à {radius} km ou moins de {place}"
+NO_RESULT = "Aucun fournisseur ne correspond à ces critères."
+WIDEN_RADIUS = "Aucun résultat à {radius} km ; {n} à {wider} km."
+WIDEN_FILTER = "Sans le filtre « {filter} » : {n} résultat(s)."
+WIDEN_BUTTON = "Élargir à {wider} km"
+TABLE_RESULTS = "Résultats"
+TABLE_SELECT_HINT = "Cliquez sur une ligne (ou sur un point de la carte) pour voir la fiche du fournisseur."
+MAP_HEADER = "Carte"
+MAP_TILES = "Fond de carte OpenStreetMap (nécessite internet)"
+CHARTS_HEADER = "Répartition"
+CHART_KINDS = "Par type de structure"
+CHART_SECTORS = "Par secteur (10 premiers)"
+CHART_DISTANCE = "Par distance"
+DETAIL_HEADER = "Fiche fournisseur"
+DETAIL_NONE = "Sélectionnez un fournisseur dans le tableau ou sur la carte."
+DETAIL_SOURCE = "Source : {source}, données du {date} (ligne {line} du fichier)."
+DETAIL_SHOW_ON_MAP = "Voir sur la carte"
+DETAIL_FIELDS = {
+    "siret": "SIRET",
+    "trade_name": "Enseigne",
+    "legal_form": "Forme juridique",
+    "naf": "Code NAF",
+    "address": "Adresse",
+    "postal_code": "Code postal",
+    "city": "Commune",
+    "department": "Département",
+    "region": "Région",
+    "headcount_band": "Effectif",
+    "email": "Courriel",
+    "phone": "Téléphone",
+    "website": "Site web",
+    "geo_precision": "Localisation",
+}
+COL_DISTANCE = "Distance (km)"
+COL_KINDS = "Types"
+COL_SECTORS = "Secteurs"
+COL_CITY = "Commune"
+COL_NAME = "Raison sociale"
+COL_WEBSITE = "Site web"
+COL_DEPARTMENT = "Dép."
+DISTANCE_BANDS = ["0-10 km", "10-30 km", "30-60 km", "60-100 km", "100-200 km", "> 200 km"]

@@ -1,0 +1,146 @@
+"""The search page in a real browser against `streamlit run`, with no network.
+
+Load, filter, the count changes, the map draws the results inside its frame, a URL restores a
+search, a click on a row opens the supplier's card; and a directory of hostile names renders them
+as text everywhere without running any script.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import pytest
+
+from sourcing.directory import load_demo
+from sourcing.gazetteer import Gazetteer
+from sourcing.search import SearchIndex, SearchQuery, search
+from tests.browser.helpers import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "${alert(1)}")
+
+
+@pytest.fixture(scope="module")
+def demo_index():
+    return SearchIndex.build(load_demo())
+
+
+def headline_count(page) -> int:
+    heading = page.locator('[data-testid="stMain"] h3').filter(has_text="trouvé").first
+    heading.wait_for(timeout=60_000)
+    return int(re.sub(r"\D", "", heading.inner_text().split("fournisseur")[0]))
+
+
+def map_frame(page):
+    frame = page.frame_locator('iframe[title*="streamlit_folium"]').first
+    frame.locator(".leaflet-container").wait_for(timeout=60_000)
+    return frame
+
+
+def markers_drawn(frame) -> int:
+    frame.locator(".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m").first.wait_for(timeout=60_000)
+    return frame.locator(".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m").count()
+
+
+def watch_requests(page, base_url: str) -> list[str]:
+    outside: list[str] = []
+    host = urlparse(base_url).hostname
+
+    def on_request(request):
+        parsed = urlparse(request.url)
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname != host:
+            outside.append(request.url)
+
+    page.on("request", on_request)
+    return outside
+
+
+def test_filter_changes_count_and_map_draws_results(page, app_url, demo_index):
+    outside = watch_requests(page, app_url)
+    page.goto(app_url)
+    wait_for_app(page)
+    total = headline_count(page)
+    assert total == len(demo_index.frame)
+    assert markers_drawn(map_frame(page)) > 0
+    page.locator('[data-testid="stSidebar"]').get_by_text("ESAT", exact=True).click()
+    page.wait_for_function(
+        "n => { const h = [...document.querySelectorAll('[data-testid=stMain] h3')].find(e => e.innerText.includes('trouvé'));"
+        " return h && parseInt(h.innerText.replace(/\\D/g, '')) !== n; }",
+        arg=total,
+        timeout=60_000,
+    )
+    wait_for_app(page)
+    esat = headline_count(page)
+    assert esat == search(demo_index, SearchQuery(kinds=("ESAT",))).total < total
+    assert markers_drawn(map_frame(page)) > 0
+    assert "t_ESAT" in page.url  # the filter is in the URL
+    assert outside == [], outside
+    assert page.dialogs == []
+
+
+def test_url_restores_a_search(page, app_url, demo_index):
+    page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true&tri=distance")
+    wait_for_app(page)
+    lyon = Gazetteer.load().resolve("INSEE 69123")
+    expected = search(demo_index, SearchQuery(kinds=("ESAT",), near=(lyon.lat, lyon.lon), radius_km=40.0)).total
+    assert headline_count(page) == expected > 0
+    assert "Lyon" in page.locator('[data-testid="stMain"] h3').filter(has_text="trouvé").first.inner_text()
+    frame = map_frame(page)
+    assert markers_drawn(frame) > 0
+    # The buyer's point and the 40 km circle (drawn on the canvas) are named in the legend.
+    assert "zone de 40 km" in frame.locator(".sup-legend").inner_text()
+
+
+def test_selecting_a_row_opens_the_supplier_card(page, app_url):
+    page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true")
+    wait_for_app(page)
+    headline_count(page)
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for()
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    # The first column of the grid holds the row-selection checkboxes; row 1 is below the header.
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+    page.get_by_text("Source :").first.wait_for(timeout=60_000)
+    card = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Fiche fournisseur" in card and "(démo)" in card
+
+
+def test_hostile_names_render_as_text_and_run_nothing(page, app_url, tmp_path):
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text))
+    rows = [
+        f"{name};{siret};ESAT;69003;Lyon;{45.76 + i * 0.01};4.84"
+        for i, (name, siret) in enumerate(
+            zip(XSS_NAMES, ["41071771400035", "36227586900018", "42414308900037"], strict=True)
+        )
+    ]
+    csv_file = tmp_path / "annuaire-hostile.csv"
+    csv_file.write_text(
+        "Raison sociale;SIRET;Type de structure;Code postal;Commune;Latitude;Longitude\n" + "\n".join(rows) + "\n"
+    )
+    page.goto(f"{app_url}/annuaire")
+    wait_for_app(page)
+    page.locator('input[type="file"]').set_input_files(str(csv_file))
+    page.get_by_role("button", name="Importer ce fichier").click()
+    page.get_by_text("Annuaire chargé").wait_for(timeout=60_000)
+    page.get_by_role("link", name="Recherche et carte").click()
+    wait_for_app(page)
+    assert headline_count(page) == 3
+    frame = map_frame(page)
+    markers_drawn(frame)
+    # Open every marker's tooltip and popup: the names must appear as text, no element injected.
+    for marker in frame.locator(".leaflet-marker-pane .sup-m").all():
+        marker.hover()
+        marker.click()
+    frame.locator(".leaflet-popup-content").first.wait_for(timeout=10_000)
+    shown = frame.locator(".leaflet-tooltip-pane, .leaflet-popup-pane").first.inner_text()
+    assert any(name in shown for name in XSS_NAMES)
+    assert frame.locator(".leaflet-container img[src='x'], .leaflet-container script").count() == 0
+    main_text = page.locator('[data-testid="stMain"]').inner_text()
+    assert "Fiche fournisseur" in main_text
+    page.wait_for_timeout(1000)
+    assert page.dialogs == []
+    assert not [m for m in console if "alert" in m or "1)" in m and "Error" in m]

@@ -1,0 +1,5 @@
+"""Page script: search and map."""
+
+from ui import search_page
+
+search_page.render()

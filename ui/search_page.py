@@ -1,0 +1,351 @@
+"""Page "Recherche et carte": filters (bound to the URL), count, map, table, detail, charts.
+
+The page only gathers input and shows output: search is `sourcing.search`, the map is
+`sourcing.mapping`, places are `sourcing.gazetteer`.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from sourcing import mapping
+from sourcing.gazetteer import Gazetteer
+from sourcing.model import FAMILIES, GEO_PRECISION_LABELS, HEADCOUNT_BANDS, KIND_BY_CODE, KINDS
+from sourcing.search import SearchIndex, SearchQuery, search, widen
+from sourcing.taxonomy import load_taxonomy, normalise_naf_code, sectors_for_cpv, cpv_label
+from ui import state
+from ui import texts as T
+
+TABLE_LIMIT = 2000
+DEFAULT_RADIUS = 30
+URL = "query-params"
+
+
+# --- Cached reference data (keyed on small values) ----------------------------------------------
+
+
+@st.cache_resource(show_spinner="Préparation de la recherche…", max_entries=4)
+def search_index(directory_key: str) -> SearchIndex:
+    return SearchIndex.build(state.load_directory(directory_key))
+
+
+@st.cache_resource
+def place_options() -> tuple[list[str], dict[str, tuple[str, str]]]:
+    """Labels offered in the place box, and label -> (kind, code) to resolve them."""
+    g = Gazetteer.load()
+    communes = g.communes[g.communes["type"].isin(["commune", "arrondissement"])]
+    communes = communes.sort_values("population", ascending=False)
+    first_pc = communes["postal_codes"].fillna("").str.split().str[0].fillna("")
+    labels = (communes["name"] + " (" + first_pc.where(first_pc != "", communes["department"]) + ")").tolist()
+    lookup: dict[str, tuple[str, str]] = {}
+    options: list[str] = []
+    for label, code in zip(labels, communes["insee_code"], strict=True):
+        if label not in lookup:
+            lookup[label] = ("commune", code)
+            options.append(label)
+    for code, name in zip(g.departments["code"], g.departments["name"], strict=True):
+        label = f"Département : {name} ({code})"
+        lookup[label] = ("department", code)
+        options.append(label)
+    for code, name in zip(g.regions["code"], g.regions["name"], strict=True):
+        label = f"Région : {name}"
+        lookup[label] = ("region", code)
+        options.append(label)
+    return options, lookup
+
+
+@st.cache_resource
+def sector_labels() -> dict[str, str]:
+    tax = load_taxonomy()
+    return dict(zip(tax.sectors["sector_id"], tax.sectors["group_label"] + " › " + tax.sectors["label"], strict=True))
+
+
+@st.cache_resource
+def territory_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+    g = Gazetteer.load()
+    deps = dict(zip(g.departments["code"], g.departments["name"] + " (" + g.departments["code"] + ")", strict=True))
+    regs = dict(zip(g.regions["code"], g.regions["name"], strict=True))
+    epcis = dict(zip(g.epcis["code"], g.epcis["name"], strict=True))
+    return deps, regs, epcis
+
+
+@st.cache_resource(max_entries=8, show_spinner="Préparation de la carte…")
+def supplier_map(directory_key: str, query: SearchQuery, tiles: bool):
+    found = search(search_index(directory_key), replace(query, limit=None))
+    return mapping.build_map(found.results, center=query.near, radius_km=query.radius_km, tiles=tiles)
+
+
+# --- Filters ----------------------------------------------------------------------------------
+
+
+def _resolve_place(value: str | None):
+    """The chosen place as a Resolution-like tuple (lat, lon, department, region, label) or None."""
+    if not value:
+        return None
+    g = Gazetteer.load()
+    _, lookup = place_options()
+    if value in lookup:
+        kind, code = lookup[value]
+        text = {"commune": f"INSEE {code}", "department": code, "region": value.removeprefix("Région : ")}[kind]
+        res = g.resolve(text)
+    else:
+        res = g.resolve(value)
+    if res.status == "ambiguous":
+        st.warning(T.PLACE_AMBIGUOUS.format(text=value))
+        labels = [c.label for c in res.candidates]
+        choice = st.selectbox(T.PLACE_CHOICE, labels, key="place_choice")
+        res = g.resolve(choice) if choice else res
+        if res.status != "ok":
+            chosen = next(c for c in res.candidates if c.label == choice) if res.candidates else None
+            return (chosen.lat, chosen.lon, chosen.department, chosen.region, chosen.label) if chosen else None
+    if res.status != "ok":
+        st.error(res.message)
+        return None
+    return res.lat, res.lon, res.department, res.region, res.label
+
+
+def _kind_checkboxes() -> tuple[str, ...]:
+    chosen = []
+    with st.expander(T.KINDS_HEADER, expanded=True):
+        for family in FAMILIES:
+            st.caption(T.FAMILY_LABELS[family])
+            for kind in (k for k in KINDS if k.family == family):
+                if st.checkbox(kind.code, key=f"t_{kind.code}", help=f"{kind.label} — {kind.legal_basis}", bind=URL):
+                    chosen.append(kind.code)
+    return tuple(chosen)
+
+
+def _filters() -> tuple[SearchQuery, str | None, str]:
+    """Draw the filters in the sidebar; return the query, the place label and the sort key."""
+    deps, regs, epcis = territory_labels()
+    sectors = sector_labels()
+    options, _ = place_options()
+    with st.sidebar:
+        st.header(T.FILTERS)
+        place_value = st.selectbox(
+            T.PLACE_LABEL, options, index=None, key="lieu", placeholder=T.PLACE_PLACEHOLDER,
+            help=T.PLACE_HELP, accept_new_options=True, bind=URL,
+        )  # fmt: skip
+        place = _resolve_place(place_value)
+        radius = st.slider(
+            T.RADIUS_LABEL, 0, 200, DEFAULT_RADIUS, step=5, key="rayon", disabled=place is None, bind=URL
+        )
+        include_area = st.checkbox(T.AREA_LABEL, key="zone", help=T.AREA_HELP, disabled=place is None, bind=URL)
+        kinds = _kind_checkboxes()
+        chosen_sectors = st.multiselect(
+            T.SECTORS_LABEL, list(sectors), format_func=sectors.__getitem__, key="secteurs",
+            placeholder=T.SECTORS_PLACEHOLDER, bind=URL,
+        )  # fmt: skip
+        q = st.text_input(T.KEYWORDS_LABEL, key="q", help=T.KEYWORDS_HELP, bind=URL)
+        with st.expander("Codes NAF / CPV, territoires, effectif"):
+            naf = st.text_input(T.NAF_LABEL, key="naf", help=T.NAF_HELP, bind=URL).strip()
+            cpv = st.text_input(T.CPV_LABEL, key="cpv", help=T.CPV_HELP, bind=URL).strip()
+            if cpv:
+                mapped = sectors_for_cpv(cpv)
+                if not mapped:
+                    st.warning(T.CPV_UNKNOWN.format(code=cpv))
+                else:
+                    st.caption(
+                        T.CPV_MAPS_TO.format(
+                            code=cpv, label=cpv_label(cpv) or "", sectors=", ".join(sectors.get(s, s) for s in mapped)
+                        )
+                    )
+            if naf and not normalise_naf_code(naf) and not naf.replace(".", "").isalnum():
+                st.warning(f"Code NAF « {naf} » illisible.")
+            departments = st.multiselect(
+                T.DEPARTMENTS_LABEL, list(deps), format_func=deps.__getitem__, key="dep", bind=URL
+            )
+            regions = st.multiselect(T.REGIONS_LABEL, list(regs), format_func=regs.__getitem__, key="reg", bind=URL)
+            chosen_epcis = st.multiselect(
+                T.EPCI_LABEL, list(epcis), format_func=epcis.__getitem__, key="epci", bind=URL
+            )
+            bands = [label for code, label in HEADCOUNT_BANDS.items() if code != "NN"]
+            headcount = st.multiselect(T.HEADCOUNT_LABEL, bands, key="effectif", bind=URL)
+        sort = st.radio(
+            T.SORT_LABEL, list(T.SORT_OPTIONS), format_func=T.SORT_OPTIONS.__getitem__, key="tri",
+            horizontal=True, bind=URL,
+        )  # fmt: skip
+        st.caption(T.SHARE_HINT)
+    query = SearchQuery(
+        near=(place[0], place[1]) if place else None,
+        radius_km=float(radius) if place else None,
+        near_department=place[2] if place else None,
+        near_region=place[3] if place else None,
+        include_intervention_area=bool(include_area and place),
+        departments=tuple(departments),
+        regions=tuple(regions),
+        epcis=tuple(chosen_epcis),
+        kinds=kinds,
+        sectors=tuple(chosen_sectors),
+        naf=naf or None,
+        cpv=cpv or None,
+        q=q or None,
+        headcount_bands=tuple(headcount),
+        sort=sort if place or sort == "name" else "name",
+    )
+    return query, place[4] if place else None, sort
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+def _fr(n: float) -> str:
+    return f"{n:,.0f}".replace(",", "\u202f")
+
+
+def _explain_empty(index: SearchIndex, query: SearchQuery) -> None:
+    st.warning(T.NO_RESULT)
+    widening = widen(index, query)
+    radius = widening.get("radius", [])
+    for wider, n in radius:
+        if n > 0:
+            st.info(T.WIDEN_RADIUS.format(radius=_fr(query.radius_km or 0), n=_fr(n), wider=_fr(wider)))
+            if st.button(T.WIDEN_BUTTON.format(wider=_fr(wider))):
+                st.session_state["rayon"] = int(min(wider, 200))
+                st.rerun()
+            break
+    for name, n in widening.get("filters", []):
+        if n > 0:
+            st.info(T.WIDEN_FILTER.format(filter=name, n=_fr(n)))
+
+
+def _results_table(results: pd.DataFrame) -> str | None:
+    sectors = load_taxonomy().sectors.set_index("sector_id")["label"].to_dict()
+    shown = results.head(TABLE_LIMIT)
+    table = pd.DataFrame(
+        {
+            T.COL_DISTANCE: shown["distance_km"].round(1),
+            T.COL_NAME: shown["name"],
+            T.COL_KINDS: shown["kinds"],
+            T.COL_SECTORS: shown["sectors"].map(lambda ss: [sectors.get(s, s) for s in ss]),
+            T.COL_CITY: shown["city"],
+            T.COL_DEPARTMENT: shown["department"],
+            T.COL_WEBSITE: shown["website"].where(shown["website"] != "", None),
+        }
+    )
+    if table[T.COL_DISTANCE].isna().all():
+        table = table.drop(columns=[T.COL_DISTANCE])
+    st.caption(T.TABLE_SELECT_HINT)
+    # st.dataframe shows cells as text, never as HTML: untrusted names stay inert.
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        width="stretch",
+        height=420,
+        key="results_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            T.COL_KINDS: st.column_config.ListColumn(T.COL_KINDS),
+            T.COL_SECTORS: st.column_config.ListColumn(T.COL_SECTORS),
+            T.COL_WEBSITE: st.column_config.LinkColumn(T.COL_WEBSITE),
+            T.COL_DISTANCE: st.column_config.NumberColumn(T.COL_DISTANCE, format="%.1f"),
+        },
+    )
+    rows = event.selection.rows if event else []
+    return shown["id"].iloc[rows[0]] if rows else None
+
+
+def _detail(row: pd.Series | None) -> None:
+    st.subheader(T.DETAIL_HEADER)
+    if row is None:
+        st.caption(T.DETAIL_NONE)
+        return
+    st.markdown(f"**{_md_text(row['name'])}**")
+    kinds = [f"{c} — {KIND_BY_CODE[c].label}" for c in row["kinds"] if c in KIND_BY_CODE]
+    if kinds:
+        st.markdown("\n".join(f"- {_md_text(k)}" for k in kinds))
+    if isinstance(row.get("distance_km"), float) and not math.isnan(row["distance_km"]):
+        st.metric(T.COL_DISTANCE, f"{row['distance_km']:.1f}".replace(".", ","))
+    sectors = sector_labels()
+    if row["sectors"]:
+        st.markdown("**Secteurs** : " + _md_text(", ".join(sectors.get(s, s) for s in row["sectors"])))
+    if row.get("description"):
+        st.markdown(_md_text(row["description"]))
+    fields = []
+    for col, label in T.DETAIL_FIELDS.items():
+        value = row.get(col)
+        if col == "geo_precision":
+            value = GEO_PRECISION_LABELS.get(value, value)
+        if isinstance(value, str) and value:
+            fields.append({"Champ": label, "Valeur": value})
+    # A table, not markdown: every value is shown as plain text.
+    st.dataframe(pd.DataFrame(fields), hide_index=True, width="stretch")
+    st.caption(T.DETAIL_SOURCE.format(source=row["source_name"], date=row["source_date"], line=int(row["source_line"])))
+    if st.button(T.DETAIL_SHOW_ON_MAP, key="show_on_map"):
+        st.session_state["map_focus"] = (float(row["lat"]), float(row["lon"]))
+
+
+def _md_text(text: str) -> str:
+    """Text shown through st.markdown with Markdown and HTML characters escaped."""
+    out = str(text)
+    for ch in "\\`*_{}[]()#+-.!|<>~$":
+        out = out.replace(ch, "\\" + ch)
+    return out
+
+
+def _charts(results: pd.DataFrame, has_place: bool) -> None:
+    st.subheader(T.CHARTS_HEADER)
+    cols = st.columns(3 if has_place else 2)
+    kinds = results["kinds"].explode().dropna().value_counts()
+    cols[0].caption(T.CHART_KINDS)
+    cols[0].bar_chart(kinds.rename("Fournisseurs"), horizontal=True, height=320, sort=False)
+    labels = load_taxonomy().sectors.set_index("sector_id")["label"]
+    sectors = results["sectors"].explode().dropna().map(labels).value_counts().head(10)
+    cols[1].caption(T.CHART_SECTORS)
+    cols[1].bar_chart(sectors.rename("Fournisseurs"), horizontal=True, height=320, sort=False)
+    if has_place:
+        bands = pd.cut(
+            results["distance_km"], [0, 10, 30, 60, 100, 200, np.inf], labels=T.DISTANCE_BANDS, include_lowest=True
+        )
+        counts = bands.value_counts().reindex(T.DISTANCE_BANDS, fill_value=0)
+        cols[2].caption(T.CHART_DISTANCE)
+        cols[2].bar_chart(counts.rename("Fournisseurs"), height=320, sort=False)
+
+
+def render() -> None:
+    key = st.session_state.directory_key
+    if key == state.DEMO_KEY:
+        st.info(T.DEMO_BADGE, icon=":material/science:")
+    index = search_index(key)
+    query, place_label, _ = _filters()
+    found = search(index, replace(query, limit=None))
+    headline = T.RESULTS_COUNT.format(n=_fr(found.total))
+    if place_label and query.radius_km is not None:
+        headline += T.RESULTS_NEAR.format(radius=_fr(query.radius_km), place=place_label)
+    st.subheader(headline)
+    if found.total == 0:
+        _explain_empty(index, query)
+        return
+    tiles = st.toggle(T.MAP_TILES, key="fond", value=False)
+    map_col, detail_col = st.columns([2, 1])
+    with map_col:
+        focus = st.session_state.get("map_focus")
+        clicked = st_folium(
+            supplier_map(key, query, tiles),
+            key="map",
+            height=560,
+            use_container_width=True,
+            returned_objects=["last_object_clicked_popup"],
+            center=focus,
+            zoom=14 if focus else None,
+        )
+    clicked_id = mapping.supplier_id_from_click(clicked)
+    if clicked_id and clicked_id != st.session_state.get("last_map_click"):
+        st.session_state["last_map_click"] = clicked_id
+        st.session_state["selected_id"] = clicked_id
+    selected_from_table = _results_table(found.results)
+    if selected_from_table and selected_from_table != st.session_state.get("last_table_pick"):
+        st.session_state["last_table_pick"] = selected_from_table
+        st.session_state["selected_id"] = selected_from_table
+    selected = st.session_state.get("selected_id")
+    rows = found.results[found.results["id"] == selected] if selected else found.results.iloc[0:0]
+    with detail_col:
+        _detail(rows.iloc[0] if len(rows) else None)
+    _charts(found.results, place_label is not None)
