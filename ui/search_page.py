@@ -18,7 +18,7 @@ from sourcing import mapping
 from sourcing.gazetteer import Gazetteer
 from sourcing.model import FAMILIES, GEO_PRECISION_LABELS, HEADCOUNT_BANDS, KIND_BY_CODE, KINDS
 from sourcing.search import SearchIndex, SearchQuery, search, widen
-from sourcing.taxonomy import load_taxonomy, normalise_naf_code, sectors_for_cpv, cpv_label
+from sourcing.taxonomy import cpv_label, load_taxonomy, normalise_naf_code, sectors_for_cpv
 from ui import state
 from ui import texts as T
 
@@ -226,7 +226,7 @@ def _results_table(results: pd.DataFrame) -> str | None:
             T.COL_SECTORS: shown["sectors"].map(lambda ss: [sectors.get(s, s) for s in ss]),
             T.COL_CITY: shown["city"],
             T.COL_DEPARTMENT: shown["department"],
-            T.COL_WEBSITE: shown["website"].where(shown["website"] != "", None),
+            T.COL_WEBSITE: shown["website"].astype(object).where(shown["website"].fillna("") != "", None),
         }
     )
     if table[T.COL_DISTANCE].isna().all():
@@ -269,17 +269,25 @@ def _detail(row: pd.Series | None) -> None:
     if row.get("description"):
         st.markdown(_md_text(row["description"]))
     fields = []
+    deps, regs, _ = territory_labels()
+    readable = {"geo_precision": GEO_PRECISION_LABELS, "department": deps, "region": regs}
     for col, label in T.DETAIL_FIELDS.items():
         value = row.get(col)
-        if col == "geo_precision":
-            value = GEO_PRECISION_LABELS.get(value, value)
+        if col in readable:
+            value = readable[col].get(value, value)
         if isinstance(value, str) and value:
             fields.append({"Champ": label, "Valeur": value})
     # A table, not markdown: every value is shown as plain text.
     st.dataframe(pd.DataFrame(fields), hide_index=True, width="stretch")
-    st.caption(T.DETAIL_SOURCE.format(source=row["source_name"], date=row["source_date"], line=int(row["source_line"])))
+    date = _french_date(row["source_date"])
+    st.caption(T.DETAIL_SOURCE.format(source=row["source_name"], date=date, line=int(row["source_line"])))
     if st.button(T.DETAIL_SHOW_ON_MAP, key="show_on_map"):
         st.session_state["map_focus"] = (float(row["lat"]), float(row["lon"]))
+
+
+def _french_date(iso: str) -> str:
+    parts = str(iso).split("-")
+    return "/".join(reversed(parts)) if len(parts) == 3 else str(iso)
 
 
 def _md_text(text: str) -> str:
