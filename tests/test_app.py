@@ -71,3 +71,21 @@ def test_place_and_radius_from_the_url(demo_index):
         SearchQuery(near=(lyon.lat, lyon.lon), radius_km=20.0, near_department="69", near_region="84"),
     ).total
     assert count_in_headline(at) == expected > 0
+
+
+def test_cli_search_and_page_agree(capsys):
+    """Same filters in the CLI and in the page: same count."""
+    import json
+
+    from sourcing.cli import main
+
+    assert main(["search", "--near", "Lyon", "--radius-km", "60", "--kind", "ESAT", "--kind", "EA", "--json"]) == 0
+    cli_total = json.loads(capsys.readouterr().out)["total"]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["lieu"] = "Lyon (69001)"
+    at.query_params["rayon"] = "60"
+    at.query_params["t_ESAT"] = "true"
+    at.query_params["t_EA"] = "true"
+    at.run()
+    assert not at.exception
+    assert count_in_headline(at) == cli_total > 0

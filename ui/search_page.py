@@ -30,7 +30,7 @@ URL = "query-params"
 # --- Cached reference data (keyed on small values) ----------------------------------------------
 
 
-@st.cache_resource(show_spinner="Préparation de la recherche…", max_entries=4)
+@st.cache_resource(show_spinner=T.SPINNER_SEARCH, max_entries=4)
 def search_index(directory_key: str) -> SearchIndex:
     return SearchIndex.build(state.load_directory(directory_key))
 
@@ -50,11 +50,11 @@ def place_options() -> tuple[list[str], dict[str, tuple[str, str]]]:
             lookup[label] = ("commune", code)
             options.append(label)
     for code, name in zip(g.departments["code"], g.departments["name"], strict=True):
-        label = f"Département : {name} ({code})"
+        label = T.PLACE_DEPARTMENT.format(name=name, code=code)
         lookup[label] = ("department", code)
         options.append(label)
     for code, name in zip(g.regions["code"], g.regions["name"], strict=True):
-        label = f"Région : {name}"
+        label = T.PLACE_REGION.format(name=name)
         lookup[label] = ("region", code)
         options.append(label)
     return options, lookup
@@ -75,7 +75,7 @@ def territory_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     return deps, regs, epcis
 
 
-@st.cache_resource(max_entries=8, show_spinner="Préparation de la carte…")
+@st.cache_resource(max_entries=8, show_spinner=T.SPINNER_MAP)
 def supplier_map(directory_key: str, query: SearchQuery, tiles: bool):
     found = search(search_index(directory_key), replace(query, limit=None))
     return mapping.build_map(found.results, center=query.near, radius_km=query.radius_km, tiles=tiles)
@@ -92,7 +92,11 @@ def _resolve_place(value: str | None):
     _, lookup = place_options()
     if value in lookup:
         kind, code = lookup[value]
-        text = {"commune": f"INSEE {code}", "department": code, "region": value.removeprefix("Région : ")}[kind]
+        text = {
+            "commune": f"INSEE {code}",
+            "department": code,
+            "region": value.removeprefix(T.PLACE_REGION.format(name="")),
+        }[kind]
         res = g.resolve(text)
     else:
         res = g.resolve(value)
@@ -143,7 +147,7 @@ def _filters() -> tuple[SearchQuery, str | None, str]:
             placeholder=T.SECTORS_PLACEHOLDER, bind=URL,
         )  # fmt: skip
         q = st.text_input(T.KEYWORDS_LABEL, key="q", help=T.KEYWORDS_HELP, bind=URL)
-        with st.expander("Codes NAF / CPV, territoires, effectif"):
+        with st.expander(T.MORE_FILTERS):
             naf = st.text_input(T.NAF_LABEL, key="naf", help=T.NAF_HELP, bind=URL).strip()
             cpv = st.text_input(T.CPV_LABEL, key="cpv", help=T.CPV_HELP, bind=URL).strip()
             if cpv:
@@ -157,7 +161,7 @@ def _filters() -> tuple[SearchQuery, str | None, str]:
                         )
                     )
             if naf and not normalise_naf_code(naf) and not naf.replace(".", "").isalnum():
-                st.warning(f"Code NAF « {naf} » illisible.")
+                st.warning(T.NAF_UNREADABLE.format(code=naf))
             departments = st.multiselect(
                 T.DEPARTMENTS_LABEL, list(deps), format_func=deps.__getitem__, key="dep", bind=URL
             )
@@ -265,7 +269,7 @@ def _detail(row: pd.Series | None) -> None:
         st.metric(T.COL_DISTANCE, f"{row['distance_km']:.1f}".replace(".", ","))
     sectors = sector_labels()
     if row["sectors"]:
-        st.markdown("**Secteurs** : " + _md_text(", ".join(sectors.get(s, s) for s in row["sectors"])))
+        st.markdown(T.DETAIL_SECTORS + _md_text(", ".join(sectors.get(s, s) for s in row["sectors"])))
     if row.get("description"):
         st.markdown(_md_text(row["description"]))
     fields = []
@@ -276,7 +280,7 @@ def _detail(row: pd.Series | None) -> None:
         if col in readable:
             value = readable[col].get(value, value)
         if isinstance(value, str) and value:
-            fields.append({"Champ": label, "Valeur": value})
+            fields.append({T.DETAIL_FIELD: label, T.DETAIL_VALUE: value})
     # A table, not markdown: every value is shown as plain text.
     st.dataframe(pd.DataFrame(fields), hide_index=True, width="stretch")
     date = _french_date(row["source_date"])
@@ -303,18 +307,18 @@ def _charts(results: pd.DataFrame, has_place: bool) -> None:
     cols = st.columns(3 if has_place else 2)
     kinds = results["kinds"].explode().dropna().value_counts()
     cols[0].caption(T.CHART_KINDS)
-    cols[0].bar_chart(kinds.rename("Fournisseurs"), horizontal=True, height=320, sort=False)
+    cols[0].bar_chart(kinds.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
     labels = load_taxonomy().sectors.set_index("sector_id")["label"]
     sectors = results["sectors"].explode().dropna().map(labels).value_counts().head(10)
     cols[1].caption(T.CHART_SECTORS)
-    cols[1].bar_chart(sectors.rename("Fournisseurs"), horizontal=True, height=320, sort=False)
+    cols[1].bar_chart(sectors.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
     if has_place:
         bands = pd.cut(
             results["distance_km"], [0, 10, 30, 60, 100, 200, np.inf], labels=T.DISTANCE_BANDS, include_lowest=True
         )
         counts = bands.value_counts().reindex(T.DISTANCE_BANDS, fill_value=0)
         cols[2].caption(T.CHART_DISTANCE)
-        cols[2].bar_chart(counts.rename("Fournisseurs"), height=320, sort=False)
+        cols[2].bar_chart(counts.rename(T.CHART_UNIT), height=320, sort=False)
 
 
 def render() -> None:

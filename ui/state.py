@@ -16,6 +16,7 @@ import streamlit as st
 from sourcing.directory import cache_dir, demo_report, load_demo, load_parquet, save_parquet
 from sourcing.importer import import_bytes
 from sourcing.normalise import ImportReport
+from ui import texts as T
 
 DEMO_KEY = "demo"
 DEFAULTS = {
@@ -38,7 +39,7 @@ def _upload_dir() -> Path:
     return path
 
 
-@st.cache_resource(show_spinner="Chargement de l'annuaire…", max_entries=4)
+@st.cache_resource(show_spinner=T.SPINNER_DIRECTORY, max_entries=4)
 def load_directory(key: str) -> pd.DataFrame:
     if key == DEMO_KEY:
         return load_demo()
