@@ -12,7 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_demo_directory_is_shown_and_labelled(page, app_url):
-    page.goto(app_url)
+    page.goto(f"{app_url}/annuaire")
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]')
     main.get_by_text("données fictives de démonstration").first.wait_for()
@@ -25,7 +25,7 @@ def test_demo_directory_is_shown_and_labelled(page, app_url):
 
 
 def test_upload_real_siae_list_shows_its_report(page, app_url, realdata):
-    page.goto(app_url)
+    page.goto(f"{app_url}/annuaire")
     wait_for_app(page)
     page.locator('input[type="file"]').set_input_files(str(realdata / "les-emplois" / "siae67.csv"))
     page.get_by_role("button", name="Importer ce fichier").click()
