@@ -2,6 +2,7 @@
 
     python -m sourcing import FILE [--format NAME] [--out PATH] [--units PATH] [--json]
     python -m sourcing search [--directory PATH] [--near PLACE] [--radius-km R] ... [--json]
+    python -m sourcing advise --need TEXT --amount EUR --duration-months M --nature NATURE [...] [--json]
 
 Bad input or usage: exit code 2 and a French message on stderr, never a traceback.
 """
@@ -66,7 +67,27 @@ def _parser() -> argparse.ArgumentParser:
     sea.add_argument("--q", help="mots-clés")
     sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
+    _add_advise_parser(sub)
     return parser
+
+
+def _add_advise_parser(sub) -> None:
+    from sourcing.advisor.thresholds import BUYER_TYPES, NATURES
+
+    adv = sub.add_parser("advise", help="leviers d'achat responsable pour un besoin (réservations, clauses…)")
+    adv.add_argument("--need", required=True, help="description du besoin")
+    adv.add_argument("--cpv", action="append", default=[], help="code CPV (répétable)")
+    adv.add_argument("--sector", action="append", default=[], help="identifiant de secteur (répétable)")
+    adv.add_argument("--amount", required=True, type=float, help="montant estimé HT sur toute la durée (€)")
+    adv.add_argument("--duration-months", required=True, type=float, help="durée du marché en mois")
+    adv.add_argument("--nature", required=True, choices=NATURES, help="nature du marché")
+    adv.add_argument("--buyer", default="commune", choices=BUYER_TYPES, help="type d'acheteur (commune par défaut)")
+    adv.add_argument("--near", help="lieu d'exécution : commune, code postal, département ou région")
+    adv.add_argument("--radius-km", type=float, help="distance maximale en km autour de --near")
+    adv.add_argument("--date", help="date de lancement de la consultation (AAAA-MM-JJ, aujourd'hui par défaut)")
+    adv.add_argument("--lots", type=int, default=1, help="nombre de lots (1 par défaut)")
+    adv.add_argument("--directory", help="annuaire (Parquet écrit par import --out, ou tout fichier importable)")
+    adv.add_argument("--json", action="store_true", help="résultat en JSON")
 
 
 def _json_value(v):
@@ -171,6 +192,71 @@ def cmd_search(args) -> int:
     return 0
 
 
+def _parse_date(text: str | None):
+    from datetime import date
+
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UsageError(f"date invalide : « {text} » (format attendu AAAA-MM-JJ, par exemple 2026-09-01).") from exc
+
+
+def cmd_advise(args) -> int:
+    from sourcing.advisor import AdviceInputError, Purchase, advise
+    from sourcing.directory import load_any
+    from sourcing.importer import ImportFailure
+
+    if not math.isfinite(args.amount) or args.amount < 0:
+        raise UsageError("--amount doit être un montant positif (HT, en euros, sur toute la durée).")
+    try:
+        purchase = Purchase(
+            need=args.need,
+            nature=args.nature,
+            amount_eur=args.amount,
+            duration_months=args.duration_months,
+            buyer_type=args.buyer,
+            cpv=tuple(args.cpv),
+            sectors=tuple(args.sector),
+            place=args.near,
+            radius_km=args.radius_km,
+            consultation_date=_parse_date(args.date),
+            lots=args.lots,
+        )
+    except AdviceInputError as exc:
+        raise UsageError(str(exc)) from exc
+    directory = None
+    if args.directory:
+        if not Path(args.directory).exists():
+            raise UsageError(f"annuaire introuvable : {args.directory}")
+        try:
+            directory = load_any(args.directory)
+        except (ImportFailure, ValueError) as exc:
+            raise UsageError(str(exc)) from exc
+    try:
+        report = advise(purchase, directory)
+    except AdviceInputError as exc:
+        raise UsageError(str(exc)) from exc
+    payload = report.to_dict()
+    if args.json:
+        print(json.dumps(payload, ensure_ascii=False))
+        return 0
+    print(f"Acheteur : {payload['area']['buyer']} ; consultation du {payload['area']['date']}")
+    print(f"Fournisseurs comptés : {payload['area']['description']}")
+    for lever in report.levers:
+        status = "OBLIGATOIRE" if lever.mandatory else ("possible" if lever.applies else "non applicable")
+        counts = ""
+        if lever.eligible_suppliers is not None:
+            counts = " [" + ", ".join(f"{k} : {v}" for k, v in lever.eligible_suppliers.items()) + "]"
+        print(f"- {lever.title} : {status}{counts} ({', '.join(lever.legal_refs)} ; {lever.confidence})")
+        print(f"    {lever.rationale}")
+    hours = payload["insertion_hours"]
+    if hours:
+        print(f"Heures d'insertion suggérées : {hours['hours']:.0f} h")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -179,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_import(args)
         if args.command == "search":
             return cmd_search(args)
+        if args.command == "advise":
+            return cmd_advise(args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:

@@ -1,0 +1,128 @@
+"""Insertion hours: the facilitators' formula.
+
+    hours = amount HT × labour share × insertion rate ÷ hourly labour cost
+
+Defaults (labour share per sector, rate, hourly cost) are read from
+``data/rules/insertion_defaults.csv`` with their source; every one can be overridden.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Final
+
+from sourcing.advisor.thresholds import CONFIRMED, RULES_DIR, TO_CONFIRM
+
+ANY: Final[str] = "*"
+OVERRIDDEN: Final[str] = "valeur saisie par l'acheteur"
+
+
+@dataclass(frozen=True)
+class Default:
+    value: float
+    source: str
+    confidence: str
+
+
+@lru_cache(maxsize=1)
+def load_defaults() -> dict[str, dict[str, Default]]:
+    """parameter -> key (sector id or "*") -> Default."""
+    out: dict[str, dict[str, Default]] = {}
+    with (RULES_DIR / "insertion_defaults.csv").open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            out.setdefault(r["parameter"], {})[r["key"]] = Default(float(r["value"]), r["source"], r["confidence"])
+    return out
+
+
+@dataclass(frozen=True)
+class InsertionHours:
+    hours: float
+    amount: float
+    labour_share: float
+    rate: float
+    hourly_cost: float
+    sources: dict[str, str] = field(default_factory=dict)  # parameter -> where the value comes from
+    confidence: str = CONFIRMED  # "à confirmer" as soon as one default used is
+    sector: str | None = None  # the sector whose labour share was used, if any
+
+    def to_dict(self) -> dict:
+        return {
+            "hours": round(self.hours, 1),
+            "amount": self.amount,
+            "labour_share": self.labour_share,
+            "rate": self.rate,
+            "hourly_cost": self.hourly_cost,
+            "sources": dict(self.sources),
+            "confidence": self.confidence,
+            "sector": self.sector,
+        }
+
+
+def default_labour_share(sectors: tuple[str, ...] = ()) -> tuple[Default, str | None]:
+    """The labour share of the first sector that has one, else the generic default."""
+    shares = load_defaults()["labour_share"]
+    for s in sectors:
+        if s in shares:
+            return shares[s], s
+    return shares[ANY], None
+
+
+def _check_fraction(name: str, value: float) -> None:
+    if not 0 <= value <= 1:
+        raise ValueError(f"{name} doit être compris entre 0 et 1 (par exemple 0,05 pour 5 %), reçu {value}.")
+
+
+def insertion_hours(
+    amount_eur: float,
+    sectors: tuple[str, ...] = (),
+    *,
+    labour_share: float | None = None,
+    rate: float | None = None,
+    hourly_cost: float | None = None,
+) -> InsertionHours:
+    """Insertion hours to require for a purchase of ``amount_eur`` HT over its whole duration.
+
+    Each parameter left to None takes its default (labour share from the first of ``sectors``
+    that has one). Raises ValueError (French message) on a negative amount, a share or rate
+    outside [0, 1] or a non-positive hourly cost.
+    """
+    if amount_eur < 0:
+        raise ValueError("Le montant doit être positif ou nul.")
+    defaults = load_defaults()
+    sources: dict[str, str] = {}
+    confidences: list[str] = []
+    sector = None
+    if labour_share is None:
+        d, sector = default_labour_share(tuple(sectors))
+        labour_share, sources["labour_share"] = d.value, d.source
+        confidences.append(d.confidence)
+    else:
+        sources["labour_share"] = OVERRIDDEN
+    if rate is None:
+        d = defaults["rate"][ANY]
+        rate, sources["rate"] = d.value, d.source
+        confidences.append(d.confidence)
+    else:
+        sources["rate"] = OVERRIDDEN
+    if hourly_cost is None:
+        d = defaults["hourly_cost"][ANY]
+        hourly_cost, sources["hourly_cost"] = d.value, d.source
+        confidences.append(d.confidence)
+    else:
+        sources["hourly_cost"] = OVERRIDDEN
+    _check_fraction("La part de main-d'œuvre", labour_share)
+    _check_fraction("Le taux d'insertion", rate)
+    if hourly_cost <= 0:
+        raise ValueError("Le coût horaire doit être strictement positif.")
+    return InsertionHours(
+        hours=amount_eur * labour_share * rate / hourly_cost,
+        amount=float(amount_eur),
+        labour_share=labour_share,
+        rate=rate,
+        hourly_cost=float(hourly_cost),
+        sources=sources,
+        confidence=TO_CONFIRM if TO_CONFIRM in confidences else CONFIRMED,
+        sector=sector,
+    )

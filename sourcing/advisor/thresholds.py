@@ -1,0 +1,159 @@
+"""Thresholds of the Code de la commande publique, read from ``data/rules/thresholds.csv``.
+
+Every amount the advisor compares against lives in that file, with its validity dates, the
+natures and buyer categories it applies to, its legal reference and a confidence flag. Rule
+code asks this module for "the threshold ``id`` in force on a date for a nature and a buyer";
+it never writes an amount itself.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Final
+
+RULES_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "data" / "rules"
+
+NATURES: Final[tuple[str, ...]] = ("travaux", "fournitures", "services")
+NATURE_LABELS: Final[dict[str, str]] = {"travaux": "travaux", "fournitures": "fournitures", "services": "services"}
+
+# Buyer type (what the buyer says) -> EU threshold category (what annexe 2 of the CCP distinguishes).
+BUYER_CATEGORIES: Final[dict[str, str]] = {
+    "commune": "local",
+    "epci": "local",
+    "departement": "local",
+    "region": "local",
+    "etat": "central",
+    # A public establishment is mostly local (hospital, CCAS, OPH...); the State's own administrative
+    # establishments use the central threshold: the page should let them choose "etat".
+    "etablissement-public": "local",
+    "autre": "local",
+    "entite-adjudicatrice": "utilities-defence",
+    "defense": "utilities-defence",
+}
+BUYER_TYPES: Final[tuple[str, ...]] = tuple(BUYER_CATEGORIES)
+BUYER_LABELS: Final[dict[str, str]] = {
+    "commune": "commune",
+    "epci": "EPCI",
+    "departement": "département",
+    "region": "région",
+    "etat": "État",
+    "etablissement-public": "établissement public",
+    "autre": "autre acheteur",
+    "entite-adjudicatrice": "entité adjudicatrice (réseaux)",
+    "defense": "défense ou sécurité",
+}
+CATEGORY_LABELS: Final[dict[str, str]] = {
+    "central": "État (autorités publiques centrales)",
+    "local": "collectivités territoriales et autres acheteurs",
+    "utilities-defence": "entités adjudicatrices et défense",
+}
+
+CONFIRMED: Final[str] = "vérifié"
+TO_CONFIRM: Final[str] = "à confirmer"
+
+
+@dataclass(frozen=True)
+class Threshold:
+    """One row of thresholds.csv. ``valid_from``/``valid_to`` None = no known bound."""
+
+    id: str
+    value_eur: float
+    max_share: float | None
+    natures: tuple[str, ...]  # ("*",) = every nature
+    buyers: tuple[str, ...]  # EU categories, ("*",) = every buyer
+    valid_from: date | None
+    valid_to: date | None
+    reference: str
+    confidence: str
+    label: str
+
+    def in_force(self, on: date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+    def covers(self, nature: str, category: str) -> bool:
+        return ("*" in self.natures or nature in self.natures) and ("*" in self.buyers or category in self.buyers)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "value_eur": self.value_eur,
+            "max_share": self.max_share,
+            "label": self.label,
+            "reference": self.reference,
+            "valid_from": self.valid_from.isoformat() if self.valid_from else None,
+            "valid_to": self.valid_to.isoformat() if self.valid_to else None,
+            "confidence": self.confidence,
+        }
+
+
+def _date(text: str) -> date | None:
+    return date.fromisoformat(text) if text.strip() else None
+
+
+@dataclass(frozen=True)
+class ThresholdTable:
+    rows: tuple[Threshold, ...]
+
+    def in_force(self, on: date, nature: str, category: str) -> list[Threshold]:
+        """Every threshold in force on ``on`` for that nature and EU buyer category, file order."""
+        return [t for t in self.rows if t.in_force(on) and t.covers(nature, category)]
+
+    def get(self, threshold_id: str, on: date, nature: str, category: str) -> Threshold | None:
+        """The threshold ``threshold_id`` in force on that date for that nature and buyer; None when the
+        table has no row for it (e.g. EU thresholds after 2027: not yet published)."""
+        found = [t for t in self.in_force(on, nature, category) if t.id == threshold_id]
+        if len(found) > 1:
+            raise ValueError(f"thresholds.csv: several rows for {threshold_id} on {on} ({nature}, {category})")
+        return found[0] if found else None
+
+
+@lru_cache(maxsize=4)
+def load_thresholds(path: str | None = None) -> ThresholdTable:
+    """Read thresholds.csv once per process (``path`` overrides the default file, for tests)."""
+    file = Path(path) if path else RULES_DIR / "thresholds.csv"
+    rows = []
+    with file.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            rows.append(
+                Threshold(
+                    id=r["id"],
+                    value_eur=float(r["value_eur"]),
+                    max_share=float(r["max_share"]) if r["max_share"].strip() else None,
+                    natures=tuple(r["natures"].split("|")),
+                    buyers=tuple(r["buyers"].split("|")),
+                    valid_from=_date(r["valid_from"]),
+                    valid_to=_date(r["valid_to"]),
+                    reference=r["reference"],
+                    confidence=r["confidence"],
+                    label=r["label"],
+                )
+            )
+    return ThresholdTable(tuple(rows))
+
+
+@dataclass(frozen=True)
+class CapacityBand:
+    max_headcount: int
+    max_lot_eur_per_year: float
+    label: str
+    source: str
+
+
+@lru_cache(maxsize=1)
+def load_capacity() -> tuple[CapacityBand, ...]:
+    """Rule-of-thumb capacity per headcount (data/rules/capacity.csv), smallest band first."""
+    with (RULES_DIR / "capacity.csv").open(encoding="utf-8", newline="") as f:
+        bands = [
+            CapacityBand(int(r["max_headcount"]), float(r["max_lot_eur_per_year"]), r["label"], r["source"])
+            for r in csv.DictReader(f)
+        ]
+    return tuple(sorted(bands, key=lambda b: b.max_headcount))
+
+
+def format_eur(value: float) -> str:
+    """French amount: ``216000`` -> ``"216 000 €"`` (narrow no-break space as thousands separator)."""
+    return f"{value:,.0f}".replace(",", "\u202f") + " €"
