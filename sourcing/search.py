@@ -597,6 +597,38 @@ class _Selection:
     words: tuple[str, ...]
 
 
+def _values(values: object) -> tuple[str, ...]:
+    """Non-empty stripped strings of a filter; a bare string counts as one value (not as its letters)."""
+    if values is None:
+        return ()
+    if isinstance(values, str):
+        values = (values,)
+    return tuple(v for v in (str(x).strip() for x in values if x is not None) if v)
+
+
+def _clean(query: SearchQuery) -> SearchQuery:
+    """The query with what cannot filter removed: empty values (a filter with only empty values is
+    no filter), a place without usable coordinates (then no place at all)."""
+    near = query.near
+    try:
+        if near is not None and not all(math.isfinite(float(v)) for v in near):
+            near = None
+    except (TypeError, ValueError):
+        near = None
+    text = {name: (getattr(query, name) or "").strip() or None for name in ("naf", "cpv")}
+    return replace(
+        query,
+        near=None if near is None else (float(near[0]), float(near[1])),
+        kinds=_values(query.kinds),
+        sectors=_values(query.sectors),
+        departments=_values(query.departments),
+        regions=_values(query.regions),
+        epcis=_values(query.epcis),
+        headcount_bands=_values(query.headcount_bands),
+        **text,
+    )
+
+
 def _and(mask: np.ndarray | None, other: np.ndarray) -> np.ndarray:
     if mask is None:
         return other
@@ -807,6 +839,7 @@ def _order(index: SearchIndex, selection: _Selection, query: SearchQuery) -> np.
 def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
     """Suppliers matching every filter of ``query``, sorted, with ``distance_km`` (NaN without a
     place or location) and ``match_reason`` ("distance", "zone d'intervention", "" without a place)."""
+    query = _clean(query)
     selection = _select(index, query)
     order = _order(index, selection, query)
     total = len(order)
@@ -835,7 +868,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
 
 def count(index: SearchIndex, query: SearchQuery) -> int:
     """Number of matches (what `search(...).total` says, without building the result table)."""
-    return len(_select(index, query).rows)
+    return len(_select(index, _clean(query)).rows)
 
 
 class Widening(list):
@@ -862,6 +895,7 @@ class Widening(list):
 def widen(index: SearchIndex, query: SearchQuery, radii: Sequence[float] = WIDEN_RADII_KM) -> Widening:
     """How many suppliers a wider radius, or the query without one of its filters, would find:
     "aucun résultat à 30 km, 12 à 60 km", "sans le filtre « mots-clés » : 40 résultats"."""
+    query = _clean(query)
     radius_counts: list[tuple[float, int]] = []
     if query.near is not None and query.radius_km is not None:
         prepared = _filter_mask(index, query)

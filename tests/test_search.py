@@ -156,6 +156,25 @@ def test_filters_combined(index, query, expected):
     assert ids(index, query) == expected
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(kinds=("", " ")),
+        SearchQuery(sectors=("",), epcis=("",), regions=(" ",), headcount_bands=("",), naf=" ", cpv=""),
+        SearchQuery(near=(None, None), radius_km=10),  # a place without coordinates is no place
+        SearchQuery(near=(float("nan"), 4.8), radius_km=10, include_intervention_area=True),
+    ],
+)
+def test_empty_values_are_no_filter(index, query):
+    found = search(index, query)
+    assert found.total == 10 and (found.results["match_reason"] == "").all()
+    assert widen(index, query).by_filter == {}
+
+
+def test_a_bare_string_is_one_value(index):
+    assert ids(index, SearchQuery(departments="69", kinds="ESAT")) == ["A"]
+
+
 def test_cpv_reports_the_sectors_searched(index):
     found = search(index, SearchQuery(cpv="98310000", sectors=("traiteur",)))
     assert found.sectors_used == ("traiteur", "blanchisserie", "pressing")
@@ -501,7 +520,7 @@ def _near_boundary(frame: pd.DataFrame, q: SearchQuery) -> bool:
     return False
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=directories(), query=queries())
 def test_same_results_as_the_naive_reference(frame, query):
     if _near_boundary(frame, query):
@@ -526,7 +545,7 @@ def _name_key(name: str) -> str:
     return "".join(c for c in text if ord(c) < 128)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frame=directories(), words=st.lists(st.sampled_from(QUERY_WORDS), min_size=1, max_size=3))
 def test_keywords_same_as_the_naive_reference(frame, words):
     query = SearchQuery(q=" ".join(words))

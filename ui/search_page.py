@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 from sourcing import mapping
 from sourcing.gazetteer import Gazetteer
 from sourcing.model import FAMILIES, GEO_PRECISION_LABELS, HEADCOUNT_BANDS, KIND_BY_CODE, KINDS
-from sourcing.search import SearchIndex, SearchQuery, search, widen
+from sourcing.search import SearchIndex, SearchQuery, haversine_km, search, widen
 from sourcing.taxonomy import cpv_label, load_taxonomy, normalise_naf_code, sectors_for_cpv
 from ui import state
 from ui import texts as T
@@ -77,8 +77,26 @@ def territory_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 @st.cache_resource(max_entries=8, show_spinner=T.SPINNER_MAP)
 def supplier_map(directory_key: str, query: SearchQuery, tiles: bool):
-    found = search(search_index(directory_key), replace(query, limit=None))
+    columns = (*mapping.REQUIRED_COLUMNS, "match_reason")
+    found = search(search_index(directory_key), replace(query, limit=None, columns=columns))
     return mapping.build_map(found.results, center=query.near, radius_km=query.radius_km, tiles=tiles)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def chart_counts(directory_key: str, query: SearchQuery) -> tuple[pd.Series, pd.Series, pd.Series | None]:
+    """Counts by kind, by sector (top 10) and by distance band over ALL results (cached: small output)."""
+    found = search(search_index(directory_key), replace(query, limit=None, columns=("kinds", "sectors", "distance_km")))
+    results = found.results
+    kinds = results["kinds"].explode().dropna().value_counts()
+    labels = load_taxonomy().sectors.set_index("sector_id")["label"]
+    sectors = results["sectors"].explode().dropna().map(labels).value_counts().head(10)
+    bands = None
+    if query.near is not None:
+        cut = pd.cut(
+            results["distance_km"], [0, 10, 30, 60, 100, 200, np.inf], labels=T.DISTANCE_BANDS, include_lowest=True
+        )
+        bands = cut.value_counts().reindex(T.DISTANCE_BANDS, fill_value=0)
+    return kinds, sectors, bands
 
 
 # --- Filters ----------------------------------------------------------------------------------
@@ -302,23 +320,34 @@ def _md_text(text: str) -> str:
     return out
 
 
-def _charts(results: pd.DataFrame, has_place: bool) -> None:
+def _charts(directory_key: str, query: SearchQuery) -> None:
     st.subheader(T.CHARTS_HEADER)
-    cols = st.columns(3 if has_place else 2)
-    kinds = results["kinds"].explode().dropna().value_counts()
+    kinds, sectors, bands = chart_counts(directory_key, query)
+    cols = st.columns(3 if bands is not None else 2)
     cols[0].caption(T.CHART_KINDS)
     cols[0].bar_chart(kinds.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
-    labels = load_taxonomy().sectors.set_index("sector_id")["label"]
-    sectors = results["sectors"].explode().dropna().map(labels).value_counts().head(10)
     cols[1].caption(T.CHART_SECTORS)
     cols[1].bar_chart(sectors.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
-    if has_place:
-        bands = pd.cut(
-            results["distance_km"], [0, 10, 30, 60, 100, 200, np.inf], labels=T.DISTANCE_BANDS, include_lowest=True
-        )
-        counts = bands.value_counts().reindex(T.DISTANCE_BANDS, fill_value=0)
+    if bands is not None:
         cols[2].caption(T.CHART_DISTANCE)
-        cols[2].bar_chart(counts.rename(T.CHART_UNIT), height=320, sort=False)
+        cols[2].bar_chart(bands.rename(T.CHART_UNIT), height=320, sort=False)
+
+
+def _selected_row(index: SearchIndex, found_results: pd.DataFrame, selected: str | None, query: SearchQuery):
+    """The selected supplier's row: from the shown results, else (a map click beyond them) the directory."""
+    if not selected:
+        return None
+    rows = found_results[found_results["id"] == selected]
+    if len(rows):
+        return rows.iloc[0]
+    rows = index.frame[index.frame["id"] == selected]
+    if not len(rows):
+        return None
+    row = rows.iloc[0].copy()
+    row["distance_km"] = (
+        float(haversine_km(np.array([row["lat"]]), np.array([row["lon"]]), *query.near)[0]) if query.near else np.nan
+    )
+    return row
 
 
 def render() -> None:
@@ -327,7 +356,8 @@ def render() -> None:
         st.info(T.DEMO_BADGE, icon=":material/science:")
     index = search_index(key)
     query, place_label, _ = _filters()
-    found = search(index, replace(query, limit=None))
+    # The table shows TABLE_LIMIT rows; copying every result would cost ~1 s on 1M rows.
+    found = search(index, replace(query, limit=TABLE_LIMIT))
     headline = T.RESULTS_COUNT.format(n=_fr(found.total))
     if place_label and query.radius_km is not None:
         headline += T.RESULTS_NEAR.format(radius=_fr(query.radius_km), place=place_label)
@@ -352,12 +382,13 @@ def render() -> None:
     if clicked_id and clicked_id != st.session_state.get("last_map_click"):
         st.session_state["last_map_click"] = clicked_id
         st.session_state["selected_id"] = clicked_id
+    if found.total > TABLE_LIMIT:
+        st.caption(T.TABLE_NOTE.format(shown=_fr(TABLE_LIMIT), n=_fr(found.total)))
     selected_from_table = _results_table(found.results)
     if selected_from_table and selected_from_table != st.session_state.get("last_table_pick"):
         st.session_state["last_table_pick"] = selected_from_table
         st.session_state["selected_id"] = selected_from_table
     selected = st.session_state.get("selected_id")
-    rows = found.results[found.results["id"] == selected] if selected else found.results.iloc[0:0]
     with detail_col:
-        _detail(rows.iloc[0] if len(rows) else None)
-    _charts(found.results, place_label is not None)
+        _detail(_selected_row(index, found.results, selected, query))
+    _charts(key, query)
