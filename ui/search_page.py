@@ -237,9 +237,16 @@ def _explain_empty(index: SearchIndex, query: SearchQuery) -> None:
             st.info(T.WIDEN_FILTER.format(filter=name, n=_fr(n)))
 
 
-def _results_table(results: pd.DataFrame) -> str | None:
+def _results_table(results: pd.DataFrame, map_pick: str | None) -> str | None:
+    """The results grid; returns the id of the selected row.
+
+    A marker clicked on the map (`map_pick`) is shown selected in the grid: the grid gets a new key
+    with that row as its default selection (a grid's selection cannot be set once drawn).
+    """
     sectors = load_taxonomy().sectors.set_index("sector_id")["label"].to_dict()
     shown = results.head(TABLE_LIMIT)
+    positions = np.flatnonzero(shown["id"].to_numpy() == map_pick) if map_pick else []
+    default = {"selection": {"rows": [int(positions[0])], "columns": []}} if len(positions) else None
     table = pd.DataFrame(
         {
             T.COL_DISTANCE: shown["distance_km"].round(1),
@@ -260,7 +267,8 @@ def _results_table(results: pd.DataFrame) -> str | None:
         hide_index=True,
         width="stretch",
         height=420,
-        key="results_table",
+        key=f"results_table_{map_pick}" if default else "results_table",
+        selection_default=default,
         on_select="rerun",
         selection_mode="single-row",
         column_config={
@@ -384,7 +392,7 @@ def render() -> None:
         st.session_state["selected_id"] = clicked_id
     if found.total > TABLE_LIMIT:
         st.caption(T.TABLE_NOTE.format(shown=_fr(TABLE_LIMIT), n=_fr(found.total)))
-    selected_from_table = _results_table(found.results)
+    selected_from_table = _results_table(found.results, st.session_state.get("last_map_click"))
     if selected_from_table and selected_from_table != st.session_state.get("last_table_pick"):
         st.session_state["last_table_pick"] = selected_from_table
         st.session_state["selected_id"] = selected_from_table

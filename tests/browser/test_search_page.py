@@ -15,6 +15,7 @@ import pytest
 from sourcing.directory import load_demo
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import wait_for_app
 
 pytestmark = pytest.mark.browser
@@ -145,3 +146,25 @@ def test_hostile_names_render_as_text_and_run_nothing(page, app_url, tmp_path):
     page.wait_for_timeout(1000)
     assert page.dialogs == []
     assert not [m for m in console if "alert" in m]
+
+
+def test_clicking_a_marker_selects_the_supplier_in_the_table(page, app_url):
+    page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true")
+    wait_for_app(page)
+    headline_count(page)
+    frame = map_frame(page)
+    markers_drawn(frame)
+    marker = frame.locator(".leaflet-marker-pane .sup-m").first
+    marker.click()
+    popup = frame.locator(".leaflet-popup-content").first
+    popup.wait_for(timeout=10_000)
+    name = popup.locator("strong, b, .sup-name").first.inner_text().strip()
+    page.get_by_text("Source :").first.wait_for(timeout=60_000)
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    assert name in main.inner_text()  # the card shows the clicked supplier
+    # The grid (a canvas) is redrawn with that row selected under a new key; the screenshot shows it.
+    grid = main.locator('[class*="st-key-results_table_"]').first
+    grid.wait_for(timeout=30_000)
+    grid.scroll_into_view_if_needed()
+    grid.screenshot(path=str(ARTIFACTS / "marker-click-selects-row.png"))
