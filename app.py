@@ -10,6 +10,7 @@ state.init_state()
 
 pages = [
     st.Page("ui/pages/recherche.py", title=T.PAGE_SEARCH, icon=":material/travel_explore:", default=True),
+    st.Page("ui/pages/conseil.py", title=T.PAGE_ADVICE, icon=":material/gavel:"),
     st.Page("ui/pages/annuaire.py", title=T.PAGE_DIRECTORY, icon=":material/menu_book:"),
 ]
 navigation = st.navigation(pages)

@@ -161,3 +161,99 @@ DETAIL_VALUE = "Valeur"
 DETAIL_SECTORS = "**Secteurs** : "
 CHART_UNIT = "Fournisseurs"
 SPINNER_DIRECTORY = "Chargement de l'annuaire…"
+PAGE_ADVICE = "Conseil achat"
+
+# --- Advice page ------------------------------------------------------------------------------
+ADVICE_HEADER = "Conseil achat : ouvrir un marché aux structures de l'ESS"
+ADVICE_INTRO = (
+    "Décrivez votre achat : la page indique quels leviers juridiques (réservation, clause "
+    "d'insertion, critère social, allotissement…) s'appliquent, combien de structures peuvent "
+    "répondre près du lieu d'exécution, et prépare une note d'opportunité à télécharger."
+)
+ADVICE_NEED = "Ce que vous achetez"
+ADVICE_NEED_PLACEHOLDER = "Ex. : entretien des espaces verts des écoles"
+ADVICE_NATURE = "Nature du marché"
+ADVICE_NATURES = {"travaux": "Travaux", "fournitures": "Fournitures", "services": "Services"}
+ADVICE_AMOUNT = "Montant estimé HT sur toute la durée (€)"
+ADVICE_AMOUNT_HELP = "Valeur totale du marché, reconductions comprises, hors taxes : c'est elle qui fixe la procédure."
+ADVICE_DURATION = "Durée (mois)"
+ADVICE_BUYER = "Type d'acheteur"
+ADVICE_BUYERS = {
+    "commune": "Commune",
+    "epci": "Intercommunalité (EPCI)",
+    "departement": "Département",
+    "region": "Région",
+    "etat": "État et ses établissements administratifs",
+    "etablissement-public": "Établissement public local (hôpital, CCAS, OPH…)",
+    "autre": "Autre acheteur public",
+    "entite-adjudicatrice": "Entité adjudicatrice (eau, énergie, transports)",
+    "defense": "Défense ou sécurité",
+}
+ADVICE_CPV = "Code CPV (facultatif)"
+ADVICE_CPV_HELP = "8 chiffres, ex. 77310000. Plusieurs codes : séparez-les par des virgules."
+ADVICE_SECTORS = "Secteurs d'activité (facultatif)"
+ADVICE_SECTORS_HELP = "Sans secteur ni code CPV, le secteur est déduit des mots de « Ce que vous achetez »."
+ADVICE_PLACE = "Lieu d'exécution"
+ADVICE_PLACE_PLACEHOLDER = "Commune ou code postal, ex. Lyon ou 69003"
+ADVICE_PLACE_HELP = "Laisser vide pour compter les structures de toute la France."
+ADVICE_RADIUS = "Distance maximale des structures (km)"
+ADVICE_DATE = "Date prévue de la consultation"
+ADVICE_DATE_HELP = "Les seuils et les règles en vigueur à cette date sont appliqués."
+ADVICE_LOTS = "Nombre de lots"
+ADVICE_SETTINGS = "Paramètres du calcul des heures d'insertion"
+ADVICE_SETTINGS_INTRO = "Laissez vide pour utiliser la valeur par défaut indiquée."
+ADVICE_LABOUR_SHARE = "Part de main-d'œuvre (%)"
+ADVICE_RATE = "Taux d'insertion (%)"
+ADVICE_HOURLY_COST = "Coût horaire chargé (€)"
+ADVICE_DEFAULT = "Par défaut : {value} — {source} ({confidence})"
+ADVICE_DEFAULT_SHARE = "Par défaut : selon le secteur ({examples}…), sinon {value} — {source} ({confidence})"
+ADVICE_SUBMIT = "Analyser l'achat"
+ADVICE_SPINNER = "Analyse des leviers et comptage des structures…"
+ADVICE_INPUT_ERROR = "Impossible d'analyser cet achat : {message}"
+ADVICE_NEED_MISSING = "Décrivez ce que vous achetez."
+ADVICE_EMPTY = "Remplissez le formulaire puis cliquez sur « Analyser l'achat »."
+ADVICE_SUMMARY = "**{applies}** levier(s) sur {total} s'appliquent, dont **{mandatory}** obligatoire(s)."
+ADVICE_AREA = "Structures comptées {area}."
+ADVICE_LEVERS = "Leviers juridiques"
+BADGE_MANDATORY = "Obligatoire"
+BADGE_POSSIBLE = "Possible"
+BADGE_NOT_APPLICABLE = "Ne s'applique pas"
+BADGE_TO_CONFIRM = "à confirmer"
+BADGE_TO_CONFIRM_HELP = "Règle ou valeur à vérifier sur Légifrance avant de l'utiliser."
+ADVICE_REFS = "Références : {refs}"
+ADVICE_CLAUSE = "Clause type à copier"
+ADVICE_COUNTS = "Structures éligibles"
+ADVICE_FAMILIES = {
+    "handicap": "Handicap (EA, EATT, ESAT)",
+    "insertion": "Insertion (SIAE)",
+    "ess": "Entreprises de l'ESS",
+}
+ADVICE_SEE_SUPPLIERS = "Voir ces structures sur la carte"
+ADVICE_HOURS = "Heures d'insertion"
+ADVICE_HOURS_METRIC = "Heures d'insertion à exiger"
+ADVICE_HOURS_FORMULA = (
+    "{amount} HT × part de main-d'œuvre {share} × taux d'insertion {rate} ÷ coût horaire {cost} = {hours} heures"
+)
+ADVICE_HOURS_SOURCES = {
+    "labour_share": "Part de main-d'œuvre",
+    "rate": "Taux d'insertion",
+    "hourly_cost": "Coût horaire",
+}
+ADVICE_HOURS_NONE = "Achat de fournitures sans main-d'œuvre : pas d'heures d'insertion à calculer."
+ADVICE_HOURS_ERROR = "Paramètres des heures d'insertion invalides : {message}"
+ADVICE_THRESHOLDS = "Seuils en vigueur à la date de la consultation"
+ADVICE_COL_THRESHOLD = "Seuil"
+ADVICE_COL_AMOUNT = "Montant HT"
+ADVICE_COL_REFERENCE = "Référence"
+ADVICE_COL_VALIDITY = "En vigueur"
+ADVICE_COL_CONFIDENCE = "Fiabilité"
+ADVICE_SINCE = "depuis le {date}"
+ADVICE_UNTIL = "jusqu'au {date}"
+ADVICE_ALWAYS = "—"
+ADVICE_NOTE = "Note d'opportunité"
+ADVICE_NOTE_HELP = "Document Word reprenant l'achat, les leviers, les structures, les heures et les seuils."
+ADVICE_DOWNLOAD = "Télécharger la note d'opportunité (Word)"
+ADVICE_DIRECTORY_UPLOADED = "annuaire importé « {name} »"
+ADVICE_DISCLAIMER = (
+    "Aide à la décision, pas un avis juridique : vérifiez sur Légifrance les règles marquées « à confirmer »."
+)

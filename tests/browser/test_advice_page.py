@@ -1,0 +1,70 @@
+"""End-to-end: the "Conseil achat" page in Chromium, from the form to the downloaded note."""
+
+from __future__ import annotations
+
+import docx
+import pytest
+
+from tests.browser.helpers import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_advice_form_cards_and_note_download(page, app_url, tmp_path):
+    page.goto(f"{app_url}/conseil")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_label("Ce que vous achetez", exact=True).fill("Entretien des espaces verts")
+    main.get_by_text("Services", exact=True).click()
+    main.get_by_label("Montant estimé HT sur toute la durée (€)", exact=True).fill("300000")
+    main.get_by_label("Durée (mois)", exact=True).fill("36")
+    main.get_by_label("Lieu d'exécution", exact=True).fill("Lyon")
+    # The date field is made of day / month / year segments: type into the first, it moves on.
+    main.locator('[data-testid="stDateInput"] [data-type="day"]').click()
+    page.keyboard.type("01092026")
+    page.keyboard.press("Tab")
+    main.get_by_role("button", name="Analyser l'achat").click()
+    # The download button is the last element drawn: once it is there, the cards are complete.
+    download_button = main.get_by_role("button", name="Télécharger la note d'opportunité (Word)")
+    download_button.wait_for(timeout=90_000)
+    wait_for_app(page)
+
+    cards = main.locator("[class*='st-key-lever_']")
+    assert cards.count() == 11
+    clause = main.locator(".st-key-lever_clause-insertion")
+    assert "Obligatoire" in clause.inner_text()
+    assert "Clause sociale d'exécution" in clause.inner_text()
+    handicap = main.locator(".st-key-lever_reserve-handicap")
+    assert "Voir ces structures sur la carte" in handicap.inner_text()
+    href = handicap.get_by_role("link", name="Voir ces structures sur la carte").get_attribute("href")
+    assert "t_ESAT=true" in href and "lieu=Lyon" in href and "rayon=30" in href
+    assert "Heures d'insertion à exiger" in main.inner_text()
+
+    with page.expect_download() as info:
+        download_button.click()
+    download = info.value
+    assert download.suggested_filename.startswith("note-opportunite-")
+    assert download.suggested_filename.endswith(".docx")
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+    assert "Note d'opportunité" in text
+    assert "Entretien des espaces verts" in text
+    assert "300\u202f000 €" in text and "36 mois" in text
+    assert "01/09/2026" in text
+    assert "Clause sociale d'exécution (heures d'insertion)" in text
+    assert "données fictives de démonstration" in text
+    assert "Légifrance" in text
+    assert page.dialogs == []
+
+    # The link opens the search page with the same filters: it finds as many suppliers as counted.
+    n_handicap = int(handicap.locator('[data-testid="stMetricValue"]').first.inner_text().replace("\u202f", ""))
+    handicap.get_by_role("link", name="Voir ces structures sur la carte").click()
+    headline = page.locator('[data-testid="stMain"] h3').filter(has_text="trouvé").first
+    headline.wait_for(timeout=90_000)
+    wait_for_app(page)
+    assert headline.inner_text().startswith(f"{n_handicap} fournisseur")
+    assert "Lyon" in headline.inner_text()

@@ -1,0 +1,79 @@
+"""Smoke test of the "Conseil achat" page with Streamlit's AppTest."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from sourcing.advisor import LEVER_IDS, RULES
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+
+
+def _page() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.switch_page("ui/pages/conseil.py").run()
+    assert not at.exception
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    return "\n".join([m.value for m in at.markdown] + [h.value for h in at.subheader])
+
+
+def test_advice_page_shows_every_lever_and_the_note_download():
+    at = _page()
+    assert any("fictives" in i.value for i in at.info)  # demo badge
+    at.text_input(key="conseil_besoin").input("Entretien des espaces verts")
+    at.radio(key="conseil_nature").set_value("services")
+    at.number_input(key="conseil_montant").set_value(300_000.0)
+    at.number_input(key="conseil_duree").set_value(36)
+    at.selectbox(key="conseil_acheteur").set_value("commune")
+    at.text_input(key="conseil_lieu").input("Lyon")
+    at.slider(key="conseil_rayon").set_value(30)
+    at.date_input(key="conseil_date").set_value(date(2026, 9, 1))
+    at.button[0].click().run()
+    assert not at.exception
+    assert not at.error
+    texts = _texts(at)
+    assert len(LEVER_IDS) == 11
+    card_titles = [h.value.replace("\\", "") for h in at.subheader]
+    assert sum(rule.title in card_titles for rule in RULES) == 11
+    for rule in RULES:
+        # Titles go through Markdown escaping: compare without the backslashes.
+        assert rule.title in texts.replace("\\", "")
+    assert texts.count("Obligatoire") >= 1 and "Ne s'applique pas" in texts
+    assert any(m.label == "Heures d'insertion à exiger" for m in at.metric)
+    downloads = at.get("download_button")
+    assert len(downloads) == 1
+
+
+def test_unknown_place_is_reported_in_french():
+    at = _page()
+    at.text_input(key="conseil_besoin").input("Nettoyage des locaux")
+    at.text_input(key="conseil_lieu").input("Zzyzx-sur-Nowhere")
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.error and "Impossible d'analyser cet achat" in at.error[0].value
+    assert not at.get("download_button")
+
+
+def test_missing_need_is_refused():
+    at = _page()
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.error and "Décrivez ce que vous achetez" in at.error[0].value
+
+
+def test_place_text_is_escaped_in_the_error():
+    """The buyer's text comes back in the error message: Markdown and HTML stay inert (escaped)."""
+    at = _page()
+    at.text_input(key="conseil_besoin").input("Nettoyage des locaux")
+    at.text_input(key="conseil_lieu").input("**Zz** <img src=x>")
+    at.button[0].click().run()
+    assert not at.exception
+    message = at.error[0].value
+    assert "\\*\\*Zz\\*\\* \\<img src=x\\>" in message

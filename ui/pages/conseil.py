@@ -1,0 +1,5 @@
+"""Page script: the procurement advisor."""
+
+from ui import advice_page
+
+advice_page.render()
