@@ -429,8 +429,10 @@ def normalise(
     codes, texts = pd.factorize(area_text)
     parsed = [_parse_area(t) for t in texts]
     out["area_radius_km"] = np.array([p[0] for p in parsed], dtype=float)[codes]
-    out["area_departments"] = [list(parsed[c][1]) for c in codes.tolist()]
-    out["area_regions"] = [list(parsed[c][2]) for c in codes.tolist()]
+    # Rows share one empty list when they declare no area (the common case): copying 100,000
+    # empty lists cost 0.13 s. Lists in a directory are never mutated in place.
+    out["area_departments"] = pd.Series([parsed[c][1] for c in codes.tolist()], dtype=object)
+    out["area_regions"] = pd.Series([parsed[c][2] for c in codes.tolist()], dtype=object)
     out["area_national"] = np.array([p[3] for p in parsed], dtype=bool)[codes]
     not_understood = pd.Series(~np.array([p[4] for p in parsed], dtype=bool)[codes])
     if not_understood.any():

@@ -292,10 +292,13 @@ def _read_plain_csv(text: str, filename: str, encoding: str | None, delimiter: s
     frame = pd.DataFrame({name: pd.Series(data.column(i), dtype="str") for i, name in enumerate(columns)})
     lines = list(range(2, table.num_rows + 1))
     blank = None
-    # A row of bare separators starts with a separator or a space: only then look for such rows.
-    starts = (delimiter.encode(), b" ", b"\t")
-    if len(frame) and any(end + start in body for end in (b"\r", b"\n") for start in starts):
-        blank = frame.apply(lambda col: col.str.strip() == "").all(axis=1)
+    if len(frame) and width:  # rows of bare separators: every cell blank (computed in pyarrow)
+        empty = [pa.compute.equal(pa.compute.utf8_trim_whitespace(data.column(i)), "") for i in range(width)]
+        all_empty = empty[0]
+        for column in empty[1:]:
+            all_empty = pa.compute.and_(all_empty, column)
+        if pa.compute.any(all_empty).as_py():
+            blank = pd.Series(all_empty.to_numpy(zero_copy_only=False))
     if blank is not None and blank.any():
         frame = frame[~blank].reset_index(drop=True)
         lines = [line for line, b in zip(lines, blank.tolist(), strict=True) if not b]
