@@ -22,12 +22,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-# Debian's Chromium for the end-to-end tests; never a browser downloaded by a test tool.
+# Debian packages the tests need: Chromium for the end-to-end tests (never a browser downloaded by a
+# test tool) and PostgreSQL, whose throwaway server the persistence tests start themselves.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1; then \
-		echo "Installing Debian's chromium for the browser tests"; \
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 # Leaflet + Leaflet.markercluster from the npm registry into static/vendor/ (gitignored), served by
