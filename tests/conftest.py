@@ -26,3 +26,55 @@ def shared_dir() -> Path:
 @pytest.fixture(scope="session")
 def realdata(shared_dir: Path) -> Path:
     return shared_dir / "realdata"
+
+
+# --- Persistence: a database per test, on SQLite and on a throwaway PostgreSQL ---------------------
+
+
+def _pg_helper():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("pg_test_server", PROJECT_DIR / "scripts" / "pg_test_server.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def pg_server_url():
+    """URL of a throwaway PostgreSQL started for this test session. Missing PostgreSQL: skipped
+    locally, a failure in CI (env CI=true), where `make test` installs it."""
+    helper = _pg_helper()
+    if helper.pg_bin_dir() is None:
+        message = "PostgreSQL absent (paquet Debian `postgresql`) : tests PostgreSQL non exécutés"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    with helper.throwaway_postgres() as url:
+        yield url
+
+
+_pg_db_counter = iter(range(1, 1_000_000))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """An empty, migrated database: a SQLite file in tmp_path, or a new PostgreSQL database."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+
+    from sourcing.db.engine import dispose_engines, upgrade_database
+
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'sourcing.db'}"
+    else:
+        server = make_url(request.getfixturevalue("pg_server_url"))
+        name = f"t{os.getpid()}_{next(_pg_db_counter)}"
+        admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        admin.dispose()
+        url = server.set(database=name).render_as_string(hide_password=False)
+    upgrade_database(url)
+    yield url
+    dispose_engines()
