@@ -1,0 +1,98 @@
+"""A tiny document model (headings, paragraphs, bullet lists, tables, page breaks) rendered to
+DOCX (python-docx) or PDF (fpdf2), so both formats say exactly the same thing.
+
+Text is always inserted as literal runs: a supplier named ``=HYPERLINK(...)`` is printed as
+those characters. Characters XML cannot hold (control characters) are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from docx import Document
+from docx.enum.text import WD_BREAK
+from docx.shared import Pt
+
+_XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(value: object) -> str:
+    """Printable text of a value: missing -> "", CR/CRLF -> newline, control characters removed."""
+    if value is None:
+        return ""
+    try:
+        import pandas as pd
+
+        if not isinstance(value, (list, tuple)) and pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return _XML_INVALID.sub("", text)
+
+
+@dataclass(frozen=True)
+class Heading:
+    text: str
+    level: int = 1
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+Block = Heading | Para | Bullets | Table | PageBreak
+
+
+def render_docx(blocks: Sequence[Block], title: str) -> bytes:
+    """The blocks as a .docx file; `title` goes into the document properties."""
+    doc = Document()
+    doc.core_properties.title = clean(title)[:255]
+    doc.core_properties.language = "fr-FR"
+    doc.styles["Normal"].font.size = Pt(10)
+    for block in blocks:
+        if isinstance(block, Heading):
+            doc.add_heading(clean(block.text), level=block.level)
+        elif isinstance(block, Para):
+            run = doc.add_paragraph().add_run(clean(block.text))
+            run.bold, run.italic = block.bold, block.italic
+        elif isinstance(block, Bullets):
+            for item in block.items:
+                doc.add_paragraph(clean(item), style="List Bullet")
+        elif isinstance(block, Table):
+            table = doc.add_table(rows=1, cols=len(block.header))
+            table.style = "Table Grid"
+            for cell, text in zip(table.rows[0].cells, block.header, strict=True):
+                cell.text = ""
+                cell.paragraphs[0].add_run(clean(text)).bold = True
+            for row in block.rows:
+                cells = table.add_row().cells
+                for cell, text in zip(cells, row, strict=True):
+                    cell.text = clean(text)
+        elif isinstance(block, PageBreak):
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,326 @@
+"""Meeting documents: the one-page supplier brief, the meeting pack and the traceability
+record of a sourcing meeting (CCP R2111-1: market research is allowed provided it does not
+distort competition — same information to every operator, written record kept).
+
+Each document is built once as `blocks` and rendered to DOCX (python-docx) or PDF (fpdf2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from sourcing.exports.blocks import Block, Bullets, Heading, PageBreak, Para, Table, clean, render_docx
+from sourcing.exports.pdf import render_pdf
+from sourcing.meetings import Invite, Meeting, Slot, invitation_list, supplier_ids
+from sourcing.model import FAMILIES, KIND_BY_CODE
+
+# Reservation each family of kinds qualifies for (CCP). GEIQ and SEP are the exceptions:
+# a GEIQ has no reservation of its own, work in prison has its own article, never combined.
+RESERVATIONS: dict[str, str] = {
+    "handicap": "L2113-12 : marché réservé aux ESAT, EA, EATT (et opérateurs équivalents, "
+    "≥ 50 % de travailleurs handicapés)",
+    "insertion": "L2113-13 : marché réservé aux SIAE (EI, ETTI, AI, ACI) et structures équivalentes",
+    "ess": "L2113-15 : marché réservé aux entreprises de l'ESS, si les services sont dans la liste "
+    "(services sociaux, de santé, culturels) et que les conditions sont réunies",
+}
+_RESERVATION_EXCEPTIONS: dict[str, str | None] = {
+    "GEIQ": None,
+    "SEP": "L2113-13-1 : marché réservé au travail pénitentiaire (jamais combiné avec une autre réservation)",
+}
+QUESTIONS: tuple[str, ...] = (
+    "Quelles prestations ou fournitures réalisez-vous aujourd'hui, et pour quels clients publics ?",
+    "Quelle capacité de production (volumes, délais, saisonnalité) pouvez-vous engager ?",
+    "Sur quelle zone géographique intervenez-vous ? Avec quels moyens de déplacement ?",
+    "Combien de personnes en situation de handicap ou en parcours d'insertion travaillent sur l'activité ?",
+    "Quelles certifications, agréments ou labels détenez-vous (et jusqu'à quelle date) ?",
+    "Répondez-vous seul, en cotraitance ou en sous-traitance ? Avec quels partenaires ?",
+    "Quelle taille de lot vous permettrait de répondre (allotissement, montant, durée) ?",
+    "Quelles contraintes du cahier des charges pourraient vous empêcher de répondre ?",
+    "Utilisez-vous une plateforme de dématérialisation et savez-vous déposer une offre en ligne ?",
+    "Quels délais de paiement et quelles modalités de facturation vous conviennent ?",
+)
+EQUAL_INFORMATION = (
+    "La même information a été communiquée à l'ensemble des opérateurs invités, afin de ne pas "
+    "fausser la concurrence (article R2111-1 du code de la commande publique)."
+)
+UNEQUAL_INFORMATION = (
+    "Attention : les informations communiquées diffèrent d'un opérateur à l'autre. Pour respecter "
+    "l'égalité de traitement (article R2111-1 du code de la commande publique), communiquez le "
+    "complément à tous les opérateurs invités avant le lancement de la consultation."
+)
+
+
+# --- Small helpers ------------------------------------------------------------------------
+
+
+def _get(row: Mapping[str, object] | pd.Series, key: str) -> object:
+    return row.get(key) if hasattr(row, "get") else None
+
+
+def _list(value: object) -> list[str]:
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return [str(v) for v in list(value) if v is not None and str(v)]
+    text = clean(value)
+    return [text] if text else []
+
+
+def _date_fr(moment: date) -> str:
+    return moment.strftime("%d/%m/%Y")
+
+
+def _when(meeting: Meeting) -> str:
+    return f"{_date_fr(meeting.start)} à {meeting.start:%H:%M}"
+
+
+def reservations_for_kinds(kinds: Sequence[str]) -> list[str]:
+    """Reserved-contract articles a supplier of these kinds qualifies for, derived from the
+    kinds' families (handicap -> L2113-12, insertion -> L2113-13, ess -> L2113-15), with the
+    GEIQ (none) and SEP (L2113-13-1) exceptions. Unknown kinds add nothing. Order: article order."""
+    found: list[str] = []
+    for code in kinds:
+        if code in _RESERVATION_EXCEPTIONS:
+            text = _RESERVATION_EXCEPTIONS[code]
+        else:
+            kind = KIND_BY_CODE.get(code)
+            text = RESERVATIONS.get(kind.family) if kind else None
+        if text and text not in found:
+            found.append(text)
+    return sorted(found)
+
+
+def _kind_lines(kinds: Sequence[str]) -> list[str]:
+    lines = []
+    for code in kinds:
+        kind = KIND_BY_CODE.get(code)
+        if kind:
+            lines.append(f"{kind.code} — {kind.label} ({FAMILIES[kind.family]}) : {kind.legal_basis}")
+        else:
+            lines.append(f"{code} — type non reconnu")
+    return lines
+
+
+def _sector_lines(sectors: Sequence[str]) -> list[str]:
+    from sourcing.taxonomy import load_taxonomy
+
+    labels = load_taxonomy().sector_labels
+    return [labels.get(s, s) for s in sectors]
+
+
+def _distance(value: object) -> str:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return "non calculée" if pd.isna(number) else f"{number:.1f} km".replace(".", ",")
+
+
+# --- Supplier brief -----------------------------------------------------------------------
+
+
+def supplier_brief_blocks(
+    meeting: Meeting,
+    slot: Slot | None,
+    supplier_row: Mapping[str, object] | pd.Series,
+    reservations: Sequence[str] | None = None,
+) -> list[Block]:
+    """One page on one supplier, for the buyer at the meeting.
+
+    `reservations`: the reservation articles the buyer considers for this purchase (e.g.
+    ``["L2113-12"]``); each is marked as open or not to this supplier given its kinds.
+    """
+    name = clean(_get(supplier_row, "name")) or (slot.supplier_name if slot else "(sans nom)")
+    kinds = _list(_get(supplier_row, "kinds"))
+    eligible = reservations_for_kinds(kinds)
+    address = " ".join(
+        clean(_get(supplier_row, k)) for k in ("address", "postal_code", "city") if clean(_get(supplier_row, k))
+    )
+    identity = [
+        ("Raison sociale", name),
+        ("Enseigne", clean(_get(supplier_row, "trade_name"))),
+        ("SIRET", clean(_get(supplier_row, "siret"))),
+        ("Forme juridique", clean(_get(supplier_row, "legal_form"))),
+        ("Code NAF", clean(_get(supplier_row, "naf"))),
+        ("Adresse", address),
+        (
+            "Département / région",
+            " / ".join(clean(_get(supplier_row, k)) for k in ("department", "region") if clean(_get(supplier_row, k))),
+        ),
+        ("Courriel", clean(_get(supplier_row, "email"))),
+        ("Téléphone", clean(_get(supplier_row, "phone"))),
+        ("Site web", clean(_get(supplier_row, "website"))),
+    ]
+    blocks: list[Block] = [
+        Heading(f"Fiche fournisseur : {name}", 1),
+        Para(f"Rencontre : {meeting.title}", bold=True),
+    ]
+    if slot is not None:
+        blocks.append(Para(f"Créneau : {_date_fr(slot.start)}, {slot.label} — {meeting.place_or_link}"))
+    blocks += [
+        Heading("Identité", 2),
+        Table(("Rubrique", "Valeur"), tuple((k, v or "non renseigné") for k, v in identity)),
+        Heading("Types de structure", 2),
+        Bullets(tuple(_kind_lines(kinds)) or ("Type non renseigné dans la source",)),
+        Heading("Marchés réservés accessibles", 2),
+        Bullets(tuple(eligible) or ("Aucune réservation de marché déduite de son type",)),
+    ]
+    if reservations:
+        marks = []
+        for article in reservations:
+            ok = any(line.startswith(f"{article} ") for line in eligible)
+            verdict = "éligible" if ok else "non éligible"
+            marks.append(f"{article} (envisagé par l'acheteur) : {verdict} d'après son type")
+        blocks.append(Bullets(tuple(marks)))
+    blocks += [
+        Heading("Secteurs", 2),
+        Bullets(tuple(_sector_lines(_list(_get(supplier_row, "sectors")))) or ("Secteur non renseigné",)),
+        Para(f"Distance : {_distance(_get(supplier_row, 'distance_km'))}"),
+        Para(
+            f"Source des données : {clean(_get(supplier_row, 'source_name')) or 'non renseignée'}, "
+            f"données du {clean(_get(supplier_row, 'source_date')) or 'date inconnue'}. "
+            "À vérifier avec le fournisseur.",
+            italic=True,
+        ),
+        Heading("Questions à poser", 2),
+        Bullets(QUESTIONS),
+    ]
+    return blocks
+
+
+def supplier_brief_docx(
+    meeting: Meeting,
+    slot: Slot | None,
+    supplier_row: Mapping[str, object] | pd.Series,
+    reservations: Sequence[str] | None = None,
+) -> bytes:
+    """The supplier brief (see `supplier_brief_blocks`) as DOCX."""
+    blocks = supplier_brief_blocks(meeting, slot, supplier_row, reservations)
+    return render_docx(blocks, title=f"Fiche fournisseur — {clean(_get(supplier_row, 'name'))}")
+
+
+def supplier_brief_pdf(
+    meeting: Meeting,
+    slot: Slot | None,
+    supplier_row: Mapping[str, object] | pd.Series,
+    reservations: Sequence[str] | None = None,
+) -> bytes:
+    """The supplier brief (see `supplier_brief_blocks`) as PDF."""
+    blocks = supplier_brief_blocks(meeting, slot, supplier_row, reservations)
+    return render_pdf(blocks, title=f"Fiche fournisseur — {clean(_get(supplier_row, 'name'))}")
+
+
+# --- Meeting pack ---------------------------------------------------------------------------
+
+
+def _rows_by_id(suppliers: pd.DataFrame) -> dict[str, pd.Series]:
+    rows: dict[str, pd.Series] = {}
+    for sid, (_, row) in zip(supplier_ids(suppliers), suppliers.iterrows(), strict=True):
+        rows.setdefault(sid, row)
+    return rows
+
+
+def meeting_pack_blocks(meeting: Meeting, slots: Sequence[Slot], suppliers: pd.DataFrame) -> list[Block]:
+    """Cover (title, purpose, date, place), schedule, invitation list with contacts, one brief
+    per supplier (each on its own page) and a minutes template ("compte rendu")."""
+    invitations = invitation_list(suppliers, slots)
+    rows = _rows_by_id(suppliers)
+    blocks: list[Block] = [
+        Heading(f"Rencontre acheteur–fournisseur : {meeting.title}", 1),
+        Para(f"Objet : {meeting.purpose}"),
+        Para(f"Date : {_when(meeting)}"),
+        Para(f"Lieu ou lien : {meeting.place_or_link}"),
+        Para(f"Créneaux de {meeting.slot_minutes} min, {len(slots)} fournisseur(s) reçu(s)."),
+        Para(EQUAL_INFORMATION, italic=True),
+        Heading("Programme", 2),
+        Table(("Horaire", "Fournisseur"), tuple((s.label, s.supplier_name) for s in slots)),
+        Heading("Liste des invités", 2),
+        Table(
+            tuple(invitations.columns),
+            tuple(tuple(clean(v) for v in r) for r in invitations.itertuples(index=False, name=None)),
+        ),
+    ]
+    for slot in slots:
+        row = rows.get(slot.supplier_id, pd.Series({"name": slot.supplier_name}))
+        blocks.append(PageBreak())
+        blocks += supplier_brief_blocks(meeting, slot, row)
+    blocks += [
+        PageBreak(),
+        Heading("Compte rendu de la rencontre", 1),
+        Para(f"Rencontre : {meeting.title} — {_when(meeting)} — {meeting.place_or_link}"),
+        Para("Participants pour l'acheteur : ........................................................"),
+        Para("Information communiquée à tous les opérateurs : ........................................"),
+        Table(
+            ("Horaire", "Fournisseur", "Présent (oui/non)", "Points échangés", "Suites à donner"),
+            tuple((s.label, s.supplier_name, "", "", "") for s in slots),
+        ),
+        Para("Aucun engagement sur les prix, les volumes ou l'attribution n'a été pris lors de ces échanges."),
+        Para(EQUAL_INFORMATION, italic=True),
+        Para("Rédigé le ..../..../........ par ........................................ Signature :"),
+    ]
+    return blocks
+
+
+def meeting_pack_docx(meeting: Meeting, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
+    """The meeting pack (see `meeting_pack_blocks`) as DOCX."""
+    return render_docx(meeting_pack_blocks(meeting, slots, suppliers), title=meeting.title)
+
+
+def meeting_pack_pdf(meeting: Meeting, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
+    """The meeting pack (see `meeting_pack_blocks`) as PDF."""
+    return render_pdf(meeting_pack_blocks(meeting, slots, suppliers), title=meeting.title)
+
+
+# --- Traceability record --------------------------------------------------------------------
+
+
+def _yes_no(value: bool | None) -> str:
+    return "non renseigné" if value is None else ("oui" if value else "non")
+
+
+def traceability_blocks(meeting: Meeting, invites: Sequence[Invite], today: date | None = None) -> list[Block]:
+    """Who was invited, who came, what information each was given, and whether it was the same
+    for all (the R2111-1 equal-treatment statement is only written when it is true)."""
+    infos = {clean(i.information_given).strip() for i in invites}
+    same = len(infos) <= 1
+    came = sum(1 for i in invites if i.attended)
+    blocks: list[Block] = [
+        Heading(f"Traçabilité du sourcing : {meeting.title}", 1),
+        Para(f"Objet : {meeting.purpose}"),
+        Para(f"Rencontre du {_when(meeting)} — {meeting.place_or_link}"),
+        Para(
+            "Fondement : article R2111-1 du code de la commande publique (études et échanges préalables "
+            "avec les opérateurs économiques, à condition de ne pas fausser la concurrence ni "
+            "méconnaître les principes de la commande publique)."
+        ),
+        Heading("Opérateurs invités", 2),
+        Para(f"{len(invites)} opérateur(s) invité(s), {came} présent(s)."),
+        Table(
+            ("Opérateur", "Contact", "Invité le", "Présent", "Information communiquée"),
+            tuple(
+                (
+                    i.supplier_name,
+                    i.contact,
+                    _date_fr(i.invited_on) if i.invited_on else "",
+                    _yes_no(i.attended),
+                    i.information_given,
+                )
+                for i in invites
+            ),
+        ),
+        Heading("Égalité d'information", 2),
+        Para(EQUAL_INFORMATION if same else UNEQUAL_INFORMATION, bold=not same),
+    ]
+    if same and infos and next(iter(infos)):
+        blocks.append(Para(f"Information communiquée : {next(iter(infos))}"))
+    blocks.append(Para(f"Document établi le {_date_fr(today or date.today())}."))
+    return blocks
+
+
+def traceability_docx(meeting: Meeting, invites: Sequence[Invite], today: date | None = None) -> bytes:
+    """The traceability record (see `traceability_blocks`) as DOCX."""
+    return render_docx(traceability_blocks(meeting, invites, today), title=f"Traçabilité — {meeting.title}")
+
+
+def traceability_pdf(meeting: Meeting, invites: Sequence[Invite], today: date | None = None) -> bytes:
+    """The traceability record (see `traceability_blocks`) as PDF."""
+    return render_pdf(traceability_blocks(meeting, invites, today), title=f"Traçabilité — {meeting.title}")

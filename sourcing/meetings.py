@@ -1,0 +1,153 @@
+"""Buyer–supplier meetings ("sourcing", CCP R2111-1): the day's schedule and the invitation list.
+
+A meeting is a sequence of one-to-one slots of equal length, starting at the meeting's start,
+with an optional pause between slots. When the day runs through lunch, no slot overlaps
+12:00–13:30: the slot that would is moved to 13:30. Times are wall-clock times in Paris.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Literal
+
+import pandas as pd
+
+LUNCH_START = time(12, 0)
+LUNCH_END = time(13, 30)
+ORDERS: tuple[str, ...] = ("distance", "name", "given")
+Order = Literal["distance", "name", "given"]
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A sourcing meeting. `start` is Paris wall-clock time (naive or Europe/Paris-aware)."""
+
+    title: str
+    purpose: str
+    start: datetime
+    place_or_link: str
+    slot_minutes: int
+    break_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One one-to-one slot with a supplier."""
+
+    supplier_id: str
+    supplier_name: str
+    start: datetime
+    end: datetime
+
+    @property
+    def label(self) -> str:
+        """``"09:00–09:20"``: the slot as a buyer reads it."""
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+
+@dataclass(frozen=True)
+class Invite:
+    """One operator invited to a meeting, for the traceability record."""
+
+    supplier_name: str
+    contact: str = ""
+    invited_on: date | None = None
+    attended: bool | None = None  # None: not known yet
+    information_given: str = ""
+
+
+def supplier_ids(suppliers: pd.DataFrame) -> pd.Series:
+    """Supplier ids as text: the `id` column, else the SIRET, else the row position."""
+    for col in ("id", "siret"):
+        if col in suppliers.columns:
+            ids = suppliers[col].astype("string")
+            fallback = pd.Series([str(i) for i in range(len(suppliers))], index=suppliers.index, dtype="string")
+            return ids.fillna(fallback).astype(str)
+    return pd.Series([str(i) for i in range(len(suppliers))], index=suppliers.index, dtype=object)
+
+
+def _names(suppliers: pd.DataFrame) -> pd.Series:
+    if "name" not in suppliers.columns:
+        raise ValueError("La liste des fournisseurs n'a pas de colonne « name » (raison sociale).")
+    return suppliers["name"].astype("string").fillna("(sans nom)").astype(str)
+
+
+def _ordered(suppliers: pd.DataFrame, order: str) -> pd.DataFrame:
+    """Suppliers in meeting order: nearest first (unknown distances last, then by name),
+    alphabetical (case- and accent-insensitive enough for a schedule), or as given."""
+    if order not in ORDERS:
+        raise ValueError(f"Ordre de passage inconnu : « {order} » (attendu : distance, name ou given).")
+    if order == "given":
+        return suppliers
+    keyed = suppliers.assign(_name_key=_names(suppliers).str.casefold())
+    if order == "distance" and "distance_km" in suppliers.columns:
+        keyed = keyed.assign(_dist=pd.to_numeric(suppliers["distance_km"], errors="coerce"))
+        keys = ["_dist", "_name_key"]
+    else:
+        keys = ["_name_key"]
+    return keyed.sort_values(keys, kind="stable", na_position="last").drop(
+        columns=["_name_key", "_dist"], errors="ignore"
+    )
+
+
+def build_schedule(meeting: Meeting, suppliers: pd.DataFrame, order: Order = "distance") -> list[Slot]:
+    """Consecutive one-to-one slots from `meeting.start`, one per supplier row.
+
+    Rules: each slot lasts `slot_minutes`; `break_minutes` separate two slots; if the
+    meeting starts before noon, a slot that would overlap 12:00–13:30 starts at 13:30.
+    Raises ValueError (French message) for a slot length ≤ 0, a negative pause or no supplier.
+    """
+    if meeting.slot_minutes <= 0:
+        raise ValueError("La durée d'un créneau doit être d'au moins une minute.")
+    if meeting.break_minutes < 0:
+        raise ValueError("La pause entre deux créneaux ne peut pas être négative.")
+    if suppliers is None or len(suppliers) == 0:
+        raise ValueError("Aucun fournisseur à recevoir : ajoutez au moins un fournisseur à la rencontre.")
+    ordered = _ordered(suppliers, order)
+    length = timedelta(minutes=meeting.slot_minutes)
+    pause = timedelta(minutes=meeting.break_minutes)
+    skip_lunch = meeting.start.time() < LUNCH_START
+    slots: list[Slot] = []
+    current = meeting.start
+    # A loop per supplier is fine here: a meeting day holds tens of slots, not a directory.
+    for sid, name in zip(supplier_ids(ordered), _names(ordered), strict=True):
+        if skip_lunch:
+            lunch_start = datetime.combine(current.date(), LUNCH_START, tzinfo=current.tzinfo)
+            lunch_end = datetime.combine(current.date(), LUNCH_END, tzinfo=current.tzinfo)
+            if current < lunch_end and current + length > lunch_start:
+                current = lunch_end
+        slots.append(Slot(supplier_id=sid, supplier_name=name, start=current, end=current + length))
+        current = current + length + pause
+    return slots
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, (list, tuple)) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def invitation_list(suppliers: pd.DataFrame, slots: Iterable[Slot]) -> pd.DataFrame:
+    """One row per slot, in schedule order: Fournisseur, Courriel, Téléphone, Créneau ("HH:MM–HH:MM").
+
+    Contacts are looked up by supplier id (see `build_schedule`); a supplier without a
+    known e-mail or phone gets an empty cell, never a guess.
+    """
+    ids = supplier_ids(suppliers)
+    contacts: dict[str, Mapping[str, object]] = {}
+    for sid, (_, row) in zip(ids, suppliers.iterrows(), strict=True):
+        contacts.setdefault(sid, row)
+    rows = []
+    for slot in slots:
+        row = contacts.get(slot.supplier_id, {})
+        rows.append(
+            {
+                "Fournisseur": slot.supplier_name,
+                "Courriel": _text(row.get("email")),
+                "Téléphone": _text(row.get("phone")),
+                "Créneau": slot.label,
+            }
+        )
+    return pd.DataFrame(rows, columns=["Fournisseur", "Courriel", "Téléphone", "Créneau"])
