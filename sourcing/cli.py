@@ -3,6 +3,8 @@
     python -m sourcing import FILE [--format NAME] [--out PATH] [--units PATH] [--json]
     python -m sourcing search [--directory PATH] [--near PLACE] [--radius-km R] ... [--json]
     python -m sourcing advise --need TEXT --amount EUR --duration-months M --nature NATURE [...] [--json]
+    python -m sourcing shortlist create NAME | add NAME --siret S [--directory PATH] | list [--json]
+    python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
 
 Bad input or usage: exit code 2 and a French message on stderr, never a traceback.
 """
@@ -68,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
     _add_advise_parser(sub)
+    _add_shortlist_parser(sub)
     return parser
 
 
@@ -88,6 +91,32 @@ def _add_advise_parser(sub) -> None:
     adv.add_argument("--lots", type=int, default=1, help="nombre de lots (1 par défaut)")
     adv.add_argument("--directory", help="annuaire (Parquet écrit par import --out, ou tout fichier importable)")
     adv.add_argument("--json", action="store_true", help="résultat en JSON")
+
+
+def _add_shortlist_parser(sub) -> None:
+    import os
+
+    default_user = os.environ.get("SOURCING_USER") or "local"
+    sho = sub.add_parser("shortlist", help="listes de fournisseurs présélectionnés (même base que l'application)")
+    sho.add_argument("--user", default=default_user, help="utilisateur (« local » en mode mono-utilisateur)")
+    actions = sho.add_subparsers(dest="action", parser_class=_Parser)
+    create = actions.add_parser("create", help="créer une liste vide")
+    create.add_argument("name", help="nom de la liste")
+    add = actions.add_parser("add", help="ajouter des fournisseurs de l'annuaire par SIRET")
+    add.add_argument("name", help="nom de la liste")
+    add.add_argument("--siret", action="append", required=True, help="SIRET du fournisseur (répétable)")
+    add.add_argument("--directory", help="annuaire (annuaire de démonstration par défaut)")
+    lst = actions.add_parser("list", help="vos listes et celles partagées avec vous")
+    lst.add_argument("--json", action="store_true", help="résultat en JSON")
+    exp = actions.add_parser("export", help="exporter une liste (tableau, ou documents d'une rencontre)")
+    exp.add_argument("name", help="nom de la liste")
+    exp.add_argument("--format", required=True, choices=("csv", "xlsx", "ics", "pdf", "docx"), help="format")
+    exp.add_argument("--out", required=True, help="fichier à écrire")
+    exp.add_argument("--title", help="ics, pdf, docx : titre de la rencontre")
+    exp.add_argument("--start", help="ics, pdf, docx : début de la rencontre (AAAA-MM-JJTHH:MM, heure de Paris)")
+    exp.add_argument("--place", default="", help="ics, pdf, docx : lieu ou lien de visioconférence")
+    exp.add_argument("--purpose", default="", help="ics, pdf, docx : objet de la rencontre")
+    exp.add_argument("--slot-minutes", type=int, default=20, help="durée d'un créneau en minutes (20 par défaut)")
 
 
 def _json_value(v):
@@ -257,6 +286,92 @@ def cmd_advise(args) -> int:
     return 0
 
 
+def _find_by_siret(directory, sirets: list[str]):
+    """The directory rows whose SIRET is one of `sirets` (spaces ignored); unknown ones: UsageError."""
+    wanted = ["".join(s.split()) for s in sirets]
+    if "siret" not in directory.columns:
+        raise UsageError("cet annuaire n'a pas de colonne SIRET.")
+    found = directory[directory["siret"].astype("string").isin(wanted).fillna(False).to_numpy(dtype=bool)]
+    missing = sorted(set(wanted) - set(found["siret"].astype(str)))
+    if missing:
+        raise UsageError(f"SIRET absent de l'annuaire : {', '.join(missing)}.")
+    return found.drop_duplicates("siret")
+
+
+def _export_meeting(args):
+    from datetime import datetime
+
+    if args.format in ("csv", "xlsx"):
+        return None
+    if not args.title or not args.start:
+        raise UsageError(f"l'export {args.format} demande la rencontre : --title et --start (AAAA-MM-JJTHH:MM).")
+    try:
+        start = datetime.fromisoformat(args.start.strip())
+    except ValueError as exc:
+        raise UsageError(f"date et heure invalides : « {args.start} » (format attendu AAAA-MM-JJTHH:MM).") from exc
+    from sourcing.meetings import Meeting
+
+    return Meeting(
+        title=args.title, purpose=args.purpose, start=start, place_or_link=args.place, slot_minutes=args.slot_minutes
+    )
+
+
+def cmd_shortlist(args) -> int:
+    from sourcing.db import service
+    from sourcing.db.engine import session_scope, upgrade_database
+
+    if args.action is None:
+        raise UsageError("action manquante : create, add, list ou export.")
+    meeting = _export_meeting(args) if args.action == "export" else None
+    directory = None
+    if args.action == "add":
+        from sourcing.directory import load_any
+        from sourcing.importer import ImportFailure
+
+        if args.directory and not Path(args.directory).exists():
+            raise UsageError(f"annuaire introuvable : {args.directory}")
+        try:
+            directory = load_any(args.directory)
+        except (ImportFailure, ValueError) as exc:
+            raise UsageError(str(exc)) from exc
+        rows = _find_by_siret(directory, args.siret)
+    upgrade_database()
+    try:
+        with session_scope() as session:
+            if args.action == "create":
+                shortlist = service.create_shortlist(session, args.user, args.name)
+                print(f"Liste « {shortlist.name} » créée (n° {shortlist.id}).")
+            elif args.action == "add":
+                shortlist = service.find_shortlist(session, args.user, args.name)
+                added = service.add_suppliers(session, args.user, shortlist.id, rows)
+                print(f"{added} fournisseur(s) ajouté(s) à « {shortlist.name} » ({len(rows) - added} déjà présent(s)).")
+            elif args.action == "list":
+                infos = service.list_shortlists(session, args.user)
+                if args.json:
+                    payload = [
+                        {"id": i.id, "name": i.name, "owner": i.owner, "shared": i.shared, "entries": i.entries,
+                         "updated_at": i.updated_at.isoformat()}
+                        for i in infos
+                    ]  # fmt: skip
+                    print(json.dumps(payload, ensure_ascii=False))
+                else:
+                    for i in infos:
+                        shared = f" (partagée par {i.owner})" if i.shared else ""
+                        print(f"{i.name}{shared} : {i.entries} fournisseur(s)")
+            else:
+                shortlist = service.find_shortlist(session, args.user, args.name)
+                frame = service.entries_frame(session, args.user, shortlist.id)
+                from sourcing.exports import export_shortlist
+
+                data = export_shortlist(frame, args.format, meeting)
+                Path(args.out).write_bytes(data)
+                print(f"{len(frame)} fournisseur(s) exporté(s) dans {args.out}")
+    except (ValueError, LookupError, PermissionError) as exc:
+        message = exc.args[0] if isinstance(exc, LookupError) and exc.args else str(exc)
+        raise UsageError(message) from exc
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -267,6 +382,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_search(args)
         if args.command == "advise":
             return cmd_advise(args)
+        if args.command == "shortlist":
+            return cmd_shortlist(args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
