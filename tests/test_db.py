@@ -18,7 +18,7 @@ import pytest
 from sqlalchemy import inspect, select, text
 
 from sourcing.db import service
-from sourcing.db.engine import database_url, get_engine, session_scope, upgrade_database
+from sourcing.db.engine import MIGRATIONS_DIR, database_url, get_engine, session_scope, upgrade_database
 from sourcing.db.models import STATUSES, ContactLog, ShortlistEntry
 from sourcing.directory import load_any
 from sourcing.model import CANONICAL_COLUMNS
@@ -72,9 +72,51 @@ def test_migrations_create_tables_and_are_idempotent(db_url):
     upgrade_database(db_url)
     upgrade_database(db_url)
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0001"]
+        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [_head_revision()]
     with session_scope(db_url) as s:
         assert [i.id for i in service.list_shortlists(s, "local")] == [sid]
+
+
+def _head_revision() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    return ScriptDirectory.from_config(config).get_current_head()
+
+
+def test_upgrade_from_first_schema_keeps_saved_work(tmp_path):
+    """A database left by the first release (schema 0001) upgrades in place: lists, meetings and
+    invitations survive; invitations made before the upgrade have no known invitation date."""
+    from alembic import command
+    from alembic.config import Config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with get_engine(url).connect() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.commit()
+    with get_engine(url).begin() as conn:
+        conn.exec_driver_sql(
+            "INSERT INTO meetings (id, owner, title, purpose, start, place_or_link, slot_minutes, break_minutes,"
+            " created_at) VALUES (1, 'local', 'Ancienne', '', '2026-12-01 09:00:00', 'Mairie', 20, 0,"
+            " '2026-11-01 10:00:00+00:00')"
+        )
+        conn.exec_driver_sql(
+            "INSERT INTO meeting_invites (meeting_id, supplier_id, snapshot, info_given)"
+            " VALUES (1, 's1', '{\"name\": \"Ancien fournisseur\"}', '')"
+        )
+    upgrade_database(url)
+    with session_scope(url) as s:
+        (invite,) = service.invites(s, "local", 1)
+        assert (invite.snapshot["name"], invite.invited_at) == ("Ancien fournisseur", None)
+        service.invite_suppliers(s, "local", 1, [("s2", {"name": "Nouveau"})])
+    with session_scope(url) as s:
+        new = next(i for i in service.invites(s, "local", 1) if i.supplier_id == "s2")
+        assert new.invited_at is not None
 
 
 def test_migration_matches_models(db_url):

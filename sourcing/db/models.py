@@ -169,6 +169,7 @@ class MeetingInvite(Base):
     supplier_id: Mapped[str] = mapped_column(String(100))
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     slot_start: Mapped[datetime | None] = mapped_column(DateTime(timezone=False), nullable=True)
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, default=utcnow)
     attended: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # None: not known yet
     info_given: Mapped[str] = mapped_column(Text, default="")
 

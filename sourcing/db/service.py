@@ -563,8 +563,9 @@ def invite_suppliers(
     """Invite suppliers given as (supplier_id, snapshot) pairs; already invited ones are kept.
     Returns how many were new."""
     get_meeting(session, user, meeting_id)
+    now = utcnow()
     rows = [
-        {"meeting_id": meeting_id, "supplier_id": sid, "snapshot": dict(snap), "info_given": ""}
+        {"meeting_id": meeting_id, "supplier_id": sid, "snapshot": dict(snap), "info_given": "", "invited_at": now}
         for sid, snap in suppliers
     ]
     return _insert_ignore(session, MeetingInvite, rows)

@@ -1,0 +1,135 @@
+"""A stored meeting, planned and downloaded: what the "Listes et rencontres" page and the CLI give
+the buyer. Runs on SQLite and PostgreSQL (see the `db_url` fixture)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+import openpyxl
+import pandas as pd
+import pytest
+from docx import Document
+from icalendar import Calendar
+
+from sourcing.db import meeting_files, service
+from sourcing.db.engine import session_scope
+from sourcing.directory import load_any
+
+START = datetime(2026, 12, 3, 9, 0)
+
+
+@pytest.fixture(scope="module")
+def directory() -> pd.DataFrame:
+    frame = load_any(None)
+    return frame[frame["siret"].notna()].reset_index(drop=True)
+
+
+def _meeting_with(db_url: str, rows: pd.DataFrame, user: str = "local") -> int:
+    with session_scope(db_url) as s:
+        sid = service.create_shortlist(s, user, "Espaces verts").id
+        service.add_suppliers(s, user, sid, rows)
+        meeting = service.create_meeting(
+            s, user, title="Sourcing espaces verts", start=START, slot_minutes=20, place_or_link="Mairie, salle 2",
+            purpose="Entretien des espaces verts 2027", shortlist_id=sid,
+        )  # fmt: skip
+        service.invite_from_shortlist(s, user, meeting.id, sid)
+        return meeting.id
+
+
+def _docx_text(data: bytes) -> str:
+    doc = Document(io.BytesIO(data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in doc.paragraphs] + cells)
+
+
+def test_schedule_is_stored_and_late_invitees_get_the_next_slots(db_url, directory):
+    mid = _meeting_with(db_url, directory.iloc[:3])
+    with session_scope(db_url) as s:
+        slots = meeting_files.plan_schedule(s, "local", mid, order="name")
+    assert [x.start for x in slots] == [START, datetime(2026, 12, 3, 9, 20), datetime(2026, 12, 3, 9, 40)]
+    assert [x.supplier_name for x in slots] == sorted((x.supplier_name for x in slots), key=str.casefold)
+    with session_scope(db_url) as s:
+        again = meeting_files.stored_schedule(s, "local", mid)
+        assert again == slots  # same slots read back, nothing re-planned
+        late = directory.iloc[[10]]
+        service.invite_suppliers(s, "local", mid, [(late["id"].iloc[0], service.supplier_snapshot(late.iloc[0]))])
+    with session_scope(db_url) as s:
+        final = meeting_files.stored_schedule(s, "local", mid)
+    assert final[:3] == slots
+    assert (final[3].supplier_name, final[3].start) == (late["name"].iloc[0], datetime(2026, 12, 3, 10, 0))
+
+
+def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directory):
+    rows = directory.iloc[:3]
+    mid = _meeting_with(db_url, rows)
+    with session_scope(db_url) as s:
+        slots = meeting_files.plan_schedule(s, "local", mid)
+        files = {kind: meeting_files.meeting_file(s, "local", mid, kind) for kind in meeting_files.FILE_KINDS}
+    names = set(rows["name"])
+
+    cal = Calendar.from_ical(files["ics"].data)
+    events = [c for c in cal.walk("VEVENT")]
+    assert len(events) == 4  # the meeting and one per slot
+    assert {str(e.get("location")) for e in events} == {"Mairie, salle 2"}
+    slot_summaries = [str(e.get("summary")) for e in events[1:]]
+    assert all(any(n in summary for n in names) for summary in slot_summaries)
+    assert files["ics"].filename == "rencontre-2026-12-03-sourcing-espaces-verts.ics"
+
+    pack = _docx_text(files["pack-docx"].data)
+    assert "Sourcing espaces verts" in pack and "Entretien des espaces verts 2027" in pack
+    assert all(n in pack for n in names)
+    assert "Compte rendu de la rencontre" in pack
+    assert all(s.label in pack for s in slots)
+    assert files["pack-pdf"].data.startswith(b"%PDF")
+
+    trace = _docx_text(files["trace-docx"].data)
+    assert "3 opérateur(s) invité(s), 0 présent(s)." in trace
+    assert files["trace-pdf"].data.startswith(b"%PDF")
+
+    lines = list(csv.reader(io.StringIO(files["invitations-csv"].data.decode("utf-8-sig")), delimiter=";"))
+    assert lines[0] == ["Fournisseur", "Courriel", "Téléphone", "Créneau"]
+    assert [line[3] for line in lines[1:]] == [s.label for s in slots]
+    sheet = openpyxl.load_workbook(io.BytesIO(files["invitations-xlsx"].data)).active
+    assert sheet.max_row == 4 and sheet.freeze_panes == "A2"
+
+
+def test_traceability_follows_attendance_and_information(db_url, directory):
+    mid = _meeting_with(db_url, directory.iloc[:2])
+    with session_scope(db_url) as s:
+        first, second = service.invites(s, "local", mid)
+        service.record_attendance(s, "local", first.id, attended=True, info_given="Calendrier du marché")
+        service.record_attendance(s, "local", second.id, attended=False, info_given="Calendrier du marché")
+    with session_scope(db_url) as s:
+        invites = meeting_files.traceability_invites(s, "local", mid)
+        text = _docx_text(meeting_files.meeting_file(s, "local", mid, "trace-docx").data)
+    assert [i.attended for i in invites] == [True, False]
+    assert all(i.invited_on is not None for i in invites)
+    assert "2 opérateur(s) invité(s), 1 présent(s)." in text
+    assert "Information communiquée : Calendrier du marché" in text
+
+    with session_scope(db_url) as s:
+        _, second = service.invites(s, "local", mid)
+        service.record_attendance(s, "local", second.id, attended=False, info_given="Autre chose")
+    with session_scope(db_url) as s:
+        text = _docx_text(meeting_files.meeting_file(s, "local", mid, "trace-docx").data)
+    assert "Information communiquée : Calendrier du marché" not in text  # unequal: never claimed equal
+
+
+def test_no_invitee_and_other_users_are_refused(db_url, directory):
+    with session_scope(db_url) as s:
+        empty = service.create_meeting(s, "alice", title="Vide", start=START, slot_minutes=15).id
+    with session_scope(db_url) as s:
+        with pytest.raises(ValueError, match="Aucun fournisseur invité"):
+            meeting_files.meeting_file(s, "alice", empty, "pack-docx")
+        with pytest.raises(ValueError, match="Aucun fournisseur invité"):
+            meeting_files.meeting_file(s, "alice", empty, "trace-pdf")
+        with pytest.raises(ValueError, match="Document inconnu"):
+            meeting_files.meeting_file(s, "alice", empty, "zip")  # type: ignore[arg-type]
+    mid = _meeting_with(db_url, directory.iloc[:2], user="alice")
+    with session_scope(db_url) as s:
+        with pytest.raises(PermissionError):
+            meeting_files.meeting_file(s, "bob", mid, "ics")
+        with pytest.raises(PermissionError):
+            meeting_files.invited_suppliers(s, "bob", mid)
