@@ -11,8 +11,19 @@ state.init_state()
 pages = [
     st.Page("ui/pages/recherche.py", title=T.PAGE_SEARCH, icon=":material/travel_explore:", default=True),
     st.Page("ui/pages/conseil.py", title=T.PAGE_ADVICE, icon=":material/gavel:"),
+    st.Page("ui/pages/listes.py", title=T.PAGE_LISTS, icon=":material/checklist:"),
     st.Page("ui/pages/annuaire.py", title=T.PAGE_DIRECTORY, icon=":material/menu_book:"),
 ]
+if state.auth_enabled() and state.current_user() is None:
+    # With authentication on, nothing is shown before the buyer signs in (ProConnect or another OIDC).
+    st.title(T.APP_TITLE)
+    st.subheader(T.LOGIN_HEADER)
+    st.write(T.LOGIN_EXPLAIN)
+    st.button(T.LOGIN_BUTTON, on_click=st.login, type="primary")
+    st.stop()
+if state.auth_enabled():
+    st.sidebar.caption(T.LOGGED_AS.format(user=state.current_user()))
+    st.sidebar.button(T.LOGOUT_BUTTON, on_click=st.logout)
 navigation = st.navigation(pages)
 st.title(T.APP_TITLE)
 st.caption(T.APP_SUBTITLE)

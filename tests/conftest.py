@@ -78,3 +78,10 @@ def db_url(request, tmp_path):
     upgrade_database(url)
     yield url
     dispose_engines()
+
+
+@pytest.fixture(autouse=True)
+def _own_database(tmp_path, monkeypatch):
+    """Each test gets its own SQLite file: no test reads or writes the buyer's `.cache/sourcing.db`."""
+    if not os.environ.get("DATABASE_URL"):
+        monkeypatch.setenv("SOURCING_DB_PATH", str(tmp_path / "sourcing-app.db"))

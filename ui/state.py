@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from sourcing.db import LOCAL_USER, database_url, upgrade_database
 from sourcing.directory import cache_dir, demo_report, load_demo, load_parquet, save_parquet
 from sourcing.importer import import_bytes
 from sourcing.normalise import ImportReport
@@ -25,6 +26,11 @@ DEFAULTS = {
     "last_map_click": None,  # to tell a new marker click from the previous one
     "last_table_pick": None,
     "map_focus": None,  # (lat, lon) to centre the map on, from "voir sur la carte"
+    "shortlist_pick": None,  # the list open on "Listes et rencontres"
+    "meeting_pick": None,
+    "target_list": None,  # the list the search page adds suppliers to
+    "entries_revision": 0,  # bumped after each save, so the list's grid redraws from the database
+    "last_table_rows": (),  # ids checked in the results grid at the previous run
 }
 
 
@@ -67,3 +73,38 @@ def import_upload(content: bytes, filename: str, progress) -> str:
 
 def report_from_dict(data: dict) -> ImportReport:
     return ImportReport(**data)
+
+
+# --- Users and the database ---------------------------------------------------------------------
+
+
+def auth_enabled() -> bool:
+    """Authentication is on when `.streamlit/secrets.toml` has an `[auth]` section (st.login with an
+    OIDC provider such as ProConnect); otherwise the app is single-user and local."""
+    try:
+        return "auth" in st.secrets
+    except FileNotFoundError:  # no secrets file at all: local mode
+        return False
+    except Exception:  # an unreadable secrets file must not open the app to everyone as "local"
+        return True
+
+
+def current_user() -> str | None:
+    """Who owns the lists being read or written: "local" in single-user mode, the e-mail (or the
+    OIDC subject) of the signed-in buyer with authentication on, None when nobody is signed in."""
+    if not auth_enabled():
+        return LOCAL_USER
+    if not st.user.is_logged_in:
+        return None
+    return str(st.user.get("email") or st.user.get("sub") or "") or None
+
+
+def database_ready() -> bool:
+    """Apply the schema migrations once per server process and database (a no-op when current)."""
+    return _migrated(database_url())
+
+
+@st.cache_resource(show_spinner=False)
+def _migrated(url: str) -> bool:
+    upgrade_database(url)
+    return True

@@ -49,7 +49,9 @@ def app_url(tmp_path_factory):
     """A real `streamlit run app.py` server, started once for the browser tests."""
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    # The server keeps its shortlists in a throwaway SQLite file, never the buyer's.
+    db_path = tmp_path_factory.mktemp("db") / "sourcing.db"
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "SOURCING_DB_PATH": str(db_path)}
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
