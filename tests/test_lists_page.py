@@ -1,0 +1,225 @@
+"""Page "Listes et rencontres" and the search page's "add to a list", with Streamlit's AppTest, on
+a real SQLite file per test (see the `_own_database` fixture)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from sourcing.db import service
+from sourcing.db.engine import session_scope, upgrade_database
+from sourcing.directory import load_demo
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+LISTS = "ui/pages/listes.py"
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_demo()
+
+
+def _lists_page(user: dict | None = None, auth: bool = False) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if auth:
+        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
+    if user is not None:
+        at.user = user
+    at.run()
+    at.switch_page(LISTS).run()
+    assert not at.exception
+    return at
+
+
+def _texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [e.value for e in at.info] + [e.value for e in at.success]
+    text = "\n".join(parts + [e.value for e in at.error] + [e.value for e in at.warning])
+    return text.replace("\\", "")  # Markdown escapes of untrusted text
+
+
+def _my_lists(user: str = "local") -> dict[str, int]:
+    with session_scope() as s:
+        return {i.name: i.entries for i in service.list_shortlists(s, user)}
+
+
+def test_first_visit_explains_and_creates_a_list():
+    at = _lists_page()
+    assert "Vous n'avez pas encore de liste" in _texts(at)
+    at.text_input(key="new_list_name").input("Espaces verts 2027")
+    at.button(key="FormSubmitter:new_list-Créer la liste").click().run()
+    assert not at.exception
+    assert _my_lists() == {"Espaces verts 2027": 0}
+    assert "Liste « Espaces verts 2027 » créée." in _texts(at)
+    assert at.selectbox(key="shortlist_pick").value is not None
+
+
+def test_duplicate_name_is_refused_in_french_and_nothing_changes():
+    upgrade_database()
+    with session_scope() as s:
+        service.create_shortlist(s, "local", "Nettoyage")
+    at = _lists_page()
+    at.text_input(key="new_list_name").input("  Nettoyage ")
+    at.button(key="FormSubmitter:new_list-Créer la liste").click().run()
+    assert "Vous avez déjà une liste « Nettoyage »" in _texts(at)
+    assert _my_lists() == {"Nettoyage": 0}
+
+
+def test_delete_asks_for_confirmation_first(demo):
+    upgrade_database()
+    with session_scope() as s:
+        list_id = service.create_shortlist(s, "local", "À supprimer").id
+        service.add_suppliers(s, "local", list_id, demo.head(2))
+    at = _lists_page()
+    at.button(key=f"del_{list_id}").click().run()
+    assert "Supprimer définitivement la liste « À supprimer » ?" in _texts(at)
+    assert _my_lists() == {"À supprimer": 2}  # nothing deleted yet
+    at.button(key=f"del_no_{list_id}").click().run()
+    assert _my_lists() == {"À supprimer": 2}
+    at.button(key=f"del_{list_id}").click().run()
+    at.button(key=f"del_yes_{list_id}").click().run()
+    assert not at.exception
+    assert _my_lists() == {}
+    assert "Liste « À supprimer » supprimée." in _texts(at)
+
+
+def test_status_notes_and_contact_log_are_saved(demo):
+    upgrade_database()
+    with session_scope() as s:
+        list_id = service.create_shortlist(s, "local", "Traiteurs").id
+        service.add_suppliers(s, "local", list_id, demo.head(3))
+    at = _lists_page()
+    assert "3 fournisseur(s) — 3 à contacter" in _texts(at)
+    form_status = next(sb for sb in at.selectbox if sb.label == "Statut")
+    form_status.select("invité")
+    next(ta for ta in at.text_area if ta.label == "Notes").input("Relancer en janvier")
+    next(b for b in at.button if b.label == "Enregistrer le statut et les notes").click().run()
+    assert not at.exception
+    assert "3 fournisseur(s) — 2 à contacter, 1 invité" in _texts(at)
+    with session_scope() as s:
+        first = service.entries(s, "local", list_id)[0]
+        assert (first.status, first.notes) == ("invité", "Relancer en janvier")
+    next(ta for ta in at.text_area if ta.label == "Compte rendu").input("Appel : intéressé, 2 équipes")
+    next(b for b in at.button if b.label == "Enregistrer le contact").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        (log,) = service.contact_log(s, "local", first.id)
+        assert (log.channel, log.text, log.author) == ("courriel", "Appel : intéressé, 2 équipes", "local")
+    table = next(df.value for df in at.dataframe if "Compte rendu" in df.value.columns)
+    assert table["Compte rendu"].tolist() == ["Appel : intéressé, 2 équipes"]
+
+
+def test_changes_since_added_are_shown(demo):
+    upgrade_database()
+    changed = demo.head(1).copy()
+    changed["phone"] = "01 00 00 00 00"  # the phone number when added; the directory has another now
+    with session_scope() as s:
+        list_id = service.create_shortlist(s, "local", "Suivi").id
+        service.add_suppliers(s, "local", list_id, changed)
+    at = _lists_page()
+    assert "1 fournisseur(s) ont changé dans l'annuaire depuis leur ajout" in _texts(at)
+    diff = next(df.value for df in at.dataframe if "À l'ajout" in df.value.columns)
+    assert diff.to_dict("records") == [
+        {"Champ": "Téléphone", "À l'ajout": "01 00 00 00 00", "Maintenant": str(demo["phone"].iloc[0])}
+    ]
+    next(b for b in at.button if b.label == "Prendre les données actuelles").click().run()
+    assert "ont changé" not in _texts(at)
+
+
+def test_meeting_form_invites_by_status_and_plans_the_day(demo):
+    upgrade_database()
+    with session_scope() as s:
+        list_id = service.create_shortlist(s, "local", "Rencontre").id
+        service.add_suppliers(s, "local", list_id, demo.head(4))
+        declined = service.entries(s, "local", list_id)[3]
+        service.set_status(s, "local", declined.id, "décliné")
+    at = _lists_page()
+    next(t for t in at.text_input if t.label == "Titre").input("Sourçage restauration")
+    next(t for t in at.text_input if t.label == "Lieu ou lien de visioconférence").input("Mairie")
+    next(b for b in at.button if b.label == "Créer la rencontre et son programme").click().run()
+    assert not at.exception
+    assert "Rencontre « Sourçage restauration » créée : 3 fournisseur(s) invité(s)." in _texts(at)
+    schedule = next(df.value for df in at.dataframe if "Créneau" in df.value.columns and "Courriel" in df.value.columns)
+    assert schedule["Créneau"].tolist() == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]
+    assert demo["name"].iloc[3] not in schedule["Raison sociale"].tolist()  # declined: not invited
+
+
+def test_add_from_the_supplier_card_into_a_new_list(demo):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    supplier = demo.iloc[0]
+    at.session_state["selected_id"] = supplier["id"]
+    at.run()
+    assert at.selectbox(key="target_list").value == -1  # no list yet: "new list…"
+    at.text_input(key="add_new_name").input("Depuis la fiche")
+    at.button(key="add_one").click().run()
+    assert not at.exception
+    assert _my_lists() == {"Depuis la fiche": 1}
+    assert "1 fournisseur(s) ajouté(s) à « Depuis la fiche » (0 déjà présent(s))." in _texts(at)
+    at.button(key="add_one").click().run()  # the same supplier again: kept once
+    assert _my_lists() == {"Depuis la fiche": 1}
+    assert "0 fournisseur(s) ajouté(s) à « Depuis la fiche » (1 déjà présent(s))." in _texts(at)
+
+
+def test_without_a_name_a_new_list_is_refused(demo):
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.run()
+    at.session_state["selected_id"] = demo["id"].iloc[0]
+    at.run()
+    at.button(key="add_one").click().run()
+    assert "Donnez un nom à la liste." in _texts(at)
+    assert _my_lists() == {}
+
+
+# --- Authentication on: each buyer sees only their own lists -------------------------------------
+
+
+def test_signed_out_buyer_sees_only_the_sign_in():
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
+    at.user = {"is_logged_in": False}
+    at.run()
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Se connecter"]
+    assert not at.dataframe
+
+
+def test_one_buyer_cannot_see_or_open_another_buyers_list(demo):
+    upgrade_database()
+    with session_scope() as s:
+        alice_list = service.create_shortlist(s, "alice@mairie-a.fr", "Marché voirie").id
+        service.add_suppliers(s, "alice@mairie-a.fr", alice_list, demo.head(2))
+    bob = _lists_page({"is_logged_in": True, "email": "bob@mairie-b.fr"}, auth=True)
+    assert "Vous n'avez pas encore de liste" in _texts(bob)
+    assert "Marché voirie" not in str([sb.options for sb in bob.selectbox])
+    bob.session_state["shortlist_pick"] = alice_list  # even pointing the page at it directly
+    bob.run()
+    assert "Marché voirie" not in _texts(bob) and not any(
+        demo["name"].iloc[0] in str(df.value.values) for df in bob.dataframe
+    )
+    alice = _lists_page({"is_logged_in": True, "email": "alice@mairie-a.fr"}, auth=True)
+    assert "2 fournisseur(s) — 2 à contacter" in _texts(alice)
+    with session_scope() as s:  # and the rules refuse any change by bob
+        entry = service.entries(s, "alice@mairie-a.fr", alice_list)[0]
+        with pytest.raises(PermissionError):
+            service.set_status(s, "bob@mairie-b.fr", entry.id, "contacté")
+        with pytest.raises(PermissionError):
+            service.entries_frame(s, "bob@mairie-b.fr", alice_list)
+
+
+def test_rename_and_duplicate_keep_the_suppliers(demo):
+    upgrade_database()
+    with session_scope() as s:
+        list_id = service.create_shortlist(s, "local", "Brouillon").id
+        service.add_suppliers(s, "local", list_id, demo.head(3))
+    at = _lists_page()
+    at.text_input(key=f"rename_{list_id}").input("Propreté urbaine 2027")
+    at.button(key=f"rename_btn_{list_id}").click().run()
+    assert _my_lists() == {"Propreté urbaine 2027": 3}
+    at.button(key=f"dup_{list_id}").click().run()
+    assert not at.exception
+    assert _my_lists() == {"Propreté urbaine 2027": 3, "Propreté urbaine 2027 (copie)": 3}
+    picked = at.selectbox(key="shortlist_pick")
+    assert picked.value != list_id  # the copy is opened
+    assert "Copie créée : « Propreté urbaine 2027 (copie) »." in _texts(at)
