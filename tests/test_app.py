@@ -89,3 +89,24 @@ def test_cli_search_and_page_agree(capsys):
     at.run()
     assert not at.exception
     assert count_in_headline(at) == cli_total > 0
+
+
+def test_results_export_holds_every_result_not_only_the_shown_rows(demo_index):
+    """The search page's "Exporter" buttons: all results (the grid shows 2,000), injection-safe."""
+    import csv
+    import io
+
+    import openpyxl
+
+    from ui.search_page import TABLE_LIMIT, results_file
+
+    query = SearchQuery()  # no filter: the whole demo directory
+    total = search(demo_index, query).total
+    assert total > TABLE_LIMIT
+    rows = list(csv.reader(io.StringIO(results_file("demo", query, "csv").decode("utf-8-sig")), delimiter=";"))
+    assert len(rows) - 1 == total
+    assert not any(cell[:1] in ("=", "+", "@") for row in rows[1:] for cell in row)
+    sheet = openpyxl.load_workbook(io.BytesIO(results_file("demo", query, "xlsx"))).active
+    assert sheet.max_row - 1 == total
+    siret_col = [c.value for c in sheet[1]].index("SIRET") + 1
+    assert all(isinstance(sheet.cell(r, siret_col).value, str | None) for r in range(2, 50))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
+from datetime import date
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -15,12 +17,15 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from sourcing import mapping
+from sourcing.exports import MIME, export_suppliers
+from sourcing.exports.tables import XLSX_MAX_ROWS
 from sourcing.gazetteer import Gazetteer
 from sourcing.model import FAMILIES, GEO_PRECISION_LABELS, HEADCOUNT_BANDS, KIND_BY_CODE, KINDS
 from sourcing.search import SearchIndex, SearchQuery, haversine_km, search, widen
 from sourcing.taxonomy import cpv_label, load_taxonomy, normalise_naf_code, sectors_for_cpv
-from ui import state
+from ui import shortlist_panel, state
 from ui import texts as T
+from ui.safe_text import md_text as _md_text
 
 TABLE_LIMIT = 2000
 DEFAULT_RADIUS = 30
@@ -237,8 +242,8 @@ def _explain_empty(index: SearchIndex, query: SearchQuery) -> None:
             st.info(T.WIDEN_FILTER.format(filter=name, n=_fr(n)))
 
 
-def _results_table(results: pd.DataFrame, map_pick: str | None) -> str | None:
-    """The results grid; returns the id of the selected row.
+def _results_table(results: pd.DataFrame, map_pick: str | None) -> list[str]:
+    """The results grid; returns the ids of the checked rows (in grid order).
 
     A marker clicked on the map (`map_pick`) is shown selected in the grid: the grid gets a new key
     with that row as its default selection (a grid's selection cannot be set once drawn).
@@ -260,9 +265,9 @@ def _results_table(results: pd.DataFrame, map_pick: str | None) -> str | None:
     )
     if table[T.COL_DISTANCE].isna().all():
         table = table.drop(columns=[T.COL_DISTANCE])
-    st.caption(T.TABLE_SELECT_HINT)
+    st.caption(T.TABLE_MULTI_HINT)
     # st.dataframe shows cells as text, never as HTML: untrusted names stay inert.
-    event = st.dataframe(
+    event = st.container(key="results_grid").dataframe(
         table,
         hide_index=True,
         width="stretch",
@@ -270,7 +275,7 @@ def _results_table(results: pd.DataFrame, map_pick: str | None) -> str | None:
         key=f"results_table_{map_pick}" if default else "results_table",
         selection_default=default,
         on_select="rerun",
-        selection_mode="single-row",
+        selection_mode="multi-row",
         column_config={
             T.COL_KINDS: st.column_config.ListColumn(T.COL_KINDS),
             T.COL_SECTORS: st.column_config.ListColumn(T.COL_SECTORS),
@@ -279,7 +284,32 @@ def _results_table(results: pd.DataFrame, map_pick: str | None) -> str | None:
         },
     )
     rows = event.selection.rows if event else []
-    return shown["id"].iloc[rows[0]] if rows else None
+    return [str(shown["id"].iloc[r]) for r in rows]
+
+
+@st.cache_data(max_entries=4, show_spinner=False)
+def results_file(directory_key: str, query: SearchQuery, fmt: str) -> bytes:
+    """Every result of the search (not only the shown rows) as CSV or XLSX, built on demand."""
+    found = search(search_index(directory_key), replace(query, limit=None))
+    return export_suppliers(found.results, fmt)  # type: ignore[arg-type]
+
+
+def _results_export(directory_key: str, query: SearchQuery, total: int) -> None:
+    cols = st.columns([2, 1, 1])
+    cols[0].caption(T.RESULTS_EXPORT.format(n=_fr(total)))
+    stem = f"fournisseurs-{date.today().isoformat()}"
+    for col, fmt, label in ((cols[1], "csv", T.EXPORT_CSV), (cols[2], "xlsx", T.EXPORT_XLSX)):
+        col.download_button(
+            label,
+            data=partial(results_file, directory_key, query, fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=MIME[fmt],
+            icon=":material/download:",
+            help=T.EXPORT_HELP,
+            on_click="ignore",
+            key=f"results_export_{fmt}",
+            disabled=fmt == "xlsx" and total > XLSX_MAX_ROWS,
+        )
 
 
 def _detail(row: pd.Series | None) -> None:
@@ -311,21 +341,14 @@ def _detail(row: pd.Series | None) -> None:
     st.dataframe(pd.DataFrame(fields), hide_index=True, width="stretch")
     date = _french_date(row["source_date"])
     st.caption(T.DETAIL_SOURCE.format(source=row["source_name"], date=date, line=int(row["source_line"])))
-    if st.button(T.DETAIL_SHOW_ON_MAP, key="show_on_map"):
+    if st.button(T.DETAIL_SHOW_ON_MAP, key="show_on_map", icon=":material/location_on:"):
         st.session_state["map_focus"] = (float(row["lat"]), float(row["lon"]))
+    shortlist_panel.add_one_button(st, row)
 
 
 def _french_date(iso: str) -> str:
     parts = str(iso).split("-")
     return "/".join(reversed(parts)) if len(parts) == 3 else str(iso)
-
-
-def _md_text(text: str) -> str:
-    """Text shown through st.markdown with Markdown and HTML characters escaped."""
-    out = str(text)
-    for ch in "\\`*_{}[]()#+-.!|<>~$":
-        out = out.replace(ch, "\\" + ch)
-    return out
 
 
 def _charts(directory_key: str, query: SearchQuery) -> None:
@@ -392,10 +415,13 @@ def render() -> None:
         st.session_state["selected_id"] = clicked_id
     if found.total > TABLE_LIMIT:
         st.caption(T.TABLE_NOTE.format(shown=_fr(TABLE_LIMIT), n=_fr(found.total)))
-    selected_from_table = _results_table(found.results, st.session_state.get("last_map_click"))
-    if selected_from_table and selected_from_table != st.session_state.get("last_table_pick"):
-        st.session_state["last_table_pick"] = selected_from_table
-        st.session_state["selected_id"] = selected_from_table
+    checked = _results_table(found.results, st.session_state.get("last_map_click"))
+    newly_checked = [i for i in checked if i not in st.session_state.get("last_table_rows", ())]
+    st.session_state["last_table_rows"] = tuple(checked)
+    if newly_checked:  # the card follows the row the buyer has just checked
+        st.session_state["selected_id"] = newly_checked[-1]
+    shortlist_panel.add_checked_panel(found.results[found.results["id"].astype(str).isin(checked)])
+    _results_export(key, query, found.total)
     selected = st.session_state.get("selected_id")
     with detail_col:
         _detail(_selected_row(index, found.results, selected, query))

@@ -1,0 +1,118 @@
+"""End to end, in Chromium against `streamlit run`: a buyer searches, puts three suppliers in a new
+list, changes a status, plans a meeting and downloads its pack and calendar; the files are opened
+and checked."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import docx
+import pytest
+from icalendar import Calendar
+
+from .conftest import ARTIFACTS
+from .helpers import wait_for_app
+
+pytestmark = pytest.mark.browser
+
+ROW_HEIGHT = 35  # Streamlit's grid: header then rows of 35 px
+
+
+def _grid_names(page) -> list[str]:
+    """Names of the first three rows of the results grid, read from the grid's accessible table
+    (columns: distance, name, ...)."""
+    rows = page.locator('.st-key-results_grid [data-testid="stDataFrame"] [role="row"]')
+    return [rows.nth(i).locator('[role="gridcell"]').nth(1).text_content().strip() for i in range(1, 4)]
+
+
+def _docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    return "\n".join(p.text for p in document.paragraphs) + "\n".join(
+        c.text for t in document.tables for r in t.rows for c in r.cells
+    )
+
+
+def _download(page, button_name: str, tmp_path) -> tuple[str, bytes]:
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=button_name).click()
+    download = info.value
+    path = tmp_path / download.suggested_filename
+    download.save_as(path)
+    return download.suggested_filename, path.read_bytes()
+
+
+def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
+    page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    # The map's frame sizes itself once Leaflet has loaded: wait for it, so the grid stops moving.
+    page.frame_locator('iframe[title*="streamlit_folium"]').first.locator(".leaflet-marker-icon").first.wait_for(
+        timeout=60_000
+    )
+    grid = main.locator('.st-key-results_grid [data-testid="stDataFrame"]')
+    grid.wait_for(timeout=60_000)
+    # Check the first three rows (the first column holds the row-selection checkboxes).
+    for i in range(3):
+        wait_for_app(page)  # the card opened by the previous check can move the grid down
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 15, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2 + i * ROW_HEIGHT)
+        main.get_by_role("button", name=f"Ajouter les {i + 1} fournisseur(s) cochés").wait_for(timeout=60_000)
+    chosen = _grid_names(page)
+
+    # No list yet: the target is a new list, named here.
+    main.get_by_label("Nom de la nouvelle liste").fill("Restauration collective 2027")
+    main.get_by_label("Nom de la nouvelle liste").press("Enter")
+    wait_for_app(page)
+    main.get_by_role("button", name="Ajouter les 3 fournisseur(s) cochés").click()
+    main.get_by_text("3 fournisseur(s) ajouté(s) à « Restauration collective 2027 »").wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "lists-added-from-search.png"), full_page=True)
+
+    main.get_by_role("link", name="Ouvrir mes listes").click()
+    main.get_by_text("3 fournisseur(s) — 3 à contacter").wait_for(timeout=60_000)
+    list_grid = main.locator('[data-testid="stDataFrame"]').first
+    list_grid.locator('[role="row"]').nth(3).wait_for(state="attached", timeout=60_000)
+    listed = list_grid.text_content()  # the grid's accessible table (the grid itself is a canvas)
+    assert all(name in listed for name in chosen), (chosen, listed[:500])
+
+    # Change a status in the follow-up panel (the first supplier of the list is preselected).
+    follow = main.locator('[data-testid="stForm"]').filter(has_text="Enregistrer le statut et les notes")
+    follow.locator('[data-testid="stSelectbox"] input').first.click()
+    page.keyboard.type("contacté")
+    page.get_by_role("option", name="contacté", exact=True).click()
+    follow.get_by_label("Notes").fill("Appelé le directeur : intéressé")
+    follow.get_by_role("button", name="Enregistrer le statut et les notes").click()
+    main.get_by_text("3 fournisseur(s) — 2 à contacter, 1 contacté").wait_for(timeout=60_000)
+    assert "Modifications enregistrées (1)." in main.inner_text()
+    page.screenshot(path=str(ARTIFACTS / "lists-status-changed.png"), full_page=True)
+
+    # Plan a meeting with the list's suppliers.
+    main.get_by_role("tab", name="Rencontres fournisseurs").click()
+    form = main.locator('[data-testid="stForm"]').filter(has_text="Créer la rencontre et son programme")
+    form.get_by_label("Titre").fill("Sourçage restauration")
+    form.get_by_label("Objet (l'achat envisagé)").fill("Repas des écoles 2027-2029")
+    form.get_by_label("Lieu ou lien de visioconférence").fill("Hôtel de ville, salle du conseil")
+    form.get_by_role("button", name="Créer la rencontre et son programme").click()
+    main.get_by_text("Rencontre « Sourçage restauration » créée : 3 fournisseur(s) invité(s).").wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "meeting-planned.png"), full_page=True)
+
+    name, pack = _download(page, "Dossier de la rencontre (Word)", tmp_path)
+    assert re.fullmatch(r"rencontre-\d{4}-\d{2}-\d{2}-sour.age-restauration-dossier\.docx", name)
+    text = _docx_text(pack)
+    assert "Sourçage restauration" in text and "Repas des écoles 2027-2029" in text
+    assert "Hôtel de ville, salle du conseil" in text
+    assert all(n in text for n in chosen)
+    assert "Compte rendu de la rencontre" in text
+    slot_times = re.findall(r"\d\d:\d\d–\d\d:\d\d", text)
+    assert slot_times[:3] == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]  # 20 min slots, 5 min pauses
+
+    name, ics = _download(page, "Agenda (.ics)", tmp_path)
+    assert name.endswith(".ics")
+    events = list(Calendar.from_ical(ics).walk("VEVENT"))
+    assert len(events) == 4  # the meeting and one event per supplier
+    summaries = [str(e.get("summary")) for e in events]
+    assert all(any(n in s for s in summaries) for n in chosen)
+    assert {str(e.get("location")) for e in events} == {"Hôtel de ville, salle du conseil"}
+    assert events[1].decoded("dtstart").strftime("%H:%M") == "09:00"
+    assert not page.dialogs
