@@ -175,17 +175,18 @@ def _changes(frame: pd.DataFrame, current: dict[str, pd.Series]) -> dict[int, di
 def _entries_grid(user: str, frame: pd.DataFrame, changes: dict[int, dict[str, tuple]], absent: set[str]) -> None:
     table = pd.DataFrame(
         {
+            # The editable columns first, so they are on screen without scrolling sideways.
             T.COL_NAME: frame["name"].astype(str),
+            T.COL_STATUS: frame["status"],
+            T.COL_NOTES: frame["notes"].fillna("").astype(str),
             T.COL_KINDS: frame["kinds"],
             T.COL_CITY: frame["city"].fillna("").astype(str),
-            T.COL_STATUS: frame["status"],
             T.COL_CHANGES: [
                 T.NOT_IN_DIRECTORY
                 if sid in absent
                 else ", ".join(CHANGE_LABELS.get(k, k) for k in changes.get(int(eid), {}))
                 for sid, eid in zip(frame["id"], frame["entry_id"], strict=True)
             ],
-            T.COL_NOTES: frame["notes"].fillna("").astype(str),
             T.COL_ADDED: [_local_time(v) for v in frame["added_at"]],
         }
     )
@@ -197,9 +198,10 @@ def _entries_grid(user: str, frame: pd.DataFrame, changes: dict[int, dict[str, t
         key=f"entries_{st.session_state.get('shortlist_pick')}_{st.session_state['entries_revision']}",
         disabled=[T.COL_NAME, T.COL_KINDS, T.COL_CITY, T.COL_CHANGES, T.COL_ADDED],
         column_config={
+            T.COL_NAME: st.column_config.TextColumn(T.COL_NAME, width="medium"),
             T.COL_KINDS: st.column_config.ListColumn(T.COL_KINDS),
             T.COL_STATUS: st.column_config.SelectboxColumn(T.COL_STATUS, options=list(STATUSES), required=True),
-            T.COL_NOTES: st.column_config.TextColumn(T.COL_NOTES, width="large", max_chars=5000),
+            T.COL_NOTES: st.column_config.TextColumn(T.COL_NOTES, width="medium", max_chars=5000),
         },
     )
     saves = []
@@ -469,6 +471,7 @@ def _attendance(user: str, meeting_id: int, invited: pd.DataFrame) -> None:
         key=f"attendance_{meeting_id}_{st.session_state['entries_revision']}",
         disabled=[T.MEETING_SLOT_COL, T.COL_NAME],
         column_config={
+            T.COL_NAME: st.column_config.TextColumn(T.COL_NAME, width="medium"),
             T.MEETING_ATTENDED: st.column_config.SelectboxColumn(options=list(options.values()), required=True),
             T.MEETING_INFO: st.column_config.TextColumn(width="large", max_chars=5000),
         },
