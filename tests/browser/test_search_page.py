@@ -99,12 +99,16 @@ def test_selecting_a_row_opens_the_supplier_card(page, app_url):
     page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true")
     wait_for_app(page)
     headline_count(page)
-    grid = page.locator('[data-testid="stDataFrame"]').first
+    # The map frame sizes itself once drawn, which moves the grid: measure the grid after that.
+    markers_drawn(map_frame(page))
+    wait_for_app(page)
+    grid = page.locator('.st-key-results_grid [data-testid="stDataFrame"]')
     grid.wait_for()
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     # The first column of the grid holds the row-selection checkboxes; row 1 is below the header.
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
+    page.screenshot(path=str(ARTIFACTS / "search-row-clicked.png"))
     page.get_by_text("Source :").first.wait_for(timeout=60_000)
     card = page.locator('[data-testid="stMain"]').inner_text()
     assert "Fiche fournisseur" in card and "(démo)" in card
