@@ -143,6 +143,9 @@ def test_meeting_form_invites_by_status_and_plans_the_day(demo):
     schedule = next(df.value for df in at.dataframe if "Créneau" in df.value.columns and "Courriel" in df.value.columns)
     assert schedule["Créneau"].tolist() == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]
     assert demo["name"].iloc[3] not in schedule["Raison sociale"].tolist()  # declined: not invited
+    # One brief per invited supplier can be downloaded on its own; the declined one is not offered.
+    brief_pick = next(sb for sb in at.selectbox if sb.label == "Fiche d'un fournisseur invité")
+    assert sorted(brief_pick.options) == sorted(schedule["Raison sociale"])  # AppTest lists the shown labels
 
 
 def test_add_from_the_supplier_card_into_a_new_list(demo):

@@ -94,6 +94,14 @@ def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directo
     sheet = openpyxl.load_workbook(io.BytesIO(files["invitations-xlsx"].data)).active
     assert sheet.max_row == 4 and sheet.freeze_panes == "A2"
 
+    # The page names its download buttons before building anything: same names and types.
+    for kind, file in files.items():
+        assert meeting_files.file_name(START, "Sourcing espaces verts", kind) == file.filename
+        assert meeting_files.file_mime(kind) == file.mime
+    # Word sees real headings and bullets (navigation pane, table of contents).
+    styles = {p.style.name for p in Document(io.BytesIO(files["pack-docx"].data)).paragraphs}
+    assert {"Heading 1", "Heading 2", "List Bullet"} <= styles
+
 
 def test_traceability_follows_attendance_and_information(db_url, directory):
     mid = _meeting_with(db_url, directory.iloc[:2])
@@ -133,3 +141,27 @@ def test_no_invitee_and_other_users_are_refused(db_url, directory):
             meeting_files.meeting_file(s, "bob", mid, "ics")
         with pytest.raises(PermissionError):
             meeting_files.invited_suppliers(s, "bob", mid)
+
+
+def test_one_suppliers_brief_on_its_own(db_url, directory):
+    rows = directory.iloc[:3]
+    mid = _meeting_with(db_url, rows)
+    with session_scope(db_url) as s:
+        slots = meeting_files.plan_schedule(s, "local", mid)
+        second = slots[1]
+        brief = meeting_files.supplier_brief(s, "local", mid, second.supplier_id, "docx")
+        pdf = meeting_files.supplier_brief(s, "local", mid, second.supplier_id, "pdf")
+    text = _docx_text(brief.data)
+    others = [x.supplier_name for x in slots if x.supplier_id != second.supplier_id]
+    assert f"Fiche fournisseur : {second.supplier_name}" in text
+    assert second.label in text  # its own slot
+    assert not any(f"Fiche fournisseur : {n}" in text for n in others)  # one supplier, not the pack
+    assert "Questions à poser" in text and "Marchés réservés accessibles" in text
+    assert brief.filename == meeting_files.brief_file_name(START, second.supplier_name, "docx")
+    assert brief.filename.startswith("fiche-") and brief.filename.endswith("-2026-12-03.docx")
+    assert pdf.data.startswith(b"%PDF") and pdf.mime == "application/pdf"
+    with session_scope(db_url) as s:
+        with pytest.raises(ValueError, match="pas \\(ou plus\\) invité"):
+            meeting_files.supplier_brief(s, "local", mid, "not-invited", "pdf")
+        with pytest.raises(PermissionError):
+            meeting_files.supplier_brief(s, "bob", mid, second.supplier_id, "pdf")

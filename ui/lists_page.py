@@ -15,6 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from sourcing.db import STATUSES, meeting_files, service
+from sourcing.db.engine import session_scope
+from sourcing.db.models import Meeting
 from sourcing.exports import MIME, export_shortlist
 from sourcing.model import KIND_BY_CODE
 from ui import state
@@ -419,7 +421,38 @@ def _index(options: dict, state_key: str) -> int:
     return keys.index(current) if current in keys else 0
 
 
-def _meeting_files(user: str, meeting_id: int) -> None:
+def _build_meeting_file(user: str, meeting_id: int, kind: str) -> bytes:
+    """Called by a download button when it is clicked (a 30-supplier pack takes seconds to
+    build: building every file on each rerun would slow the whole page down)."""
+    with session_scope() as session:
+        return meeting_files.meeting_file(session, user, meeting_id, kind).data
+
+
+def _build_brief(user: str, meeting_id: int, supplier_id: str, fmt: str) -> bytes:
+    with session_scope() as session:
+        return meeting_files.supplier_brief(session, user, meeting_id, supplier_id, fmt).data
+
+
+def _supplier_brief(user: str, meeting: Meeting, invited: pd.DataFrame) -> None:
+    names = {str(i): str(n or "") for i, n in zip(invited["id"], invited["name"], strict=True)}
+    cols = st.columns([2, 1, 1], vertical_alignment="bottom")
+    supplier_id = cols[0].selectbox(
+        T.MEETING_BRIEF_PICK, list(names), format_func=names.get, key=f"brief_pick_{meeting.id}"
+    )
+    for col, fmt, label in ((cols[1], "docx", T.MEETING_BRIEF_DOCX), (cols[2], "pdf", T.MEETING_BRIEF_PDF)):
+        col.download_button(
+            label,
+            data=partial(_build_brief, user, meeting.id, supplier_id, fmt),
+            file_name=meeting_files.brief_file_name(meeting.start, names[supplier_id], fmt),
+            mime=MIME[fmt],
+            help=T.MEETING_BRIEF_HELP,
+            icon=":material/download:",
+            on_click="ignore",
+            key=f"brief_{meeting.id}_{fmt}",
+        )
+
+
+def _meeting_files(user: str, meeting: Meeting, invited: pd.DataFrame) -> None:
     st.markdown(f"**{T.MEETING_FILES}**")
     buttons = (
         ("pack-docx", T.MEETING_PACK_DOCX, T.MEETING_PACK_HELP),
@@ -429,22 +462,22 @@ def _meeting_files(user: str, meeting_id: int) -> None:
         ("trace-docx", T.MEETING_TRACE_DOCX, T.MEETING_TRACE_HELP),
         ("trace-pdf", T.MEETING_TRACE_PDF, T.MEETING_TRACE_HELP),
     )
-    files = run(lambda s: {k: meeting_files.meeting_file(s, user, meeting_id, k) for k, _, _ in buttons})
-    if not files:
+    if invited.empty:
+        st.caption(T.MEETING_FILES_NONE)
         return
     cols = st.columns(3)
     for i, (kind, label, help_text) in enumerate(buttons):
-        file = files[kind]
         cols[i % 3].download_button(
             label,
-            data=file.data,
-            file_name=file.filename,
-            mime=file.mime,
+            data=partial(_build_meeting_file, user, meeting.id, kind),
+            file_name=meeting_files.file_name(meeting.start, meeting.title, kind),
+            mime=meeting_files.file_mime(kind),
             help=help_text,
             icon=":material/download:",
             on_click="ignore",
-            key=f"meeting_{meeting_id}_{kind}",
+            key=f"meeting_{meeting.id}_{kind}",
         )
+    _supplier_brief(user, meeting, invited)
 
 
 def _attendance(user: str, meeting_id: int, invited: pd.DataFrame) -> None:
@@ -564,7 +597,7 @@ def _meeting_detail(user: str) -> None:
         if run(meeting_files.plan_schedule, user, meeting_id, order=order) is not None:
             flash(T.MEETING_REPLANNED)
             st.rerun()
-    _meeting_files(user, meeting_id)
+    _meeting_files(user, meeting, invited)
     _attendance(user, meeting_id, invited)
     confirm_key = f"confirm_delete_meeting_{meeting_id}"
     if st.button(T.MEETING_DELETE, icon=":material/delete:", key=f"del_meeting_{meeting_id}"):

@@ -22,7 +22,14 @@ from sourcing.db import service
 from sourcing.export import csv_bytes
 from sourcing.exports import MIME
 from sourcing.exports.calendar import meeting_ics
-from sourcing.exports.documents import meeting_pack_docx, meeting_pack_pdf, traceability_docx, traceability_pdf
+from sourcing.exports.documents import (
+    meeting_pack_docx,
+    meeting_pack_pdf,
+    supplier_brief_docx,
+    supplier_brief_pdf,
+    traceability_docx,
+    traceability_pdf,
+)
 from sourcing.exports.tables import table_to_xlsx
 from sourcing.meetings import Invite, Order, Slot, build_schedule, invitation_list
 from sourcing.model import CANONICAL_COLUMNS, LIST_COLUMNS
@@ -131,37 +138,84 @@ def traceability_invites(session: Session, user: str, meeting_id: int) -> list[I
     return invites
 
 
-def _slug(title: str) -> str:
+def _slug(title: str, default: str = "rencontre") -> str:
     keep = "".join(ch if ch.isalnum() else "-" for ch in title.strip().lower())
-    return "-".join(part for part in keep.split("-") if part)[:60] or "rencontre"
+    return "-".join(part for part in keep.split("-") if part)[:60] or default
+
+
+_SUFFIXES: Final[dict[str, str]] = {
+    "pack-docx": "-dossier.docx",
+    "pack-pdf": "-dossier.pdf",
+    "ics": ".ics",
+    "trace-docx": "-tracabilite.docx",
+    "trace-pdf": "-tracabilite.pdf",
+    "invitations-csv": "-invitations.csv",
+    "invitations-xlsx": "-invitations.xlsx",
+}
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in FILE_KINDS:
+        raise ValueError(f"Document inconnu : « {kind} » (attendu : {', '.join(FILE_KINDS)}).")
+
+
+def file_name(meeting_start: datetime, meeting_title: str, kind: FileKind) -> str:
+    """The download name of one of the meeting's files, without building it (the page shows the
+    buttons on every rerun and builds a file only when it is clicked)."""
+    _check_kind(kind)
+    return f"rencontre-{meeting_start:%Y-%m-%d}-{_slug(meeting_title)}{_SUFFIXES[kind]}"
+
+
+def file_mime(kind: FileKind) -> str:
+    _check_kind(kind)
+    return MIME[kind.rsplit("-", 1)[-1]]
 
 
 def meeting_file(session: Session, user: str, meeting_id: int, kind: FileKind) -> MeetingFile:
     """One downloadable file of the meeting. Raises ValueError (French) when no supplier is invited."""
-    if kind not in FILE_KINDS:
-        raise ValueError(f"Document inconnu : « {kind} » (attendu : {', '.join(FILE_KINDS)}).")
+    _check_kind(kind)
     stored = service.get_meeting(session, user, meeting_id)
     meeting = service.to_schedule_meeting(stored)
-    base = f"rencontre-{stored.start:%Y-%m-%d}-{_slug(stored.title)}"
+    name, mime = file_name(stored.start, stored.title, kind), file_mime(kind)
     if kind.startswith("trace-"):
         invites = traceability_invites(session, user, meeting_id)
         if not invites:
             raise ValueError("Aucun fournisseur invité : invitez des fournisseurs avant d'établir la traçabilité.")
-        fmt = kind.removeprefix("trace-")
-        data = traceability_docx(meeting, invites) if fmt == "docx" else traceability_pdf(meeting, invites)
-        return MeetingFile(f"{base}-tracabilite.{fmt}", MIME[fmt], data)
+        data = traceability_docx(meeting, invites) if kind == "trace-docx" else traceability_pdf(meeting, invites)
+        return MeetingFile(name, mime, data)
     slots = stored_schedule(session, user, meeting_id)
     if not slots:
         raise ValueError("Aucun fournisseur invité : invitez des fournisseurs avant de préparer la rencontre.")
     suppliers = invited_suppliers(session, user, meeting_id)
     if kind == "ics":
-        return MeetingFile(f"{base}.ics", MIME["ics"], meeting_ics(meeting, slots))
+        return MeetingFile(name, mime, meeting_ics(meeting, slots))
     if kind.startswith("invitations-"):
         table = invitation_list(suppliers, slots)
-        if kind == "invitations-csv":
-            return MeetingFile(f"{base}-invitations.csv", MIME["csv"], csv_bytes(table))
-        return MeetingFile(f"{base}-invitations.xlsx", MIME["xlsx"], table_to_xlsx(table, sheet="Invitations"))
-    fmt = kind.removeprefix("pack-")
-    render = meeting_pack_docx if fmt == "docx" else meeting_pack_pdf
-    data = render(meeting, slots, suppliers)
-    return MeetingFile(f"{base}-dossier.{fmt}", MIME[fmt], data)
+        data = csv_bytes(table) if kind == "invitations-csv" else table_to_xlsx(table, sheet="Invitations")
+        return MeetingFile(name, mime, data)
+    render = meeting_pack_docx if kind == "pack-docx" else meeting_pack_pdf
+    return MeetingFile(name, mime, render(meeting, slots, suppliers))
+
+
+def supplier_brief(
+    session: Session, user: str, meeting_id: int, supplier_id: str, fmt: Literal["docx", "pdf"]
+) -> MeetingFile:
+    """The one-page brief of one invited supplier (the same page as in the meeting pack), on its own."""
+    if fmt not in ("docx", "pdf"):
+        raise ValueError(f"Format de fiche inconnu : « {fmt} » (attendu : docx ou pdf).")
+    stored = service.get_meeting(session, user, meeting_id)
+    suppliers = invited_suppliers(session, user, meeting_id)
+    found = suppliers[suppliers["id"].astype(str) == str(supplier_id)]
+    if found.empty:
+        raise ValueError("Ce fournisseur n'est pas (ou plus) invité à cette rencontre.")
+    row = found.iloc[0]
+    slot = next((s for s in stored_schedule(session, user, meeting_id) if s.supplier_id == str(supplier_id)), None)
+    meeting = service.to_schedule_meeting(stored)
+    render = supplier_brief_docx if fmt == "docx" else supplier_brief_pdf
+    name = brief_file_name(stored.start, str(row["name"] or ""), fmt)
+    return MeetingFile(name, MIME[fmt], render(meeting, slot, row))
+
+
+def brief_file_name(meeting_start: datetime, supplier_name: str, fmt: str) -> str:
+    """The download name of a supplier's brief, known before it is built."""
+    return f"fiche-{_slug(supplier_name, 'fournisseur')}-{meeting_start:%Y-%m-%d}.{fmt}"

@@ -115,4 +115,13 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     assert all(any(n in s for s in summaries) for n in chosen)
     assert {str(e.get("location")) for e in events} == {"Hôtel de ville, salle du conseil"}
     assert events[1].decoded("dtstart").strftime("%H:%M") == "09:00"
+
+    # One supplier's brief on its own (the first invited one is preselected).
+    page.get_by_role("button", name="Fiche (Word)").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "meeting-documents.png"))
+    name, brief = _download(page, "Fiche (Word)", tmp_path)
+    assert name.startswith("fiche-") and name.endswith(".docx")
+    brief_text = _docx_text(brief)
+    assert sum(f"Fiche fournisseur : {n}" in brief_text for n in chosen) == 1
+    assert "Questions à poser" in brief_text
     assert not page.dialogs
