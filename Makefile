@@ -61,6 +61,7 @@ bench: $(VENV)/.dev assets
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/map.py
+	$(BIN)/python bench/shortlists.py
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache
