@@ -27,7 +27,6 @@ import json
 import os
 import platform
 import pstats
-import re
 import resource
 import statistics
 import subprocess
@@ -40,6 +39,8 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from perfdoc import DOC, markers, write_section
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -49,8 +50,7 @@ if TYPE_CHECKING:
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
-DOC = PROJECT_DIR / "docs" / "performance.md"
-START, END = "<!-- bench:import:start -->", "<!-- bench:import:end -->"
+START, END = markers("import")
 TARGET_S = 3.0
 RUNS = 3
 ROWS = 100_000
@@ -310,18 +310,6 @@ def section(summary: dict, info: dict, counts: dict[str, int], first: dict, rows
     return "\n".join(lines)
 
 
-def write_section(text: str, doc: Path = DOC) -> None:
-    """Replace our marked section in docs/performance.md (append it if absent; create the file if needed)."""
-    current = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), flags=re.S)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _m: text, current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(updated, encoding="utf-8")
-
-
 def hotspots(profile: Path, limit: int = 20) -> str:
     """The profile's top functions by own time and by cumulative time, with file:line."""
     out: list[str] = []
@@ -370,7 +358,7 @@ def main(argv: list[str] | None = None) -> int:
         text = section(summary, machine(), counts, runs[0], args.rows)
         print(text)
         if not args.no_write:
-            write_section(text)
+            write_section(text, "import")
             print(f"written: {DOC}")
         if args.profile or summary["cold_s"] >= TARGET_S:
             prof = Path(tmp) / "import.prof"

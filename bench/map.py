@@ -16,7 +16,6 @@ import argparse
 import html
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -27,14 +26,14 @@ import folium
 import numpy as np
 import pandas as pd
 from folium.plugins import MarkerCluster
+from perfdoc import DOC, markers, write_section
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
 from sourcing.mapping import map_html  # noqa: E402
 
-DOC = PROJECT_DIR / "docs" / "performance.md"
-START, END = "<!-- bench:map:start -->", "<!-- bench:map:end -->"
+START, END = markers("map")
 TARGET_S = 0.3  # 20,000 results
 RUNS = 3
 
@@ -145,18 +144,6 @@ def section(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str, doc: Path = DOC) -> None:
-    """Replace only our marked section of the shared document (re-read just before writing)."""
-    current = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), flags=re.S)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current, count=1)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    doc.parent.mkdir(parents=True, exist_ok=True)
-    doc.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 5_000, 20_000])
@@ -167,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(rows)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(text, "map")
         print(f"written: {DOC}")
     return 0
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import re
 import statistics
 import sys
 import time
@@ -33,6 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from perfdoc import DOC, markers, write_section
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
@@ -43,8 +43,7 @@ from sourcing import taxonomy  # noqa: E402
 from sourcing.model import CANONICAL_COLUMNS, HEADCOUNT_BANDS  # noqa: E402
 from sourcing.search import SearchIndex, SearchQuery, haversine_km, search, search_words  # noqa: E402
 
-DOC = PROJECT_DIR / "docs" / "performance.md"
-START, END = "<!-- bench:search:start -->", "<!-- bench:search:end -->"
+START, END = markers("search")
 COMMUNES = PROJECT_DIR / "data" / "geo" / "communes.csv"
 TARGET_MS = 50.0
 # What the search page's table and map show (SearchQuery.columns): fewer columns to copy.
@@ -391,17 +390,6 @@ def section(results: list[dict], runs: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str, doc: Path = DOC) -> None:
-    """Replace the text between our markers (re-reading the file right before), or append it."""
-    current = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), flags=re.S)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    doc.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -414,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(results, args.runs)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(text, "search")
         print(f"written: {DOC}")
     return 0
 

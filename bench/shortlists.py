@@ -26,7 +26,6 @@ import argparse
 import importlib.util
 import os
 import platform
-import re
 import statistics
 import sys
 import tempfile
@@ -37,6 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
+from perfdoc import DOC, markers, write_section
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
@@ -47,8 +47,7 @@ from sourcing.db.meeting_files import meeting_file, plan_schedule  # noqa: E402
 from sourcing.directory import load_demo  # noqa: E402
 from sourcing.exports import export_suppliers  # noqa: E402
 
-DOC = PROJECT_DIR / "docs" / "performance.md"
-START, END = "<!-- bench:shortlists:start -->", "<!-- bench:shortlists:end -->"
+START, END = markers("shortlists")
 USER = "bench"
 ADD_SIZES = (20, 500, 2000)
 NAIVE_MAX = 500  # the naive way at 2,000 rows adds nothing to the ratio but minutes
@@ -234,17 +233,6 @@ def section(backends: list[dict], exports: list, runs: int) -> str:
     return "\n".join(lines)
 
 
-def write_section(text: str, doc: Path = DOC) -> None:
-    """Replace the text between our markers (re-reading the file right before), or append it."""
-    current = doc.read_text(encoding="utf-8") if doc.exists() else "# Performance\n"
-    pattern = re.compile(re.escape(START) + r".*?" + re.escape(END), flags=re.S)
-    if pattern.search(current):
-        updated = pattern.sub(lambda _: text, current)
-    else:
-        updated = current.rstrip("\n") + "\n\n" + text + "\n"
-    doc.write_text(updated, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -263,7 +251,7 @@ def main(argv: list[str] | None = None) -> int:
     text = section(backends, exports, args.runs)
     print(text)
     if not args.no_write:
-        write_section(text)
+        write_section(text, "shortlists")
         print(f"written: {DOC}")
     return 0
 
