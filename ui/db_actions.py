@@ -35,6 +35,10 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
+    # The slot is drawn on every run, message or not: an element appearing above st.tabs would
+    # shift them, and the browser would redraw them on their first tab (a buyer who had just
+    # created a meeting found themselves back on "Mes listes").
+    slot = st.container()
     message = st.session_state.pop("flash", None)
     if message:
-        st.success(message, icon=":material/check_circle:")
+        slot.success(message, icon=":material/check_circle:")
