@@ -174,6 +174,12 @@ def _changes(frame: pd.DataFrame, current: dict[str, pd.Series]) -> dict[int, di
     return out
 
 
+def _saved(names: list[str]) -> str:
+    """The confirmation after a save, naming what was saved (the first three, then "…")."""
+    shown = ", ".join(str(n) for n in names[:3]) + (", …" if len(names) > 3 else "")
+    return T.LIST_SAVED.format(n=len(names), names=shown)
+
+
 def _entries_grid(user: str, frame: pd.DataFrame, changes: dict[int, dict[str, tuple]], absent: set[str]) -> None:
     table = pd.DataFrame(
         {
@@ -211,11 +217,11 @@ def _entries_grid(user: str, frame: pd.DataFrame, changes: dict[int, dict[str, t
         entry_id, version = int(frame["entry_id"].iloc[pos]), int(frame["version"].iloc[pos])
         status, notes = edited[T.COL_STATUS].iloc[pos], edited[T.COL_NOTES].iloc[pos] or ""
         if status != frame["status"].iloc[pos] or notes != (frame["notes"].iloc[pos] or ""):
-            saves.append((entry_id, version, status, notes))
+            saves.append((entry_id, version, status, notes, frame["name"].iloc[pos]))
     if saves:
 
         def save(session) -> int:
-            for entry_id, version, status, notes in saves:
+            for entry_id, version, status, notes, _ in saves:
                 entry = service.set_status(session, user, entry_id, status, expected_version=version)
                 service.set_notes(session, user, entry_id, notes, expected_version=entry.version)
             return len(saves)
@@ -223,7 +229,7 @@ def _entries_grid(user: str, frame: pd.DataFrame, changes: dict[int, dict[str, t
         saved = run(save)
         st.session_state["entries_revision"] += 1  # redraw from the database, saved or refused
         if saved:
-            flash(T.LIST_SAVED.format(n=saved))
+            flash(_saved([name for *_, name in saves]))
             st.rerun()
 
 
@@ -245,7 +251,7 @@ def _status_and_notes(user: str, row: pd.Series) -> None:
             saved = run(save)
             st.session_state["entries_revision"] += 1  # redraw from the database next time
             if saved:
-                flash(T.LIST_SAVED.format(n=1))
+                flash(_saved([row["name"]]))
                 st.rerun()
 
 
@@ -537,7 +543,8 @@ def _attendance(user: str, meeting_id: int, invited: pd.DataFrame) -> None:
         saved = run(save)
         st.session_state["entries_revision"] += 1
         if saved:
-            flash(T.LIST_SAVED.format(n=saved))
+            names = dict(zip(invited["invite_id"].astype(int), invited["name"].astype(str), strict=True))
+            flash(_saved([names[invite_id] for invite_id, *_ in changed]))
             st.rerun()
 
 

@@ -308,7 +308,7 @@ LIST_OWNER_ONLY = "Seul le propriétaire de la liste ({owner}) peut la renommer,
 LIST_EMPTY = "Cette liste est vide : ajoutez des fournisseurs depuis la page « Recherche et carte »."
 LIST_SUMMARY = "{n} fournisseur(s) — {by_status}"
 LIST_EDIT_HINT = "Modifiez le statut et les notes directement dans le tableau : c'est enregistré aussitôt."
-LIST_SAVED = "Modifications enregistrées ({n})."
+LIST_SAVED = "Modifications enregistrées ({n}) : {names}."
 LIST_CHANGED_NOTE = (
     "{n} fournisseur(s) ont changé dans l'annuaire depuis leur ajout (colonne « Changé depuis l'ajout »)."
 )

@@ -84,8 +84,34 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     follow.get_by_label("Notes").fill("Appelé le directeur : intéressé")
     follow.get_by_role("button", name="Enregistrer le statut et les notes").click()
     main.get_by_text("3 fournisseur(s) — 2 à contacter, 1 contacté").wait_for(timeout=60_000)
-    assert "Modifications enregistrées (1)." in main.inner_text()
+    first_name = list_grid.locator('[role="row"]').nth(1).locator('[role="gridcell"]').first.text_content().strip()
+    assert f"Modifications enregistrées (1) : {first_name}." in main.inner_text()
     page.screenshot(path=str(ARTIFACTS / "lists-status-changed.png"), full_page=True)
+
+    # Edit a note right in the grid: select the second row's first cell, move to Notes, open the
+    # cell editor (Enter), type, commit (Enter). The confirmation names the supplier saved.
+    wait_for_app(page)
+    list_grid = main.locator('[data-testid="stDataFrame"]').first
+    second_name = list_grid.locator('[role="row"]').nth(2).locator('[role="gridcell"]').first.text_content().strip()
+    list_grid.scroll_into_view_if_needed()
+    box = list_grid.bounding_box()
+    page.mouse.click(box["x"] + 40, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2 + ROW_HEIGHT)
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.locator("textarea.gdg-input")  # the grid's cell editor, drawn over the canvas
+    editor.wait_for(timeout=10_000)
+    editor.fill("Rappeler lundi")
+    editor.press("Enter")
+    main.get_by_text(f"Modifications enregistrées (1) : {second_name}.").wait_for(timeout=60_000)
+    # Saved in the database, not only in the browser: a new session shows it.
+    page.reload()
+    wait_for_app(page)
+    main.get_by_text("3 fournisseur(s) — 2 à contacter, 1 contacté").wait_for(timeout=60_000)
+    rows = main.locator('[data-testid="stDataFrame"]').first.locator('[role="row"]')
+    rows.nth(3).wait_for(state="attached", timeout=60_000)
+    second = rows.nth(2).text_content()
+    assert second_name in second and "Rappeler lundi" in second and "à contacter" in second, second
 
     # Plan a meeting with the list's suppliers.
     main.get_by_role("tab", name="Rencontres fournisseurs").click()
