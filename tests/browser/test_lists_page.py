@@ -150,4 +150,14 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     brief_text = _docx_text(brief)
     assert sum(f"Fiche fournisseur : {n}" in brief_text for n in chosen) == 1
     assert "Questions à poser" in brief_text
+
+    # After the meeting: the same information recorded for every invitee, then the traceability record.
+    main.get_by_label("Information communiquée à tous les invités").fill("Calendrier et allotissement envisagés")
+    main.get_by_role("button", name="Appliquer à tous").click()
+    main.get_by_text("Modifications enregistrées (3) :").wait_for(timeout=60_000)
+    name, trace = _download(page, "Fiche de traçabilité (Word)", tmp_path)
+    assert name.endswith("-tracabilite.docx")
+    trace_text = _docx_text(trace)
+    assert "3 opérateur(s) invité(s)" in trace_text
+    assert "Information communiquée : Calendrier et allotissement envisagés" in trace_text  # the same to all
     assert not page.dialogs
