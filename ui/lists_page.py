@@ -427,16 +427,12 @@ def _index(options: dict, state_key: str) -> int:
     return keys.index(current) if current in keys else 0
 
 
-def _build_meeting_file(user: str, meeting_id: int, kind: str) -> bytes:
-    """Called by a download button when it is clicked (a 30-supplier pack takes seconds to
-    build: building every file on each rerun would slow the whole page down)."""
+def _build(make_file, *args) -> bytes:
+    """`make_file(session, *args).data`, called by a download button when it is clicked (a
+    30-supplier pack takes seconds to build: building every file on each rerun would slow the
+    whole page down)."""
     with session_scope() as session:
-        return meeting_files.meeting_file(session, user, meeting_id, kind).data
-
-
-def _build_brief(user: str, meeting_id: int, supplier_id: str, fmt: str) -> bytes:
-    with session_scope() as session:
-        return meeting_files.supplier_brief(session, user, meeting_id, supplier_id, fmt).data
+        return make_file(session, *args).data
 
 
 def _supplier_brief(user: str, meeting: Meeting, invited: pd.DataFrame) -> None:
@@ -448,7 +444,7 @@ def _supplier_brief(user: str, meeting: Meeting, invited: pd.DataFrame) -> None:
     for col, fmt, label in ((cols[1], "docx", T.MEETING_BRIEF_DOCX), (cols[2], "pdf", T.MEETING_BRIEF_PDF)):
         col.download_button(
             label,
-            data=partial(_build_brief, user, meeting.id, supplier_id, fmt),
+            data=partial(_build, meeting_files.supplier_brief, user, meeting.id, supplier_id, fmt),
             file_name=meeting_files.brief_file_name(meeting.start, names[supplier_id], fmt),
             mime=MIME[fmt],
             help=T.MEETING_BRIEF_HELP,
@@ -475,7 +471,7 @@ def _meeting_files(user: str, meeting: Meeting, invited: pd.DataFrame) -> None:
     for i, (kind, label, help_text) in enumerate(buttons):
         cols[i % 3].download_button(
             label,
-            data=partial(_build_meeting_file, user, meeting.id, kind),
+            data=partial(_build, meeting_files.meeting_file, user, meeting.id, kind),
             file_name=meeting_files.file_name(meeting.start, meeting.title, kind),
             mime=meeting_files.file_mime(kind),
             help=help_text,

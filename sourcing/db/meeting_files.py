@@ -35,15 +35,17 @@ from sourcing.meetings import Invite, Order, Slot, build_schedule, invitation_li
 from sourcing.model import CANONICAL_COLUMNS, LIST_COLUMNS
 
 FileKind = Literal["pack-docx", "pack-pdf", "ics", "trace-docx", "trace-pdf", "invitations-csv", "invitations-xlsx"]
-FILE_KINDS: Final[tuple[str, ...]] = (
-    "pack-docx",
-    "pack-pdf",
-    "ics",
-    "trace-docx",
-    "trace-pdf",
-    "invitations-csv",
-    "invitations-xlsx",
-)
+# Each kind and the end of its download name.
+_SUFFIXES: Final[dict[str, str]] = {
+    "pack-docx": "-dossier.docx",
+    "pack-pdf": "-dossier.pdf",
+    "ics": ".ics",
+    "trace-docx": "-tracabilite.docx",
+    "trace-pdf": "-tracabilite.pdf",
+    "invitations-csv": "-invitations.csv",
+    "invitations-xlsx": "-invitations.xlsx",
+}
+FILE_KINDS: Final[tuple[str, ...]] = tuple(_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -141,17 +143,6 @@ def traceability_invites(session: Session, user: str, meeting_id: int) -> list[I
 def _slug(title: str, default: str = "rencontre") -> str:
     keep = "".join(ch if ch.isalnum() else "-" for ch in title.strip().lower())
     return "-".join(part for part in keep.split("-") if part)[:60] or default
-
-
-_SUFFIXES: Final[dict[str, str]] = {
-    "pack-docx": "-dossier.docx",
-    "pack-pdf": "-dossier.pdf",
-    "ics": ".ics",
-    "trace-docx": "-tracabilite.docx",
-    "trace-pdf": "-tracabilite.pdf",
-    "invitations-csv": "-invitations.csv",
-    "invitations-xlsx": "-invitations.xlsx",
-}
 
 
 def _check_kind(kind: str) -> None:
