@@ -1,4 +1,5 @@
-"""Shared fixtures. Real public extracts are read from ../shared (never copied here)."""
+"""Shared fixtures. The real public extracts the tests read are vendored in tests/data/ (see its
+README for source, date, licence and what was changed), so the suite runs from any clone."""
 
 from __future__ import annotations
 
@@ -8,19 +9,13 @@ from pathlib import Path
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
-
-
-def _shared_dir() -> Path:
-    env = os.environ.get("SHARED_DIR")
-    return Path(env) if env else PROJECT_DIR.parent / "shared"
+TEST_DATA_DIR = PROJECT_DIR / "tests" / "data"
 
 
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
-    path = _shared_dir()
-    if not (path / "realdata").is_dir():
-        pytest.fail(f"shared/ not found at {path}: set SHARED_DIR to the folder holding realdata/")
-    return path
+    """The folder holding realdata/ and reference/: the vendored copy in tests/data/."""
+    return TEST_DATA_DIR
 
 
 @pytest.fixture(scope="session")
