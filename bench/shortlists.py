@@ -43,7 +43,8 @@ sys.path.insert(0, str(PROJECT_DIR))
 
 from sourcing.db import service  # noqa: E402
 from sourcing.db.engine import dispose_engines, session_scope, upgrade_database  # noqa: E402
-from sourcing.db.meeting_files import meeting_file, plan_schedule  # noqa: E402
+from sourcing.db.meeting_files import meeting_file  # noqa: E402
+from sourcing.db.meetings import plan_schedule  # noqa: E402
 from sourcing.directory import load_demo  # noqa: E402
 from sourcing.exports import export_suppliers  # noqa: E402
 

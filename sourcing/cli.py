@@ -309,9 +309,9 @@ def _export_meeting(args):
         start = datetime.fromisoformat(args.start.strip())
     except ValueError as exc:
         raise UsageError(f"date et heure invalides : « {args.start} » (format attendu AAAA-MM-JJTHH:MM).") from exc
-    from sourcing.meetings import Meeting
+    from sourcing.schedule import MeetingPlan
 
-    return Meeting(
+    return MeetingPlan(
         title=args.title, purpose=args.purpose, start=start, place_or_link=args.place, slot_minutes=args.slot_minutes
     )
 

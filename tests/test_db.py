@@ -398,7 +398,7 @@ def test_meeting_round_trip(db_url, directory):
         service.record_attendance(s, "local", found[0].id, attended=True, info_given="Cahier des charges v1")
         with pytest.raises(PermissionError):
             service.get_meeting(s, "bob", mid)
-        schedule_meeting = service.to_schedule_meeting(service.get_meeting(s, "local", mid))
+        schedule_meeting = service.meeting_plan(service.get_meeting(s, "local", mid))
         assert (schedule_meeting.start, schedule_meeting.slot_minutes) == (start, 20)
     with session_scope(db_url) as s:
         service.delete_shortlist(s, "local", sid, confirm=True)

@@ -21,7 +21,7 @@ from sourcing.exports.documents import (
     traceability_pdf,
 )
 from sourcing.exports.tables import supplier_table, to_csv, to_xlsx
-from sourcing.meetings import Invite, Meeting, build_schedule
+from sourcing.schedule import Invite, MeetingPlan, build_schedule
 from sourcing.taxonomy import sector_label
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)"]
@@ -56,8 +56,8 @@ def _frame() -> pd.DataFrame:
     )
 
 
-def _meeting() -> Meeting:
-    return Meeting(
+def _meeting() -> MeetingPlan:
+    return MeetingPlan(
         "Nettoyage; locaux, 2027",
         "Présenter le besoin\net le calendrier",
         datetime(2027, 3, 4, 11, 0),

@@ -47,16 +47,16 @@ def _docx_text(data: bytes) -> str:
 def test_schedule_is_stored_and_late_invitees_get_the_next_slots(db_url, directory):
     mid = _meeting_with(db_url, directory.iloc[:3])
     with session_scope(db_url) as s:
-        slots = meeting_files.plan_schedule(s, "local", mid, order="name")
+        slots = service.plan_schedule(s, "local", mid, order="name")
     assert [x.start for x in slots] == [START, datetime(2026, 12, 3, 9, 20), datetime(2026, 12, 3, 9, 40)]
     assert [x.supplier_name for x in slots] == sorted((x.supplier_name for x in slots), key=str.casefold)
     with session_scope(db_url) as s:
-        again = meeting_files.stored_schedule(s, "local", mid)
+        again = service.stored_schedule(s, "local", mid)
         assert again == slots  # same slots read back, nothing re-planned
         late = directory.iloc[[10]]
         service.invite_suppliers(s, "local", mid, [(late["id"].iloc[0], service.supplier_snapshot(late.iloc[0]))])
     with session_scope(db_url) as s:
-        final = meeting_files.stored_schedule(s, "local", mid)
+        final = service.stored_schedule(s, "local", mid)
     assert final[:3] == slots
     assert (final[3].supplier_name, final[3].start) == (late["name"].iloc[0], datetime(2026, 12, 3, 10, 0))
 
@@ -65,7 +65,7 @@ def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directo
     rows = directory.iloc[:3]
     mid = _meeting_with(db_url, rows)
     with session_scope(db_url) as s:
-        slots = meeting_files.plan_schedule(s, "local", mid)
+        slots = service.plan_schedule(s, "local", mid)
         files = {kind: meeting_files.meeting_file(s, "local", mid, kind) for kind in meeting_files.FILE_KINDS}
     names = set(rows["name"])
 
@@ -140,14 +140,14 @@ def test_no_invitee_and_other_users_are_refused(db_url, directory):
         with pytest.raises(PermissionError):
             meeting_files.meeting_file(s, "bob", mid, "ics")
         with pytest.raises(PermissionError):
-            meeting_files.invited_suppliers(s, "bob", mid)
+            service.invited_suppliers(s, "bob", mid)
 
 
 def test_one_suppliers_brief_on_its_own(db_url, directory):
     rows = directory.iloc[:3]
     mid = _meeting_with(db_url, rows)
     with session_scope(db_url) as s:
-        slots = meeting_files.plan_schedule(s, "local", mid)
+        slots = service.plan_schedule(s, "local", mid)
         second = slots[1]
         brief = meeting_files.supplier_brief(s, "local", mid, second.supplier_id, "docx")
         pdf = meeting_files.supplier_brief(s, "local", mid, second.supplier_id, "pdf")

@@ -3,7 +3,7 @@ from datetime import datetime
 import pandas as pd
 import pytest
 
-from sourcing.meetings import Meeting, build_schedule, invitation_list
+from sourcing.schedule import MeetingPlan, build_schedule, invitation_list
 
 
 def _suppliers(n: int) -> pd.DataFrame:
@@ -18,8 +18,8 @@ def _suppliers(n: int) -> pd.DataFrame:
     )
 
 
-def _meeting(start: datetime, slot: int = 20, pause: int = 0) -> Meeting:
-    return Meeting("Nettoyage des locaux", "Présenter le besoin", start, "Mairie, salle 2", slot, pause)
+def _meeting(start: datetime, slot: int = 20, pause: int = 0) -> MeetingPlan:
+    return MeetingPlan("Nettoyage des locaux", "Présenter le besoin", start, "Mairie, salle 2", slot, pause)
 
 
 def test_consecutive_slots_from_start():

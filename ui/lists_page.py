@@ -328,7 +328,7 @@ def _entry_follow_up(user: str, frame: pd.DataFrame, changes, current: dict[str,
 
 def _exports(info: service.ShortlistInfo, frame: pd.DataFrame) -> None:
     st.subheader(T.EXPORT_HEADER)
-    stem = f"liste-{date.today().isoformat()}-{meeting_files._slug(info.name)}"
+    stem = f"liste-{date.today().isoformat()}-{meeting_files.slug(info.name)}"
     cols = st.columns(2)
     for col, fmt, label in ((cols[0], "csv", T.EXPORT_CSV), (cols[1], "xlsx", T.EXPORT_XLSX)):
         col.download_button(
@@ -410,7 +410,7 @@ def _new_meeting_form(user: str) -> None:
                     if not chosen:
                         raise ValueError(T.MEETING_NONE_MATCH)
                     service.invite_suppliers(session, user, meeting.id, [(e.supplier_id, e.snapshot) for e in chosen])
-                    meeting_files.plan_schedule(session, user, meeting.id, order=order)
+                    service.plan_schedule(session, user, meeting.id, order=order)
                     return meeting, len(chosen)
 
                 created = run(create)
@@ -570,8 +570,8 @@ def _meeting_detail(user: str) -> None:
     st.text(T.MEETING_WHERE.format(place=meeting.place_or_link or "—"))
     if meeting.purpose:
         st.caption(_md_text(meeting.purpose))
-    slots = run(meeting_files.stored_schedule, user, meeting_id) or []
-    invited = run(meeting_files.invited_suppliers, user, meeting_id)
+    slots = run(service.stored_schedule, user, meeting_id) or []
+    invited = run(service.invited_suppliers, user, meeting_id)
     if invited is None:
         return
     st.markdown(f"**{T.MEETING_SCHEDULE}**")
@@ -597,7 +597,7 @@ def _meeting_detail(user: str) -> None:
     )
     cols[1].write("")
     if cols[1].button(T.MEETING_REPLAN, key=f"replan_{meeting_id}"):
-        if run(meeting_files.plan_schedule, user, meeting_id, order=order) is not None:
+        if run(service.plan_schedule, user, meeting_id, order=order) is not None:
             flash(T.MEETING_REPLANNED)
             st.rerun()
     _meeting_files(user, meeting, invited)

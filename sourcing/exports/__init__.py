@@ -11,7 +11,7 @@ import pandas as pd
 from sourcing.exports.calendar import meeting_ics
 from sourcing.exports.documents import meeting_pack_docx, meeting_pack_pdf
 from sourcing.exports.tables import supplier_table, to_csv, to_xlsx
-from sourcing.meetings import Meeting, build_schedule
+from sourcing.schedule import MeetingPlan, build_schedule
 
 Format = Literal["csv", "xlsx", "ics", "docx", "pdf"]
 
@@ -34,7 +34,7 @@ def export_suppliers(frame: pd.DataFrame, fmt: Literal["csv", "xlsx"]) -> bytes:
     raise ValueError(f"Format d'export inconnu pour un annuaire : « {fmt} » (attendu : csv ou xlsx).")
 
 
-def export_shortlist(entries_frame: pd.DataFrame, fmt: Format, meeting: Meeting | None = None) -> bytes:
+def export_shortlist(entries_frame: pd.DataFrame, fmt: Format, meeting: MeetingPlan | None = None) -> bytes:
     """A shortlist (supplier columns plus `status` and `notes`) as a table (csv, xlsx) or, with
     a `meeting`, as its calendar (ics) or meeting pack (docx, pdf). Slots follow the shortlist's
     order ("given"): the buyer has already arranged it."""

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
-from sourcing.meetings import Meeting, Slot
+from sourcing.schedule import MeetingPlan, Slot
 
 PARIS = ZoneInfo("Europe/Paris")
 PRODID = "-//sourcing-ess//Rencontres acheteur-fournisseur//FR"
@@ -28,12 +28,12 @@ def _paris(moment: datetime) -> datetime:
     return moment.replace(tzinfo=PARIS) if moment.tzinfo is None else moment.astimezone(PARIS)
 
 
-def _uid(meeting: Meeting, key: str) -> str:
+def _uid(meeting: MeetingPlan, key: str) -> str:
     seed = f"{meeting.title}\x1f{meeting.start.isoformat()}\x1f{key}"
     return f"{uuid.uuid5(_UID_NAMESPACE, seed)}@sourcing-ess"
 
 
-def _event(meeting: Meeting, uid: str, summary: str, start: datetime, end: datetime, stamp: datetime) -> Event:
+def _event(meeting: MeetingPlan, uid: str, summary: str, start: datetime, end: datetime, stamp: datetime) -> Event:
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -49,7 +49,7 @@ def _event(meeting: Meeting, uid: str, summary: str, start: datetime, end: datet
     return event
 
 
-def meeting_ics(meeting: Meeting, slots: Sequence[Slot], now: datetime | None = None) -> bytes:
+def meeting_ics(meeting: MeetingPlan, slots: Sequence[Slot], now: datetime | None = None) -> bytes:
     """The meeting and its slots as an .ics file.
 
     Meeting event: from `meeting.start` to the end of the last slot (one slot length when

@@ -15,8 +15,8 @@ import pandas as pd
 
 from sourcing.exports.blocks import Block, Bullets, Heading, PageBreak, Para, Table, clean, render_docx
 from sourcing.exports.pdf import render_pdf
-from sourcing.meetings import Invite, Meeting, Slot, invitation_list, supplier_ids
 from sourcing.model import FAMILIES, KIND_BY_CODE
+from sourcing.schedule import Invite, MeetingPlan, Slot, invitation_list, supplier_ids
 
 # Reservation each family of kinds qualifies for (CCP). GEIQ and SEP are the exceptions:
 # a GEIQ has no reservation of its own, work in prison has its own article, never combined.
@@ -72,7 +72,7 @@ def _date_fr(moment: date) -> str:
     return moment.strftime("%d/%m/%Y")
 
 
-def _when(meeting: Meeting) -> str:
+def _when(meeting: MeetingPlan) -> str:
     return f"{_date_fr(meeting.start)} à {meeting.start:%H:%M}"
 
 
@@ -119,7 +119,7 @@ def _distance(value: object) -> str:
 
 
 def supplier_brief_blocks(
-    meeting: Meeting,
+    meeting: MeetingPlan,
     slot: Slot | None,
     supplier_row: Mapping[str, object] | pd.Series,
     reservations: Sequence[str] | None = None,
@@ -188,7 +188,7 @@ def supplier_brief_blocks(
 
 
 def supplier_brief_docx(
-    meeting: Meeting,
+    meeting: MeetingPlan,
     slot: Slot | None,
     supplier_row: Mapping[str, object] | pd.Series,
     reservations: Sequence[str] | None = None,
@@ -199,7 +199,7 @@ def supplier_brief_docx(
 
 
 def supplier_brief_pdf(
-    meeting: Meeting,
+    meeting: MeetingPlan,
     slot: Slot | None,
     supplier_row: Mapping[str, object] | pd.Series,
     reservations: Sequence[str] | None = None,
@@ -219,7 +219,7 @@ def _rows_by_id(suppliers: pd.DataFrame) -> dict[str, pd.Series]:
     return rows
 
 
-def meeting_pack_blocks(meeting: Meeting, slots: Sequence[Slot], suppliers: pd.DataFrame) -> list[Block]:
+def meeting_pack_blocks(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: pd.DataFrame) -> list[Block]:
     """Cover (title, purpose, date, place), schedule, invitation list with contacts, one brief
     per supplier (each on its own page) and a minutes template ("compte rendu")."""
     invitations = invitation_list(suppliers, slots)
@@ -260,12 +260,12 @@ def meeting_pack_blocks(meeting: Meeting, slots: Sequence[Slot], suppliers: pd.D
     return blocks
 
 
-def meeting_pack_docx(meeting: Meeting, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
+def meeting_pack_docx(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
     """The meeting pack (see `meeting_pack_blocks`) as DOCX."""
     return render_docx(meeting_pack_blocks(meeting, slots, suppliers), title=meeting.title)
 
 
-def meeting_pack_pdf(meeting: Meeting, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
+def meeting_pack_pdf(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
     """The meeting pack (see `meeting_pack_blocks`) as PDF."""
     return render_pdf(meeting_pack_blocks(meeting, slots, suppliers), title=meeting.title)
 
@@ -277,7 +277,7 @@ def _yes_no(value: bool | None) -> str:
     return "non renseigné" if value is None else ("oui" if value else "non")
 
 
-def traceability_blocks(meeting: Meeting, invites: Sequence[Invite], today: date | None = None) -> list[Block]:
+def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: date | None = None) -> list[Block]:
     """Who was invited, who came, what information each was given, and whether it was the same
     for all (the R2111-1 equal-treatment statement is only written when it is true)."""
     infos = {clean(i.information_given).strip() for i in invites}
@@ -316,11 +316,11 @@ def traceability_blocks(meeting: Meeting, invites: Sequence[Invite], today: date
     return blocks
 
 
-def traceability_docx(meeting: Meeting, invites: Sequence[Invite], today: date | None = None) -> bytes:
+def traceability_docx(meeting: MeetingPlan, invites: Sequence[Invite], today: date | None = None) -> bytes:
     """The traceability record (see `traceability_blocks`) as DOCX."""
     return render_docx(traceability_blocks(meeting, invites, today), title=f"Traçabilité — {meeting.title}")
 
 
-def traceability_pdf(meeting: Meeting, invites: Sequence[Invite], today: date | None = None) -> bytes:
+def traceability_pdf(meeting: MeetingPlan, invites: Sequence[Invite], today: date | None = None) -> bytes:
     """The traceability record (see `traceability_blocks`) as PDF."""
     return render_pdf(traceability_blocks(meeting, invites, today), title=f"Traçabilité — {meeting.title}")

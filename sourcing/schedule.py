@@ -1,4 +1,7 @@
-"""Buyer–supplier meetings ("sourcing", CCP R2111-1): the day's schedule and the invitation list.
+"""The day of a buyer–supplier meeting ("sourcing", CCP R2111-1): its schedule and invitation list.
+
+Pure values and rules, no database: `MeetingPlan` is what the schedule and the documents need
+to know of a meeting (a stored one is `sourcing.db.models.Meeting`, see `sourcing.db.meetings`).
 
 A meeting is a sequence of one-to-one slots of equal length, starting at the meeting's start,
 with an optional pause between slots. When the day runs through lunch, no slot overlaps
@@ -21,8 +24,8 @@ Order = Literal["distance", "name", "given"]
 
 
 @dataclass(frozen=True)
-class Meeting:
-    """A sourcing meeting. `start` is Paris wall-clock time (naive or Europe/Paris-aware)."""
+class MeetingPlan:
+    """The plan of a sourcing meeting. `start` is Paris wall-clock time (naive or Europe/Paris-aware)."""
 
     title: str
     purpose: str
@@ -92,7 +95,7 @@ def _ordered(suppliers: pd.DataFrame, order: str) -> pd.DataFrame:
     )
 
 
-def build_schedule(meeting: Meeting, suppliers: pd.DataFrame, order: Order = "distance") -> list[Slot]:
+def build_schedule(meeting: MeetingPlan, suppliers: pd.DataFrame, order: Order = "distance") -> list[Slot]:
     """Consecutive one-to-one slots from `meeting.start`, one per supplier row.
 
     Rules: each slot lasts `slot_minutes`; `break_minutes` separate two slots; if the
