@@ -444,6 +444,7 @@ def test_sqlite_survives_sigkill(tmp_path):
         )
         first = child.stdout.readline()  # writing has started
         assert first, "the writer child died before its first commit"
+        # Not a wait for something: the kill must land at a random moment of the writer's loop.
         time.sleep(rng.uniform(0.0, 0.25))
         os.kill(child.pid, signal.SIGKILL)
         reported = [first.strip(), *(line.strip() for line in child.stdout.read().splitlines() if line.strip())]

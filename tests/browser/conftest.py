@@ -11,14 +11,17 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
+import threading
 import urllib.request
 from pathlib import Path
+from typing import TextIO
 
 import pytest
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
+SERVER_READY_LINE = "You can now view your Streamlit app"
+SERVER_START_TIMEOUT_S = 90
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -44,40 +47,52 @@ def _chromium_path() -> str:
     return path
 
 
+def _echo_output(proc: subprocess.Popen, log: TextIO, ready: threading.Event, ended: threading.Event) -> None:
+    """Copy the server's output to its log; set `ready` once it says it serves, `ready` and `ended`
+    once its output ends (it exited)."""
+    for line in proc.stdout:
+        log.write(line)
+        log.flush()
+        if SERVER_READY_LINE in line:
+            ready.set()
+    ended.set()
+    ready.set()
+
+
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory):
     """A real `streamlit run app.py` server, started once for the browser tests."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     # The server keeps its shortlists in a throwaway SQLite file, never the buyer's.
     db_path = tmp_path_factory.mktemp("db") / "sourcing.db"
-    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "SOURCING_DB_PATH": str(db_path)}
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1"],
-            cwd=PROJECT_DIR, stdout=out, stderr=subprocess.STDOUT, env=env,
-        )  # fmt: skip
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "SOURCING_DB_PATH": str(db_path),
+           "PYTHONUNBUFFERED": "1"}  # fmt: skip
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+         "--server.headless", "true", "--server.address", "127.0.0.1"],
+        cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
+    )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
+    ready, ended = threading.Event(), threading.Event()
+    with open(log_path, "w") as log:
+        echo = threading.Thread(target=_echo_output, args=(proc, log, ready, ended), daemon=True)
+        echo.start()
+        # Streamlit prints its URL once the server listens: wait for that line, not for a guessed delay.
+        if not ready.wait(SERVER_START_TIMEOUT_S):
+            proc.kill()
+            pytest.fail(f"streamlit did not start in {SERVER_START_TIMEOUT_S} s:\n" + log_path.read_text())
+        if ended.is_set():
+            pytest.fail("streamlit exited:\n" + log_path.read_text())
+        with urllib.request.urlopen(url + "/_stcore/health", timeout=10) as response:
+            assert response.status == 200
+        yield url
+        proc.terminate()
         try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            time.sleep(0.3)
-        if proc.poll() is not None:
-            pytest.fail("streamlit exited:\n" + log.read_text())
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start in 90 s:\n" + log.read_text())
-    yield url
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        echo.join(timeout=10)  # the output ends with the process: the log is complete before it closes
 
 
 @pytest.fixture(scope="session")

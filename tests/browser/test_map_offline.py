@@ -18,6 +18,7 @@ import pandas as pd
 import pytest
 
 from sourcing.mapping import ASSET_PATHS, map_html
+from tests.browser.helpers import wait_for_map_at_rest
 
 pytestmark = pytest.mark.browser
 
@@ -118,24 +119,31 @@ def watched(page, server):
     return page
 
 
-def open_map(page, url: str) -> None:
+def open_map(page, url: str, n_markers: int) -> None:
+    """Open the map and wait until its clusters are drawn for the view fitBounds chose."""
     page.goto(url)
     page.wait_for_selector(".leaflet-marker-pane .leaflet-marker-icon", timeout=30_000)
-    page.wait_for_timeout(500)  # chunked clustering and fitBounds settle
+    wait_for_map_at_rest(page, n_markers)
 
 
-def show(page, latlng: tuple[float, float], zoom: int = 15) -> None:
+def show(page, latlng: tuple[float, float], n_markers: int, zoom: int = 15) -> None:
+    """Centre the map on `latlng` and wait until the marker there is drawn at the centre of the page."""
     page.evaluate(
         "([lat, lng, z]) => { window.supplierCluster._map.setView([lat, lng], z, {animate: false}); }",
         [latlng[0], latlng[1], zoom],
     )
-    page.wait_for_timeout(400)
+    wait_for_map_at_rest(page, n_markers)
+    page.wait_for_function(
+        "() => { const e = document.elementFromPoint(innerWidth / 2, innerHeight / 2);"
+        " return !!(e && e.closest('.leaflet-marker-icon')); }",
+        timeout=5_000,
+    )
 
 
 def test_offline_map_draws_clusters_with_local_assets_only(watched, server):
     url = server.add("/offline.html", map_html(synthetic_results(3_000), center=BUYER, radius_km=50,
                                                asset_base=server.base + "/vendor"))  # fmt: skip
-    open_map(watched, url)
+    open_map(watched, url, 3_000)
     clusters = watched.locator(".leaflet-marker-pane .marker-cluster").count()
     singles = watched.locator(".leaflet-marker-pane .sup-m").count()
     assert clusters > 0 and clusters + singles > 1
@@ -154,9 +162,9 @@ def test_offline_map_draws_clusters_with_local_assets_only(watched, server):
 def test_hostile_names_show_as_text_in_tooltips_and_popups(watched, server):
     url = server.add("/hostile.html", map_html(synthetic_results(400), center=BUYER, radius_km=20,
                                                asset_base="/vendor"))  # fmt: skip
-    open_map(watched, url)
+    open_map(watched, url, 400)
     for i, (name, point) in enumerate(zip(XSS_NAMES, XSS_POINTS, strict=True)):
-        show(watched, point, zoom=16)
+        show(watched, point, 400, zoom=16)
         size = watched.viewport_size
         # the marker is at the centre of the map, which fills the page
         watched.mouse.move(size["width"] / 2, size["height"] / 2)
