@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-TEST_DATA_DIR = PROJECT_DIR / "tests" / "data"
+from tests.helpers import TEST_DATA_DIR, load_script
 
 
 @pytest.fixture(scope="session")
@@ -26,20 +25,11 @@ def realdata(shared_dir: Path) -> Path:
 # --- Persistence: a database per test, on SQLite and on a throwaway PostgreSQL ---------------------
 
 
-def _pg_helper():
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("pg_test_server", PROJECT_DIR / "scripts" / "pg_test_server.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def pg_server_url():
     """URL of a throwaway PostgreSQL started for this test session. Missing PostgreSQL: skipped
     locally, a failure in CI (env CI=true), where `make test` installs it."""
-    helper = _pg_helper()
+    helper = load_script("scripts/pg_test_server.py")
     if helper.pg_bin_dir() is None:
         message = "PostgreSQL absent (paquet Debian `postgresql`) : tests PostgreSQL non exécutés"
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):

@@ -10,16 +10,7 @@ import pytest
 
 from sourcing.advisor import Purchase, advise
 from sourcing.advisor.note import DEMO_SOURCE, note_docx
-
-
-def _text(data: bytes) -> str:
-    """Every paragraph and table cell of the document, one per line."""
-    document = docx.Document(io.BytesIO(data))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines += [c.text for c in row.cells]
-    return "\n".join(lines)
+from tests.helpers import docx_text
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +31,7 @@ def green_spaces():
 @pytest.fixture(scope="module")
 def green_note(green_spaces) -> str:
     purchase, report = green_spaces
-    return _text(note_docx(purchase, report, directory_label=DEMO_SOURCE, generated_on=date(2026, 8, 15)))
+    return docx_text(note_docx(purchase, report, directory_label=DEMO_SOURCE, generated_on=date(2026, 8, 15)))
 
 
 def test_note_is_a_docx_with_title_and_dates(green_note):
@@ -95,14 +86,14 @@ def test_note_lists_thresholds_and_warns_about_rules_to_confirm(green_spaces, gr
     assert DEMO_SOURCE in green_note
 
 
-def test_untrusted_text_stays_plain_text():
+def test_untrusted_text_stays_plaindocx_text():
     """Markup and control characters in the buyer's text neither break the file nor become fields."""
     need = 'Tonte <w:fldSimple w:instr="HYPERLINK x"/> {{ DATE }} \x07\x0b & « fin »'
     purchase = Purchase(need, "fournitures", 10_000, 6, consultation_date=date(2026, 9, 1))
     data = note_docx(
         purchase, advise(purchase), directory_label="Annuaire <b>CRESS</b>\x00", generated_on=date(2026, 9, 1)
     )
-    text = _text(data)
+    text = docx_text(data)
     assert 'Tonte <w:fldSimple w:instr="HYPERLINK x"/> {{ DATE }}  & « fin »' in text
     assert "Annuaire <b>CRESS</b>" in text
     assert "pas d'heures d'insertion" in text  # pure supplies

@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 from sourcing.advisor import LEVER_IDS, RULES
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-
-
-def _page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("ui/pages/conseil.py").run()
-    assert not at.exception
-    return at
+from tests.helpers import ADVICE_PAGE, open_page
 
 
 def _texts(at: AppTest) -> str:
@@ -25,7 +15,7 @@ def _texts(at: AppTest) -> str:
 
 
 def test_advice_page_shows_every_lever_and_the_note_download():
-    at = _page()
+    at = open_page(ADVICE_PAGE)
     assert any("fictives" in i.value for i in at.info)  # demo badge
     at.text_input(key="conseil_besoin").input("Entretien des espaces verts")
     at.radio(key="conseil_nature").set_value("services")
@@ -52,7 +42,7 @@ def test_advice_page_shows_every_lever_and_the_note_download():
 
 
 def test_unknown_place_is_reported_in_french():
-    at = _page()
+    at = open_page(ADVICE_PAGE)
     at.text_input(key="conseil_besoin").input("Nettoyage des locaux")
     at.text_input(key="conseil_lieu").input("Zzyzx-sur-Nowhere")
     at.button[0].click().run()
@@ -62,7 +52,7 @@ def test_unknown_place_is_reported_in_french():
 
 
 def test_missing_need_is_refused():
-    at = _page()
+    at = open_page(ADVICE_PAGE)
     at.button[0].click().run()
     assert not at.exception
     assert at.error and "Décrivez ce que vous achetez" in at.error[0].value
@@ -70,7 +60,7 @@ def test_missing_need_is_refused():
 
 def test_place_text_is_escaped_in_the_error():
     """The buyer's text comes back in the error message: Markdown and HTML stay inert (escaped)."""
-    at = _page()
+    at = open_page(ADVICE_PAGE)
     at.text_input(key="conseil_besoin").input("Nettoyage des locaux")
     at.text_input(key="conseil_lieu").input("**Zz** <img src=x>")
     at.button[0].click().run()

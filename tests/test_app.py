@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from sourcing.directory import load_demo
 from sourcing.search import SearchIndex, SearchQuery, search
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
+from tests.helpers import DIRECTORY_PAGE, app_test, open_page
 
 
 @pytest.fixture(scope="module")
@@ -25,10 +23,7 @@ def count_in_headline(at: AppTest) -> int:
 
 
 def test_directory_page_shows_demo_directory_and_its_report():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.run()
-    at.switch_page("ui/pages/annuaire.py").run()
-    assert not at.exception
+    at = open_page(DIRECTORY_PAGE)
     texts = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
     assert "données fictives de démonstration" in texts
     metrics = {m.label: m.value for m in at.metric}
@@ -41,14 +36,14 @@ def test_directory_page_shows_demo_directory_and_its_report():
 
 
 def test_search_page_counts_every_supplier_without_filters(demo_index):
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = app_test().run()
     assert not at.exception
     assert count_in_headline(at) == len(demo_index.frame)
 
 
 def test_search_page_filters_match_the_search_core(demo_index):
     """The page's filters give the same count as the core search (and so as the CLI)."""
-    at = AppTest.from_file(APP, default_timeout=120).run()
+    at = app_test().run()
     at.checkbox(key="t_ESAT").check().run()
     at.text_input(key="q").input("espaces verts").run()
     assert not at.exception
@@ -58,7 +53,7 @@ def test_search_page_filters_match_the_search_core(demo_index):
 
 
 def test_place_and_radius_from_the_url(demo_index):
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = app_test()
     at.query_params["lieu"] = "Lyon (69001)"
     at.query_params["rayon"] = "20"
     at.run()
@@ -81,7 +76,7 @@ def test_cli_search_and_page_agree(capsys):
 
     assert main(["search", "--near", "Lyon", "--radius-km", "60", "--kind", "ESAT", "--kind", "EA", "--json"]) == 0
     cli_total = json.loads(capsys.readouterr().out)["total"]
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = app_test()
     at.query_params["lieu"] = "Lyon (69001)"
     at.query_params["rayon"] = "60"
     at.query_params["t_ESAT"] = "true"

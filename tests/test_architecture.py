@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from tests.helpers import PROJECT_DIR
+
 SOURCING = PROJECT_DIR / "sourcing"
 UI = PROJECT_DIR / "ui"
 

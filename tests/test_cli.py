@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from sourcing.cli import main
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from tests.helpers import PROJECT_DIR
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -17,21 +14,9 @@ from sourcing.importer import import_path
 from sourcing.kinds import kinds_from_legal_form
 from sourcing.model import HEADCOUNT_BANDS, KIND_CODES
 from sourcing.siret import siret_valid
+from tests.helpers import DEMO_CSV, load_script
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
-DEMO_CSV = PROJECT_DIR / "data" / "demo" / "annuaire-demo.csv"
-
-
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_demo", PROJECT_DIR / "data" / "make_demo.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_demo"] = module  # dataclasses look their module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-make_demo = _load_generator()
+make_demo = load_script("data/make_demo.py")
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from sourcing.exports.documents import (
 from sourcing.exports.tables import supplier_table, to_csv, to_xlsx
 from sourcing.schedule import Invite, MeetingPlan, build_schedule
 from sourcing.taxonomy import sector_label
+from tests.helpers import SIRET_LEADING_ZERO, docx_text
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)"]
 ODD = "Jardins, Potagers; et\nCie"
@@ -34,7 +35,7 @@ def _frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "id": [f"id{i}" for i in range(n)],
-            "siret": ["01234567890128"] * n,
+            "siret": [SIRET_LEADING_ZERO] * n,
             "name": names,
             "trade_name": [None] * n,
             "kinds": [["ESAT"], ["EI", "ESUS"], [], ["GEIQ"], ["SCOP"]],
@@ -115,7 +116,7 @@ def test_csv_injection_neutralised_and_identifiers_kept():
     for original, row in zip(HOSTILE, body, strict=False):
         assert row[name] == "'" + original
     assert body[-1][name] == ODD  # quoting keeps ; , and newline inside one cell
-    assert {r[siret] for r in body} == {"01234567890128"}
+    assert {r[siret] for r in body} == {SIRET_LEADING_ZERO}
     assert {r[postal] for r in body} == {"01500"}
     # Decimal comma for French Excel.
     assert body[0][header.index("Distance (km)")] == "12,3"
@@ -145,7 +146,7 @@ def test_xlsx_injection_is_inert_text():
 def test_xlsx_identifiers_are_text_with_leading_zeros():
     ws = _sheet(to_xlsx(_frame()))
     headers = [c.value for c in ws[1]]
-    for header, expected in (("SIRET", "01234567890128"), ("Code postal", "01500"), ("Département", "01")):
+    for header, expected in (("SIRET", SIRET_LEADING_ZERO), ("Code postal", "01500"), ("Département", "01")):
         cell = ws.cell(row=2, column=headers.index(header) + 1)
         assert cell.data_type == "s" and cell.value == expected
         assert cell.number_format == "@"
@@ -208,14 +209,6 @@ def test_ics_round_trip():
 # --- DOCX -------------------------------------------------------------------------------------
 
 
-def _docx_text(data: bytes) -> str:
-    doc = Document(io.BytesIO(data))
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        parts += [cell.text for row in table.rows for cell in row.cells]
-    return "\n".join(parts)
-
-
 def test_reservations_derived_from_families():
     assert [r[:8] for r in reservations_for_kinds(["ESAT", "EI"])] == ["L2113-12", "L2113-13"]
     assert [r[:8] for r in reservations_for_kinds(["SCOP"])] == ["L2113-15"]
@@ -228,7 +221,7 @@ def test_supplier_brief_docx():
     meeting = _meeting()
     row = _frame().iloc[1]
     slots = build_schedule(meeting, _frame(), order="given")
-    text = _docx_text(supplier_brief_docx(meeting, slots[1], row, ["L2113-13", "L2113-12"]))
+    text = docx_text(supplier_brief_docx(meeting, slots[1], row, ["L2113-13", "L2113-12"]))
     for expected in (
         "Fiche fournisseur : +1",
         "Identité",
@@ -252,7 +245,7 @@ def test_meeting_pack_docx_sections_and_hostile_names():
     frame = _frame()
     slots = build_schedule(meeting, frame, order="given")
     data = meeting_pack_docx(meeting, slots, frame)
-    text = _docx_text(data)
+    text = docx_text(data)
     for expected in (
         "Nettoyage; locaux, 2027",
         "Programme",
@@ -278,7 +271,7 @@ def _invites() -> list[Invite]:
 
 
 def test_traceability_docx_states_equal_information():
-    text = _docx_text(traceability_docx(_meeting(), _invites(), today=date(2027, 3, 5)))
+    text = docx_text(traceability_docx(_meeting(), _invites(), today=date(2027, 3, 5)))
     assert "R2111-1" in text
     assert EQUAL_INFORMATION in text
     assert '=HYPERLINK("http://x","y")' in text and "Les Jardins" in text
@@ -290,7 +283,7 @@ def test_traceability_docx_states_equal_information():
 def test_traceability_docx_warns_when_information_differs():
     invites = _invites()
     invites[1] = Invite("Les Jardins", "b@example.org", date(2027, 2, 1), True, "Autre chose")
-    text = _docx_text(traceability_docx(_meeting(), invites))
+    text = docx_text(traceability_docx(_meeting(), invites))
     assert EQUAL_INFORMATION not in text
     assert "Attention : les informations communiquées diffèrent" in text
 
@@ -332,6 +325,6 @@ def test_export_shortlist_all_formats():
     assert [c.value for c in ws[1]][-2:] == ["Statut", "Notes"]
     cal = Calendar.from_ical(export_shortlist(entries, "ics", _meeting()))
     assert len(list(cal.walk("VEVENT"))) == 1 + len(entries)
-    assert "Programme" in _docx_text(export_shortlist(entries, "docx", _meeting()))
+    assert "Programme" in docx_text(export_shortlist(entries, "docx", _meeting()))
     with pytest.raises(ValueError, match="Renseignez la rencontre"):
         export_shortlist(entries, "ics")

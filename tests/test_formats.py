@@ -19,6 +19,7 @@ from sourcing.formats import _common, cress, finess, marche_json, sirene
 from sourcing.formats.base import STAGING_COLUMNS, Example, RawTable
 from sourcing.reading import read_path, read_tables
 from sourcing.siret import siret_valid
+from tests.helpers import REAL_FILES
 
 EXAMPLES = [(m, ex) for m in formats.FORMATS for ex in m.EXAMPLES]
 COUNTER_EXAMPLES = [(m, ex) for m in formats.FORMATS for ex in m.COUNTER_EXAMPLES]
@@ -135,14 +136,6 @@ def test_ties_go_to_the_earlier_format(monkeypatch):
 
 
 # --- Real public extracts --------------------------------------------------------------
-
-REAL_FILES = {
-    "les-emplois/2019_07_liste_siae.csv": ("asp-siae", 3932),
-    "les-emplois/2019_07_liste_siae_additional_data.csv": ("asp-siae", 228),
-    "les-emplois/siae67.csv": ("siae-regional", 65),
-    "les-emplois/2019_11_21_export_bbd_geiq.csv": ("geiq", 171),
-    "le-marche/01_siaes.json": ("marche-json", 3853),
-}
 
 
 @pytest.fixture(scope="module")

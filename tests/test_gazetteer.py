@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
 import json
 import math
 import struct
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -32,8 +30,7 @@ from sourcing.gazetteer import (
     place_key,
     place_keys,
 )
-
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from tests.helpers import load_script
 
 
 @pytest.fixture(scope="module")
@@ -182,12 +179,7 @@ def test_files_are_small_and_sourced() -> None:
 
 
 def _build_module():
-    spec = importlib.util.spec_from_file_location("build_gazetteer", PROJECT_DIR / "data" / "build_gazetteer.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["build_gazetteer"] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_script("data/build_gazetteer.py")
 
 
 def test_wkb_decoding_and_simplification() -> None:

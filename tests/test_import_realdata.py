@@ -11,14 +11,7 @@ import pandas as pd
 import pytest
 
 from sourcing.importer import import_bytes
-
-REAL_FILES = {
-    "les-emplois/2019_07_liste_siae.csv": ("asp-siae", 3932),
-    "les-emplois/2019_07_liste_siae_additional_data.csv": ("asp-siae", 228),
-    "les-emplois/siae67.csv": ("siae-regional", 65),
-    "les-emplois/2019_11_21_export_bbd_geiq.csv": ("geiq", 171),
-    "le-marche/01_siaes.json": ("marche-json", 3853),
-}
+from tests.helpers import REAL_FILES
 
 
 @pytest.fixture(scope="module")

@@ -3,34 +3,18 @@ a real SQLite file per test (see the `_own_database` fixture)."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from sourcing.db import service
 from sourcing.db.engine import session_scope, upgrade_database
 from sourcing.directory import load_demo
-
-APP = str(Path(__file__).resolve().parents[1] / "app.py")
-LISTS = "ui/pages/listes.py"
+from tests.helpers import LISTS_PAGE, app_test, open_page
 
 
 @pytest.fixture(scope="module")
 def demo():
     return load_demo()
-
-
-def _lists_page(user: dict | None = None, auth: bool = False) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=120)
-    if auth:
-        at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
-    if user is not None:
-        at.user = user
-    at.run()
-    at.switch_page(LISTS).run()
-    assert not at.exception
-    return at
 
 
 def _texts(at: AppTest) -> str:
@@ -45,7 +29,7 @@ def _my_lists(user: str = "local") -> dict[str, int]:
 
 
 def test_first_visit_explains_and_creates_a_list():
-    at = _lists_page()
+    at = open_page(LISTS_PAGE)
     assert "Vous n'avez pas encore de liste" in _texts(at)
     at.text_input(key="new_list_name").input("Espaces verts 2027")
     at.button(key="FormSubmitter:new_list-Créer la liste").click().run()
@@ -59,7 +43,7 @@ def test_duplicate_name_is_refused_in_french_and_nothing_changes():
     upgrade_database()
     with session_scope() as s:
         service.create_shortlist(s, "local", "Nettoyage")
-    at = _lists_page()
+    at = open_page(LISTS_PAGE)
     at.text_input(key="new_list_name").input("  Nettoyage ")
     at.button(key="FormSubmitter:new_list-Créer la liste").click().run()
     assert "Vous avez déjà une liste « Nettoyage »" in _texts(at)
@@ -71,7 +55,7 @@ def test_delete_asks_for_confirmation_first(demo):
     with session_scope() as s:
         list_id = service.create_shortlist(s, "local", "À supprimer").id
         service.add_suppliers(s, "local", list_id, demo.head(2))
-    at = _lists_page()
+    at = open_page(LISTS_PAGE)
     at.button(key=f"del_{list_id}").click().run()
     assert "Supprimer définitivement la liste « À supprimer » ?" in _texts(at)
     assert _my_lists() == {"À supprimer": 2}  # nothing deleted yet
@@ -89,7 +73,7 @@ def test_status_notes_and_contact_log_are_saved(demo):
     with session_scope() as s:
         list_id = service.create_shortlist(s, "local", "Traiteurs").id
         service.add_suppliers(s, "local", list_id, demo.head(3))
-    at = _lists_page()
+    at = open_page(LISTS_PAGE)
     assert "3 fournisseur(s) — 3 à contacter" in _texts(at)
     form_status = next(sb for sb in at.selectbox if sb.label == "Statut")
     form_status.select("invité")
@@ -117,7 +101,7 @@ def test_changes_since_added_are_shown(demo):
     with session_scope() as s:
         list_id = service.create_shortlist(s, "local", "Suivi").id
         service.add_suppliers(s, "local", list_id, changed)
-    at = _lists_page()
+    at = open_page(LISTS_PAGE)
     assert "1 fournisseur(s) ont changé dans l'annuaire depuis leur ajout" in _texts(at)
     diff = next(df.value for df in at.dataframe if "À l'ajout" in df.value.columns)
     assert diff.to_dict("records") == [
@@ -134,7 +118,7 @@ def test_meeting_form_invites_by_status_and_plans_the_day(demo):
         service.add_suppliers(s, "local", list_id, demo.head(4))
         declined = service.entries(s, "local", list_id)[3]
         service.set_status(s, "local", declined.id, "décliné")
-    at = _lists_page()
+    at = open_page(LISTS_PAGE)
     next(t for t in at.text_input if t.label == "Titre").input("Sourçage restauration")
     next(t for t in at.text_input if t.label == "Lieu ou lien de visioconférence").input("Mairie")
     next(b for b in at.button if b.label == "Créer la rencontre et son programme").click().run()
@@ -149,7 +133,7 @@ def test_meeting_form_invites_by_status_and_plans_the_day(demo):
 
 
 def test_add_from_the_supplier_card_into_a_new_list(demo):
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = app_test()
     at.run()
     supplier = demo.iloc[0]
     at.session_state["selected_id"] = supplier["id"]
@@ -166,7 +150,7 @@ def test_add_from_the_supplier_card_into_a_new_list(demo):
 
 
 def test_without_a_name_a_new_list_is_refused(demo):
-    at = AppTest.from_file(APP, default_timeout=120)
+    at = app_test()
     at.run()
     at.session_state["selected_id"] = demo["id"].iloc[0]
     at.run()
@@ -179,9 +163,7 @@ def test_without_a_name_a_new_list_is_refused(demo):
 
 
 def test_signed_out_buyer_sees_only_the_sign_in():
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
-    at.user = {"is_logged_in": False}
+    at = app_test({"is_logged_in": False}, auth=True)
     at.run()
     assert not at.exception
     assert [b.label for b in at.button] == ["Se connecter"]
@@ -193,7 +175,7 @@ def test_one_buyer_cannot_see_or_open_another_buyers_list(demo):
     with session_scope() as s:
         alice_list = service.create_shortlist(s, "alice@mairie-a.fr", "Marché voirie").id
         service.add_suppliers(s, "alice@mairie-a.fr", alice_list, demo.head(2))
-    bob = _lists_page({"is_logged_in": True, "email": "bob@mairie-b.fr"}, auth=True)
+    bob = open_page(LISTS_PAGE, {"is_logged_in": True, "email": "bob@mairie-b.fr"}, auth=True)
     assert "Vous n'avez pas encore de liste" in _texts(bob)
     assert "Marché voirie" not in str([sb.options for sb in bob.selectbox])
     bob.session_state["shortlist_pick"] = alice_list  # even pointing the page at it directly
@@ -201,7 +183,7 @@ def test_one_buyer_cannot_see_or_open_another_buyers_list(demo):
     assert "Marché voirie" not in _texts(bob) and not any(
         demo["name"].iloc[0] in str(df.value.values) for df in bob.dataframe
     )
-    alice = _lists_page({"is_logged_in": True, "email": "alice@mairie-a.fr"}, auth=True)
+    alice = open_page(LISTS_PAGE, {"is_logged_in": True, "email": "alice@mairie-a.fr"}, auth=True)
     assert "2 fournisseur(s) — 2 à contacter" in _texts(alice)
     with session_scope() as s:  # and the rules refuse any change by bob
         entry = service.entries(s, "alice@mairie-a.fr", alice_list)[0]
@@ -216,7 +198,7 @@ def test_rename_and_duplicate_keep_the_suppliers(demo):
     with session_scope() as s:
         list_id = service.create_shortlist(s, "local", "Brouillon").id
         service.add_suppliers(s, "local", list_id, demo.head(3))
-    at = _lists_page()
+    at = open_page(LISTS_PAGE)
     at.text_input(key=f"rename_{list_id}").input("Propreté urbaine 2027")
     at.button(key=f"rename_btn_{list_id}").click().run()
     assert _my_lists() == {"Propreté urbaine 2027": 3}

@@ -21,8 +21,8 @@ from sourcing.mapping import (
     supplier_id_from_click,
 )
 from sourcing.model import FAMILIES
+from tests.helpers import XSS_NAMES
 
-XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "${alert(1)}")
 ASSET_BASE = "/app/static/vendor"
 
 

@@ -16,6 +16,7 @@ from icalendar import Calendar
 from sourcing.db import meeting_files, service
 from sourcing.db.engine import session_scope
 from sourcing.directory import load_any
+from tests.helpers import docx_text
 
 START = datetime(2026, 12, 3, 9, 0)
 
@@ -36,12 +37,6 @@ def _meeting_with(db_url: str, rows: pd.DataFrame, user: str = "local") -> int:
         )  # fmt: skip
         service.invite_from_shortlist(s, user, meeting.id, sid)
         return meeting.id
-
-
-def _docx_text(data: bytes) -> str:
-    doc = Document(io.BytesIO(data))
-    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
-    return "\n".join([p.text for p in doc.paragraphs] + cells)
 
 
 def test_schedule_is_stored_and_late_invitees_get_the_next_slots(db_url, directory):
@@ -77,14 +72,14 @@ def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directo
     assert all(any(n in summary for n in names) for summary in slot_summaries)
     assert files["ics"].filename == "rencontre-2026-12-03-sourcing-espaces-verts.ics"
 
-    pack = _docx_text(files["pack-docx"].data)
+    pack = docx_text(files["pack-docx"].data)
     assert "Sourcing espaces verts" in pack and "Entretien des espaces verts 2027" in pack
     assert all(n in pack for n in names)
     assert "Compte rendu de la rencontre" in pack
     assert all(s.label in pack for s in slots)
     assert files["pack-pdf"].data.startswith(b"%PDF")
 
-    trace = _docx_text(files["trace-docx"].data)
+    trace = docx_text(files["trace-docx"].data)
     assert "3 opérateur(s) invité(s), 0 présent(s)." in trace
     assert files["trace-pdf"].data.startswith(b"%PDF")
 
@@ -111,7 +106,7 @@ def test_traceability_follows_attendance_and_information(db_url, directory):
         service.record_attendance(s, "local", second.id, attended=False, info_given="Calendrier du marché")
     with session_scope(db_url) as s:
         invites = meeting_files.traceability_invites(s, "local", mid)
-        text = _docx_text(meeting_files.meeting_file(s, "local", mid, "trace-docx").data)
+        text = docx_text(meeting_files.meeting_file(s, "local", mid, "trace-docx").data)
     assert [i.attended for i in invites] == [True, False]
     assert all(i.invited_on is not None for i in invites)
     assert "2 opérateur(s) invité(s), 1 présent(s)." in text
@@ -121,7 +116,7 @@ def test_traceability_follows_attendance_and_information(db_url, directory):
         _, second = service.invites(s, "local", mid)
         service.record_attendance(s, "local", second.id, attended=False, info_given="Autre chose")
     with session_scope(db_url) as s:
-        text = _docx_text(meeting_files.meeting_file(s, "local", mid, "trace-docx").data)
+        text = docx_text(meeting_files.meeting_file(s, "local", mid, "trace-docx").data)
     assert "Information communiquée : Calendrier du marché" not in text  # unequal: never claimed equal
 
 
@@ -151,7 +146,7 @@ def test_one_suppliers_brief_on_its_own(db_url, directory):
         second = slots[1]
         brief = meeting_files.supplier_brief(s, "local", mid, second.supplier_id, "docx")
         pdf = meeting_files.supplier_brief(s, "local", mid, second.supplier_id, "pdf")
-    text = _docx_text(brief.data)
+    text = docx_text(brief.data)
     others = [x.supplier_name for x in slots if x.supplier_id != second.supplier_id]
     assert f"Fiche fournisseur : {second.supplier_name}" in text
     assert second.label in text  # its own slot

@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sourcing.importer import import_bytes
+from tests.helpers import SIRET_BAD_CHECKSUM, VALID_SIRETS
 
 HEADER = "Raison sociale;SIRET;Type de structure;Forme juridique;Code NAF;Code postal;Commune;Latitude;Longitude"
 
@@ -124,7 +125,7 @@ def test_raw_columns_kept_verbatim_for_traceability():
 
 
 names = st.text(alphabet=st.characters(codec="utf-8", exclude_characters=';"\r\n\x00'), max_size=12)
-sirets = st.sampled_from(["41071771400035", "36227586900018", "41071771400036", "", "4.24143E+13", "abc"])
+sirets = st.sampled_from([*VALID_SIRETS, SIRET_BAD_CHECKSUM, "", "4.24143E+13", "abc"])
 postal = st.sampled_from(["59000", "1500", "", "99999", "75015"])
 
 

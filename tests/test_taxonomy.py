@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import re
 import time
@@ -14,8 +13,8 @@ import pandas as pd
 import pytest
 
 from sourcing import taxonomy as tx
+from tests.helpers import PROJECT_DIR, load_script
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 TAX_DIR = PROJECT_DIR / "data" / "taxonomy"
 
 
@@ -109,10 +108,7 @@ def test_naf_file(tax: tx.Taxonomy) -> None:
 
 def test_cpv_file_is_what_the_build_script_makes(shared_dir: Path) -> None:
     """cpv.csv is generated: rebuilding it from the reference gives the committed file."""
-    spec = importlib.util.spec_from_file_location("build_taxonomy", PROJECT_DIR / "data" / "build_taxonomy.py")
-    assert spec and spec.loader
-    build = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(build)
+    build = load_script("data/build_taxonomy.py")
     sector_ids = {r["sector_id"] for r in _read(TAX_DIR / "sectors.csv")}
     rows = build.build_cpv(shared_dir / "reference" / "cpv", sector_ids)
     committed = [list(r.values()) for r in _read(TAX_DIR / "cpv.csv")]

@@ -13,25 +13,12 @@ import subprocess
 import sys
 import threading
 import urllib.request
-from pathlib import Path
 from typing import TextIO
 
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
-ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
-SERVER_READY_LINE = "You can now view your Streamlit app"
-SERVER_START_TIMEOUT_S = 90
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.browser.helpers import ARTIFACTS, CHROMIUM_ARGS, SERVER_READY_LINE, SERVER_START_TIMEOUT_S
+from tests.helpers import PROJECT_DIR
 
 
 def _free_port() -> int:

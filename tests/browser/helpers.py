@@ -2,6 +2,25 @@
 
 from __future__ import annotations
 
+from tests.helpers import PROJECT_DIR
+
+# Screenshots, kept by CI.
+ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
+# What `streamlit run` prints once its server listens, and how long it may take to say it.
+SERVER_READY_LINE = "You can now view your Streamlit app"
+SERVER_START_TIMEOUT_S = 90
+# Debian's Chromium, headless, with nothing that would call home.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
 # Leaflet and Leaflet.markercluster at rest: every one of `n` markers clustered (chunked loading is
 # over), no zoom or pan animation running, no cluster split/merge animation running or queued, and
 # the clusters drawn for the map's current zoom.

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import docx
 import pytest
 
 from tests.browser.helpers import wait_for_app
+from tests.helpers import docx_text
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +47,7 @@ def test_advice_form_cards_and_note_download(page, app_url, tmp_path):
     assert download.suggested_filename.endswith(".docx")
     path = tmp_path / download.suggested_filename
     download.save_as(path)
-    document = docx.Document(str(path))
-    text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
-        c.text for t in document.tables for r in t.rows for c in r.cells
-    )
+    text = docx_text(path.read_bytes())
     assert "Note d'opportunité" in text
     assert "Entretien des espaces verts" in text
     assert "300\u202f000 €" in text and "36 mois" in text

@@ -4,15 +4,13 @@ and checked."""
 
 from __future__ import annotations
 
-import io
 import re
 
-import docx
 import pytest
 from icalendar import Calendar
 
-from .conftest import ARTIFACTS
-from .helpers import wait_for_app
+from tests.browser.helpers import ARTIFACTS, wait_for_app
+from tests.helpers import docx_text
 
 pytestmark = pytest.mark.browser
 
@@ -24,13 +22,6 @@ def _grid_names(page) -> list[str]:
     (columns: distance, name, ...)."""
     rows = page.locator('.st-key-results_grid [data-testid="stDataFrame"] [role="row"]')
     return [rows.nth(i).locator('[role="gridcell"]').nth(1).text_content().strip() for i in range(1, 4)]
-
-
-def _docx_text(data: bytes) -> str:
-    document = docx.Document(io.BytesIO(data))
-    return "\n".join(p.text for p in document.paragraphs) + "\n".join(
-        c.text for t in document.tables for r in t.rows for c in r.cells
-    )
 
 
 def _download(page, button_name: str, tmp_path) -> tuple[str, bytes]:
@@ -125,7 +116,7 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
 
     name, pack = _download(page, "Dossier de la rencontre (Word)", tmp_path)
     assert re.fullmatch(r"rencontre-\d{4}-\d{2}-\d{2}-sour.age-restauration-dossier\.docx", name)
-    text = _docx_text(pack)
+    text = docx_text(pack)
     assert "Sourçage restauration" in text and "Repas des écoles 2027-2029" in text
     assert "Hôtel de ville, salle du conseil" in text
     assert all(n in text for n in chosen)
@@ -147,7 +138,7 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     page.screenshot(path=str(ARTIFACTS / "meeting-documents.png"))
     name, brief = _download(page, "Fiche (Word)", tmp_path)
     assert name.startswith("fiche-") and name.endswith(".docx")
-    brief_text = _docx_text(brief)
+    brief_text = docx_text(brief)
     assert sum(f"Fiche fournisseur : {n}" in brief_text for n in chosen) == 1
     assert "Questions à poser" in brief_text
 
@@ -157,7 +148,7 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     main.get_by_text("Modifications enregistrées (3) :").wait_for(timeout=60_000)
     name, trace = _download(page, "Fiche de traçabilité (Word)", tmp_path)
     assert name.endswith("-tracabilite.docx")
-    trace_text = _docx_text(trace)
+    trace_text = docx_text(trace)
     assert "3 opérateur(s) invité(s)" in trace_text
     assert "Information communiquée : Calendrier et allotissement envisagés" in trace_text  # the same to all
     assert not page.dialogs

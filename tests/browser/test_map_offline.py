@@ -10,7 +10,6 @@ import functools
 import http.server
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urlparse
 
 import numpy as np
@@ -19,12 +18,11 @@ import pytest
 
 from sourcing.mapping import ASSET_PATHS, map_html
 from tests.browser.helpers import wait_for_map_at_rest
+from tests.helpers import PROJECT_DIR, XSS_NAMES
 
 pytestmark = pytest.mark.browser
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 STATIC_DIR = PROJECT_DIR / "static"
-XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "${alert(1)}")
 # Hostile rows sit 2 km apart north of Lyon; the buyer is in Lyon.
 XSS_POINTS = ((45.80, 4.84), (45.82, 4.84), (45.84, 4.84))
 BUYER = (45.76, 4.84)

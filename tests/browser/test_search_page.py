@@ -15,12 +15,10 @@ import pytest
 from sourcing.directory import load_demo
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import wait_for_app
+from tests.browser.helpers import ARTIFACTS, wait_for_app
+from tests.helpers import VALID_SIRETS, XSS_NAMES
 
 pytestmark = pytest.mark.browser
-
-XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "${alert(1)}")
 
 
 @pytest.fixture(scope="module")
@@ -119,9 +117,7 @@ def test_hostile_names_render_as_text_and_run_nothing(page, app_url, tmp_path):
     page.on("console", lambda m: console.append(m.text))
     rows = [
         f"{name};{siret};ESAT;69003;Lyon;{45.76 + i * 0.01};4.84"
-        for i, (name, siret) in enumerate(
-            zip(XSS_NAMES, ["41071771400035", "36227586900018", "42414308900037"], strict=True)
-        )
+        for i, (name, siret) in enumerate(zip(XSS_NAMES, VALID_SIRETS, strict=True))
     ]
     csv_file = tmp_path / "annuaire-hostile.csv"
     csv_file.write_text(

@@ -1,0 +1,84 @@
+"""What the tests share: where things are, the real extracts and what they hold, sample identifiers,
+hostile names, and small helpers (a page under AppTest, a script loaded by path, a document's text).
+
+One place for each, so that a moved file or a renamed page is changed once."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import sys
+from pathlib import Path
+from types import ModuleType
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+APP_SCRIPT = str(PROJECT_DIR / "app.py")
+# The real public extracts the tests read, vendored (see tests/data/README).
+TEST_DATA_DIR = PROJECT_DIR / "tests" / "data"
+DEMO_CSV = PROJECT_DIR / "data" / "demo" / "annuaire-demo.csv"
+
+# Page scripts, as AppTest.switch_page wants them.
+DIRECTORY_PAGE = "ui/pages/annuaire.py"
+ADVICE_PAGE = "ui/pages/conseil.py"
+LISTS_PAGE = "ui/pages/listes.py"
+
+# Secrets that turn authentication on (st.login) for a page under AppTest.
+AUTH_SECRETS = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32}
+
+# Real extracts under tests/data/realdata/: the format each is recognised as, and its data rows.
+REAL_FILES = {
+    "les-emplois/2019_07_liste_siae.csv": ("asp-siae", 3932),
+    "les-emplois/2019_07_liste_siae_additional_data.csv": ("asp-siae", 228),
+    "les-emplois/siae67.csv": ("siae-regional", 65),
+    "les-emplois/2019_11_21_export_bbd_geiq.csv": ("geiq", 171),
+    "le-marche/01_siaes.json": ("marche-json", 3853),
+}
+
+# SIRETs with a valid Luhn key, one with a wrong key, one whose leading zero must survive as text.
+VALID_SIRETS = ("41071771400035", "36227586900018", "42414308900037")
+SIRET_BAD_CHECKSUM = "41071771400036"
+SIRET_LEADING_ZERO = "01234567890128"
+
+# Supplier names that would run a script if anything rendered them as markup.
+XSS_NAMES = ("<img src=x onerror=alert(1)>", "<script>alert(1)</script>", "${alert(1)}")
+
+
+def app_test(user: dict | None = None, auth: bool = False):
+    """The app under Streamlit's AppTest (not run yet); `auth` turns sign-in on, `user` is who is signed in."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(APP_SCRIPT, default_timeout=120)
+    if auth:
+        at.secrets["auth"] = AUTH_SECRETS
+    if user is not None:
+        at.user = user
+    return at
+
+
+def open_page(page_script: str, user: dict | None = None, auth: bool = False):
+    """The app run once, then switched to `page_script`; the page ran without an exception."""
+    at = app_test(user, auth)
+    at.run()
+    at.switch_page(page_script).run()
+    assert not at.exception
+    return at
+
+
+def load_script(relative_path: str) -> ModuleType:
+    """A project script that is not a package module (data/build_*.py, scripts/*.py), loaded by path."""
+    path = PROJECT_DIR / relative_path
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # dataclasses look their module up while the class is built
+    spec.loader.exec_module(module)
+    return module
+
+
+def docx_text(data: bytes) -> str:
+    """Every paragraph, then every table cell, of a Word document: one per line."""
+    import docx
+
+    document = docx.Document(io.BytesIO(data))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
