@@ -22,8 +22,7 @@ from sourcing.db.engine import MIGRATIONS_DIR, database_url, get_engine, session
 from sourcing.db.models import STATUSES, ContactLog, ShortlistEntry
 from sourcing.directory import load_any
 from sourcing.model import CANONICAL_COLUMNS
-
-from .conftest import PROJECT_DIR
+from tests.helpers import PROJECT_DIR
 
 TABLES = {"shortlists", "shortlist_shares", "shortlist_entries", "contact_logs", "meetings", "meeting_invites"}
 
