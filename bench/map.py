@@ -31,7 +31,7 @@ from perfdoc import DOC, markers, write_section
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
 
-from sourcing.mapping import map_html  # noqa: E402
+from ui.map.builder import map_html  # noqa: E402
 
 START, END = markers("map")
 TARGET_S = 0.3  # 20,000 results

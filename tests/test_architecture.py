@@ -32,7 +32,6 @@ KNOWN_OVERSIZE: set[str] = {
     "sourcing/advisor/rules.py",
     "sourcing/gazetteer.py",
     "sourcing/gazetteer.py:_build_indexes",
-    "sourcing/mapping.py",
     "sourcing/normalise.py:normalise",
     "sourcing/search.py",
     "sourcing/search.py:build",

@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import folium
 import numpy as np
 import pandas as pd
 import pytest
 
-from sourcing import mapping
-from sourcing.mapping import (
-    FAMILY_ORDER,
-    build_map,
-    map_html,
-    marker_payload,
-    safe_json,
-    supplier_id_from_click,
-)
 from sourcing.model import FAMILIES
-from tests.helpers import XSS_NAMES
+from tests.helpers import PROJECT_DIR, XSS_NAMES
+from ui.map import builder as mapping
+from ui.map import layer
+from ui.map.builder import build_map, map_html, supplier_id_from_click
+from ui.map.payload import FAMILY_ORDER, marker_payload, safe_json
 
 ASSET_BASE = "/app/static/vendor"
 
@@ -368,3 +368,53 @@ def test_streamlit_folium_sees_one_local_layer_even_when_the_cached_map_is_rende
         f"{ASSET_BASE}/leaflet/dist/leaflet.js",
         f"{ASSET_BASE}/leaflet.markercluster/dist/leaflet.markercluster.js",
     ]
+
+
+# --- Browser code as package data ---------------------------------------------------------------
+
+MAP_DIR = Path(layer.__file__).parent
+NODE = shutil.which("node")
+
+
+def node_check(path: Path) -> None:
+    """`node --check`: the file parses as JavaScript (offline syntax lint; nothing is run)."""
+    done = subprocess.run([NODE, "--check", str(path)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
+
+def test_map_js_and_css_are_the_files_beside_the_layer():
+    assert layer.MAP_JS == (MAP_DIR / "map.js").read_text(encoding="utf-8")
+    assert layer.MAP_CSS == (MAP_DIR / "map.css").read_text(encoding="utf-8")
+    page = map_html(sample())
+    assert layer.MAP_JS in page and layer.MAP_CSS in page
+
+
+def test_map_js_has_no_template_syntax_and_no_template_literal():
+    # map.js is inserted as a value, never parsed by Jinja; and with no backtick in the browser code,
+    # no directory text can ever land in a template literal where `${...}` would run.
+    for bad in ("{{", "{%", "{#", "`", "${"):
+        assert bad not in layer.MAP_JS
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_map_js_parses_as_javascript():
+    node_check(MAP_DIR / "map.js")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_rendered_map_script_with_hostile_data_parses_as_javascript(tmp_path):
+    page = map_html(hostile(), center=(45.0, 4.0), radius_km=10)
+    ours = [body for body in script_bodies(page) if "window.supplierCluster" in body]
+    assert len(ours) == 1
+    script = tmp_path / "page.js"
+    script.write_text(ours[0], encoding="utf-8")
+    node_check(script)
+
+
+def test_map_assets_are_found_whatever_the_working_directory(tmp_path):
+    code = "from ui.map.builder import map_html; import pandas; print(len(map_html(pandas.DataFrame(columns="
+    code += f"{list(mapping.REQUIRED_COLUMNS)!r}))))"
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR)}
+    done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 1000

@@ -16,7 +16,6 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sourcing import mapping
 from sourcing.exports import MIME, export_suppliers
 from sourcing.exports.tables import XLSX_MAX_ROWS
 from sourcing.gazetteer import Gazetteer
@@ -25,6 +24,7 @@ from sourcing.search import SearchIndex, SearchQuery, haversine_km, search, wide
 from sourcing.taxonomy import cpv_label, load_taxonomy, normalise_naf_code, sectors_for_cpv
 from ui import shortlist_panel, state
 from ui import texts as T
+from ui.map import builder as mapping
 from ui.safe_text import md_text as _md_text
 
 TABLE_LIMIT = 2000

@@ -46,7 +46,7 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
 
 
 def wait_for_map_at_rest(page, n_markers: int, timeout_ms: int = 30_000) -> None:
-    """Wait until the supplier map (`sourcing.mapping.map_html`, loaded in `page`) has clustered its
+    """Wait until the supplier map (`ui.map.builder.map_html`, loaded in `page`) has clustered its
     `n_markers` markers and stopped moving."""
     page.evaluate(_TWO_FRAMES)
     page.wait_for_function(_MAP_AT_REST, arg=n_markers, timeout=timeout_ms)

@@ -16,9 +16,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sourcing.mapping import ASSET_PATHS, map_html
 from tests.browser.helpers import wait_for_map_at_rest
 from tests.helpers import PROJECT_DIR, XSS_NAMES
+from ui.map.builder import ASSET_PATHS, map_html
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,187 @@
+"""The supplier map: every search result on one Leaflet map, fast, offline and injection-safe.
+
+Rules:
+- One cluster layer fed with one compact JSON payload (columnar arrays): no folium object per supplier,
+  so 20,000 results build in a fraction of a second. Markers, tooltips and popups are made in the
+  browser; tooltips and popups only when a marker is first hovered or clicked.
+- Offline by default: Leaflet and Leaflet.markercluster come from `asset_base` (the files installed by
+  `assets/fetch_assets.py` under `static/vendor/`, served by Streamlit at `/app/static/vendor`), never
+  from a CDN; no tile layer, a light basemap of département outlines from `data/geo/`, `maxZoom` set
+  (Leaflet.markercluster refuses a map without one). `tiles=True` adds OpenStreetMap tiles; `cdn=True`
+  loads the libraries from the CDN URLs folium itself uses.
+- Directory text is untrusted: every string of the payload is HTML-escaped (`payload.py`) and the
+  payload is JSON with `<`, `>`, `&`, `$`, backtick, U+2028 and U+2029 escaped, so it can neither close
+  the `<script>` nor start a template-literal substitution. The browser code (`map.js`) only
+  concatenates these escaped strings into element content or quoted attributes; no folium Popup/Tooltip
+  (their templates put text inside JavaScript template literals).
+- Families are told apart by colour AND by shape and letter (RGAA): H in a circle (handicap), I in a
+  square (insertion), E in a diamond (other ESS); a French legend explains them.
+
+Layout: this module builds the map (the one entry point for pages, the CLI and the bench);
+`payload.py` turns results into safe browser data; `layer.py` is the folium element that runs `map.js`
+with `map.css` (package data beside it). Nothing here imports Streamlit.
+
+Clicks with streamlit-folium: `st_folium(m, returned_objects=["last_object_clicked_popup"])` returns the
+text of the clicked marker's popup; it ends with "Réf. : <id>", which `supplier_id_from_click` reads.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, Final, TypedDict, Unpack
+
+import folium
+import numpy as np
+import pandas as pd
+from folium.plugins import MarkerCluster
+
+from ui.map.layer import SupplierLayer, legend_html
+from ui.map.payload import REQUIRED_COLUMNS, labels_payload, marker_payload, outlines_payload, view_bounds
+
+__all__ = ["ASSET_PATHS", "REQUIRED_COLUMNS", "asset_urls", "build_map", "map_html", "supplier_id_from_click"]
+
+PROJECT_DIR: Final = Path(__file__).resolve().parents[2]
+DEPARTEMENTS_GEOJSON: Final = PROJECT_DIR / "data" / "geo" / "departements.geojson"
+DEPARTEMENTS_CSV: Final = PROJECT_DIR / "data" / "geo" / "departements.csv"
+
+DEFAULT_ASSET_BASE: Final = "/app/static/vendor"
+# Paths below `asset_base`; the same layout `assets/fetch_assets.py` installs.
+ASSET_PATHS: Final[dict[str, str]] = {
+    "leaflet_js": "leaflet/dist/leaflet.js",
+    "leaflet_css": "leaflet/dist/leaflet.css",
+    "markercluster_js": "leaflet.markercluster/dist/leaflet.markercluster.js",
+    "markercluster_css": "leaflet.markercluster/dist/MarkerCluster.css",
+}
+
+MAX_ZOOM: Final = 18  # Leaflet.markercluster needs it when no tile layer sets one
+FRANCE_CENTER: Final = (46.6, 2.4)
+FRANCE_ZOOM: Final = 6
+OSM_TILES: Final = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION: Final = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
+)
+
+_REF_RE: Final = re.compile(r"Réf\.\s*:\s*(\S+)")
+
+
+class MapOptions(TypedDict, total=False):
+    """The keyword arguments of `build_map`, for the functions that pass them on."""
+
+    center: tuple[float, float] | None
+    radius_km: float | None
+    tiles: bool
+    asset_base: str
+    cdn: bool
+
+
+# --- Assets ------------------------------------------------------------------------------------
+
+
+def _cdn_url(links: list[tuple[str, str]], name: str) -> str:
+    return dict(links)[name]
+
+
+def asset_urls(asset_base: str = DEFAULT_ASSET_BASE, *, cdn: bool = False) -> dict[str, str]:
+    """URLs of the four files the map loads: local under asset_base, or folium's own CDN URLs."""
+    if cdn:
+        return {
+            "leaflet_js": _cdn_url(folium.Map.default_js, "leaflet"),
+            "leaflet_css": _cdn_url(folium.Map.default_css, "leaflet_css"),
+            "markercluster_js": _cdn_url(MarkerCluster.default_js, "markerclusterjs"),
+            "markercluster_css": _cdn_url(MarkerCluster.default_css, "markerclustercss"),
+        }
+    base = asset_base.rstrip("/")
+    return {key: f"{base}/{rel}" for key, rel in ASSET_PATHS.items()}
+
+
+# --- The map -----------------------------------------------------------------------------------
+
+
+def _initial_view(
+    payload: dict[str, list], center: tuple[float, float] | None, radius_km: float | None
+) -> list[list[float]] | None:
+    """The bounds to frame: the distance circle, else the results, else a small box around the center.
+
+    None leaves the map on France.
+    """
+    if center is not None and radius_km is not None and radius_km > 0:
+        dlat = radius_km / 111.32
+        dlon = radius_km / (111.32 * max(np.cos(np.radians(center[0])), 0.01))
+        return [[center[0] - dlat, center[1] - dlon], [center[0] + dlat, center[1] + dlon]]
+    bounds = view_bounds(np.asarray(payload["lat"]), np.asarray(payload["lon"]))
+    if bounds is None and center is not None:
+        bounds = [[center[0] - 0.2, center[1] - 0.3], [center[0] + 0.2, center[1] + 0.3]]
+    return bounds
+
+
+def _base_map(center: tuple[float, float] | None, urls: dict[str, str], *, tiles: bool) -> folium.Map:
+    """An empty Leaflet map loading Leaflet from `urls`, with OpenStreetMap tiles only if asked."""
+    m = folium.Map(
+        location=list(center) if center is not None else list(FRANCE_CENTER),
+        zoom_start=FRANCE_ZOOM,
+        tiles=None,
+        prefer_canvas=True,
+    )
+    m.options["max_zoom"] = MAX_ZOOM
+    m.options["min_zoom"] = 2
+    # Instance attributes: folium's class lists stay untouched for other maps.
+    m.default_js = [("leaflet", urls["leaflet_js"])]
+    m.default_css = [("leaflet_css", urls["leaflet_css"])]
+    if tiles:
+        osm = folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19)
+        osm.add_to(m)
+    return m
+
+
+def build_map(
+    results: pd.DataFrame,
+    *,
+    center: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    tiles: bool = False,
+    asset_base: str = DEFAULT_ASSET_BASE,
+    cdn: bool = False,
+) -> folium.Map:
+    """A folium Map of all located results (see the module docstring for the rules).
+
+    The view frames the distance circle when center and radius are given, else the results, else France.
+    Rows without valid coordinates are skipped and counted in the legend.
+    """
+    payload = marker_payload(results)
+    urls = asset_urls(asset_base, cdn=cdn)
+    m = _base_map(center, urls, tiles=tiles)
+    legend = legend_html(shown=len(payload["lat"]), total=len(results), radius_km=radius_km,
+                         has_center=center is not None)  # fmt: skip
+    SupplierLayer(
+        payload,
+        urls=urls,
+        center=center,
+        radius_km=radius_km,
+        outlines=None if tiles else outlines_payload(DEPARTEMENTS_GEOJSON),
+        labels=None if tiles else labels_payload(DEPARTEMENTS_CSV),
+        legend=legend,
+        bounds=_initial_view(payload, center, radius_km),
+    ).add_to(m)
+    return m
+
+
+def map_html(results: pd.DataFrame, **options: Unpack[MapOptions]) -> str:
+    """The whole standalone HTML page of `build_map` (same arguments)."""
+    return build_map(results, **options).get_root().render()
+
+
+def supplier_id_from_click(value: Mapping[str, Any] | None) -> str | None:
+    """The supplier id of the marker last clicked, from st_folium's return value, or None.
+
+    Reads `last_object_clicked_popup` (the popup's rendered text, which ends with "Réf. : <id>"). A
+    click on a cluster leaves that text unchanged, so compare with the previous id before acting on it.
+    """
+    if not value:
+        return None
+    text = value.get("last_object_clicked_popup")
+    if not isinstance(text, str):
+        return None
+    found = _REF_RE.search(text)
+    return found.group(1) if found else None

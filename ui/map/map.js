@@ -1,0 +1,141 @@
+// The supplier layer of the search map: département outlines and labels, buyer point and distance
+// circle, clustered supplier markers with lazy tooltips and popups, legend and view.
+//
+// ui/map/layer.py runs this file inside a function, after declaring (all JSON, made safe by safe_json):
+//   map                   the Leaflet map
+//   D                     the markers, columnar: lat, lon, f (family), id, n, t, k, c, s (HTML-escaped), d (km)
+//   FAM                   per family index: {key, letter, label (HTML-escaped)}
+//   OUTLINES, LABELS      the basemap (GeoJSON; département codes, names and points), or null
+//   OUTLINES_ATTRIBUTION  the basemap's attribution text
+//   CENTER                {latlng, radius_m?} of the buyer's search point, or null
+//   LEGEND                the legend's HTML (built and escaped by the server)
+//   BOUNDS                the view to frame, or null
+// Safety rule: directory text reaches this file only inside D, already HTML-escaped. It is only joined
+// into element content or double-quoted attributes, never evaluated, never put in a template literal.
+/* global map, D, FAM, OUTLINES, LABELS, OUTLINES_ATTRIBUTION, CENTER, LEGEND, BOUNDS, L */
+
+function fmtKm(d) {
+  return d.toLocaleString("fr-FR", {maximumFractionDigits: 1}) + " km";
+}
+// Every D string is already HTML-escaped by the server: they are only joined into element
+// content or double-quoted attributes, never evaluated.
+function tooltipHtml(i) {
+  // The hidden dash separates the lines in the plain text streamlit-folium returns.
+  var s = "<strong>" + D.n[i] + '</strong><span class="sup-sr"> — </span><br>' +
+    (D.k[i] ? D.k[i] + " · " : "") + D.c[i];
+  if (D.d[i] !== null) { s += " · " + fmtKm(D.d[i]); }
+  return s;
+}
+function popupElement(i) {
+  var s = '<strong class="sup-name">' + D.n[i] + "</strong>";
+  if (D.t[i]) { s += '<div class="sup-muted">' + D.t[i] + "</div>"; }
+  s += "<div>" + FAM[D.f[i]].label + (D.k[i] ? " : " + D.k[i] : "") + "</div>";
+  if (D.c[i]) { s += "<div>" + D.c[i] + "</div>"; }
+  if (D.d[i] !== null) { s += "<div>Distance : " + fmtKm(D.d[i]) + "</div>"; }
+  if (D.s[i]) { s += "<div>SIRET : " + D.s[i] + "</div>"; }
+  s += '<div class="sup-ref">Réf. : ' + D.id[i] + "</div>";
+  var wrap = document.createElement("div");
+  wrap.innerHTML = '<div class="sup-popup" data-supplier-id="' + D.id[i] + '">' + s + "</div>";
+  return wrap.firstChild;
+}
+
+if (OUTLINES) {
+  L.DomUtil.addClass(map.getContainer(), "sup-offline");
+  L.geoJSON(OUTLINES, {
+    interactive: false,
+    attribution: OUTLINES_ATTRIBUTION,
+    style: {color: "#8c8c8c", weight: 0.8, fillColor: "#f8f6f1", fillOpacity: 1}
+  }).addTo(map);
+}
+if (LABELS) {
+  var labels = L.layerGroup();
+  for (var j = 0; j < LABELS.code.length; j++) {
+    var el = document.createElement("span");
+    el.textContent = LABELS.code[j];
+    el.title = LABELS.name[j];
+    labels.addLayer(L.marker([LABELS.lat[j], LABELS.lon[j]], {
+      icon: L.divIcon({className: "sup-dept-label", html: el, iconSize: [40, 14]}),
+      interactive: false, keyboard: false
+    }));
+  }
+  var showLabels = function () {
+    if (map.getZoom() >= 7) { map.addLayer(labels); } else { map.removeLayer(labels); }
+  };
+  map.on("zoomend", showLabels);
+  map.whenReady(showLabels);
+}
+if (CENTER) {
+  if (CENTER.radius_m) {
+    L.circle(CENTER.latlng, {
+      radius: CENTER.radius_m, interactive: false, color: "#000091", weight: 2, dashArray: "6 5",
+      fillColor: "#000091", fillOpacity: 0.04
+    }).addTo(map);
+  }
+  L.marker(CENTER.latlng, {
+    icon: L.divIcon({className: "sup-icon", html: '<span class="sup-buyer"></span>', iconSize: [20, 20]}),
+    interactive: false, keyboard: false, zIndexOffset: -1000
+  }).addTo(map);
+}
+
+var icons = FAM.map(function (f) {
+  return L.divIcon({
+    className: "sup-icon", iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -10],
+    tooltipAnchor: [0, -10], html: '<span class="sup-m sup-' + f.key + '"><b>' + f.letter + "</b></span>"
+  });
+});
+var n = D.lat.length, markers = new Array(n);
+for (var i = 0; i < n; i++) {
+  markers[i] = L.marker([D.lat[i], D.lon[i]], {icon: icons[D.f[i]], supIndex: i, supplierId: D.id[i]});
+}
+var cluster = L.markerClusterGroup({
+  chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50, spiderfyOnMaxZoom: true,
+  iconCreateFunction: function (c) {
+    var count = c.getChildCount();
+    var size = count < 10 ? "small" : (count < 100 ? "medium" : "large");
+    return L.divIcon({
+      html: "<div><span>" + count.toLocaleString("fr-FR") + "</span></div>",
+      className: "marker-cluster sup-cluster sup-cluster-" + size, iconSize: L.point(40, 40)
+    });
+  }
+});
+// Tooltips and popups are bound on first use: 20,000 markers cost no DOM until touched. The click
+// handler runs before streamlit-folium's (bound later), which then reads the popup's text.
+cluster.on("mouseover", function (e) {
+  var m = e.layer;
+  if (!m || m.options.supIndex === undefined || m.getTooltip()) { return; }
+  m.bindTooltip(tooltipHtml(m.options.supIndex), {direction: "top"});
+  m.openTooltip();
+});
+// Keep popups clear of the legend (controls are drawn above popups); it may have been folded.
+function legendPadding() {
+  return L.point((legendDiv ? legendDiv.offsetWidth : 0) + 15, 15);
+}
+cluster.on("preclick", function (e) {
+  if (e.layer && e.layer.getPopup && e.layer.getPopup()) {
+    e.layer.getPopup().options.autoPanPaddingBottomRight = legendPadding();
+  }
+});
+cluster.on("click", function (e) {
+  var m = e.layer;
+  if (!m || m.options.supIndex === undefined || m.getPopup()) { return; }
+  var options = {maxWidth: 320, autoPanPaddingBottomRight: legendPadding()};
+  m.bindPopup(popupElement(m.options.supIndex), options);
+  m.openPopup();
+});
+cluster.addLayers(markers);
+map.addLayer(cluster);
+
+var legendDiv = null;
+L.control.scale({imperial: false}).addTo(map);
+var legend = L.control({position: "bottomright"});
+legend.onAdd = function () {
+  var div = legendDiv = L.DomUtil.create("div", "sup-legend");
+  div.innerHTML = LEGEND;
+  L.DomEvent.disableClickPropagation(div);
+  L.DomEvent.disableScrollPropagation(div);
+  return div;
+};
+legend.addTo(map);
+
+if (BOUNDS) { map.fitBounds(BOUNDS, {padding: [24, 24], maxZoom: 13}); }
+window.supplierCluster = cluster;
