@@ -1,0 +1,145 @@
+"""The directory store on disk: sources and versions in the data folder, written atomically.
+
+Layout of `<data dir>/store/` (data dir: `SOURCING_DATA_DIR`, default `<project>/.cache`):
+    sources/<uid>.parquet        a source's suppliers as imported (raw columns kept here only)
+    sources/<uid>.report.json    its import report
+    versions/<n>/                one merged directory: directory.parquet, provenance.parquet,
+                                 conflicts.parquet, manifest.json
+    CURRENT                      the number of the version in use
+    .lock                        held while a version is being built (one builder at a time)
+
+Invariant (tested by killing builders with SIGKILL): CURRENT always names a complete version.
+A version is written in a temporary folder, fsynced, renamed into place, and only then does
+CURRENT change, by an atomic rename of a fsynced file; a crash at any point leaves the previous
+version in use, and the leftovers are removed by the next build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sourcing import PROJECT_DIR
+
+KEEP_VERSIONS = 3
+MANIFEST = "manifest.json"
+
+
+def data_dir() -> Path:
+    """`SOURCING_DATA_DIR`, else `<project>/.cache`."""
+    env = os.environ.get("SOURCING_DATA_DIR", "").strip()
+    return Path(env) if env else PROJECT_DIR / ".cache"
+
+
+def store_dir(root: Path | None = None) -> Path:
+    path = (root or data_dir()) / "store"
+    (path / "sources").mkdir(parents=True, exist_ok=True)
+    (path / "versions").mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, content: bytes) -> None:
+    """Write a file so that readers see the old content or the new one, never a part."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        fh.write(content)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Parquet written then fsynced (the caller renames its folder into place)."""
+    frame.to_parquet(path, index=False)
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def read_parquet(path: Path, columns: list[str] | None = None) -> pd.DataFrame:
+    """Read back in one chunk per column: search code may use pyarrow compute on the columns,
+    which refuses the several chunks a large file comes back in."""
+    table = pq.read_table(path, columns=columns)
+    return table.combine_chunks().to_pandas(types_mapper=_types_mapper)
+
+
+def _types_mapper(dtype: pa.DataType):
+    return None  # pandas' defaults (str for strings, float64, object lists)
+
+
+@contextlib.contextmanager
+def build_lock(root: Path) -> Iterator[None]:
+    """One builder at a time across processes (the lock dies with its process, even on SIGKILL)."""
+    with open(root / ".lock", "a+") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def current_version(root: Path) -> int | None:
+    try:
+        return int((root / "CURRENT").read_text().strip())
+    except (FileNotFoundError, ValueError):
+        return None
+
+
+def version_dir(root: Path, number: int) -> Path:
+    return root / "versions" / str(number)
+
+
+def read_manifest(root: Path, number: int) -> dict:
+    return json.loads((version_dir(root, number) / MANIFEST).read_text(encoding="utf-8"))
+
+
+def next_version_number(root: Path) -> int:
+    numbers = [int(p.name) for p in (root / "versions").iterdir() if p.name.isdigit()]
+    return max([*numbers, current_version(root) or 0]) + 1
+
+
+def publish_version(root: Path, number: int, files: dict[str, pd.DataFrame], manifest: dict) -> None:
+    """Write a version in a temporary folder, rename it into place, then point CURRENT at it."""
+    tmp = root / "versions" / f".tmp-{number}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    for name, frame in files.items():
+        write_parquet(frame, tmp / f"{name}.parquet")
+    atomic_write_bytes(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+    _fsync_dir(tmp)
+    os.rename(tmp, version_dir(root, number))
+    _fsync_dir(root / "versions")
+    atomic_write_bytes(root / "CURRENT", str(number).encode())
+
+
+def clean_leftovers(root: Path) -> None:
+    """Remove interrupted builds and versions older than the last few (never the current one)."""
+    current = current_version(root)
+    versions = root / "versions"
+    for path in versions.iterdir():
+        if path.name.startswith(".tmp-"):
+            shutil.rmtree(path, ignore_errors=True)
+    numbers = sorted(int(p.name) for p in versions.iterdir() if p.name.isdigit())
+    for number in numbers[:-KEEP_VERSIONS]:
+        if number != current:
+            shutil.rmtree(version_dir(root, number), ignore_errors=True)
+    for number in numbers:
+        if current is not None and number > current:  # renamed into place but never published
+            shutil.rmtree(version_dir(root, number), ignore_errors=True)

@@ -1,0 +1,80 @@
+"""Where each value of a supplier comes from, and where sources disagree, in words a buyer reads.
+
+Safety rule: values are directory text (untrusted); these functions return plain strings and
+DataFrames, which the pages show as text (never HTML) and the exports neutralise.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sourcing.model import CANONICAL_COLUMNS
+from sourcing.store import dates
+from sourcing.store.merge import NO_SOURCE
+from sourcing.store.service import Version, read_version
+
+CONFLICT_COLUMNS = {
+    "id": "Identifiant",
+    "name": "Fournisseur",
+    "field": "Information",
+    "values": "Valeurs selon les sources",
+    "chosen": "Valeur retenue",
+}
+
+
+def _label(field: str) -> str:
+    return CANONICAL_COLUMNS[field][1]
+
+
+def _shown(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def supplier_provenance(version: Version, supplier: pd.Series, root=None) -> pd.DataFrame:
+    """One row per field with a value: the field's French label, the value, its source and the
+    date and age of that source's data (marked when older than a year)."""
+    provenance = read_version(version.number, "provenance", root)
+    row = provenance.loc[provenance["id"] == supplier["id"]]
+    by_id = {s.id: s for s in version.sources}
+    out = []
+    for field in provenance.columns:
+        if field == "id" or row.empty:
+            continue
+        source = by_id.get(int(row.iloc[0][field]))
+        value = _shown(supplier.get(field))
+        if source is None or row.iloc[0][field] == NO_SOURCE or not value:
+            continue
+        age = dates.age_days(source.data_date)
+        out.append(
+            {
+                "Information": _label(field),
+                "Valeur": value,
+                "Source": source.label,
+                "Données du": source.data_date or "date inconnue",
+                "Ancienneté": "inconnue" if age is None else f"{age // 30} mois" if age >= 60 else f"{age} jours",
+                "À vérifier": "oui" if dates.is_stale(source.data_date) else "",
+            }
+        )
+    return pd.DataFrame(out, columns=["Information", "Valeur", "Source", "Données du", "Ancienneté", "À vérifier"])
+
+
+def conflicts_table(version: Version, directory: pd.DataFrame, root=None) -> pd.DataFrame:
+    """Every disagreement between sources, one row per supplier and field:
+    'CRESS 2026-03 : ACI · liste SIAE 2026-10 : EI', with the value the merge kept."""
+    conflicts = read_version(version.number, "conflicts", root)
+    if conflicts.empty:
+        return pd.DataFrame(columns=list(CONFLICT_COLUMNS.values()))
+    display = {s.id: s.display for s in version.sources}
+    conflicts["said"] = conflicts["source_id"].map(display).fillna("?") + " : " + conflicts["value"].astype(str)
+    grouped = conflicts.groupby(["id", "field"], sort=False)["said"].agg(" · ".join).reset_index()
+    indexed = directory.set_index("id")
+    grouped["name"] = grouped["id"].map(indexed["name"])
+    grouped["chosen"] = [_shown(indexed.at[i, f]) if i in indexed.index else "" for i, f in
+                         zip(grouped["id"], grouped["field"], strict=True)]  # fmt: skip
+    grouped["values"] = grouped.pop("said")
+    grouped["field"] = grouped["field"].map(_label)
+    return grouped[list(CONFLICT_COLUMNS)].rename(columns=CONFLICT_COLUMNS)

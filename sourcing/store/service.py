@@ -1,0 +1,285 @@
+"""The directory store's use cases: add, replace, remove sources; build, read and export versions.
+
+Used alike by the app (page "Annuaire"), the CLI (`python -m sourcing directory ...`) and tests.
+Every process reads the version CURRENT names; a build publishes a new one atomically (see
+`sourcing.store.files`), and a running app picks it up at its next rerun.
+
+Invariant (tested): per source, rows read = rows loaded + rows rejected; per build, suppliers in
+= suppliers out + merged; after any crash, `sync` makes the catalogue agree with the version.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import select
+
+from sourcing.db import LOCAL_USER, session_scope
+from sourcing.importer import import_bytes
+from sourcing.model import KIND_BY_CODE
+from sourcing.store import dates, files
+from sourcing.store.catalogue import DirectorySource
+from sourcing.store.merge import MergeResult, SourceInput, merge_sources
+
+Progress = Callable[[float, str], None]
+NO_STATED_DATE = "0001-01-01"  # what rows without a date of their own get during import
+
+
+def _silent(_fraction: float, _message: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """A source as the catalogue and the current version know it."""
+
+    id: int
+    label: str
+    kind: str
+    filename: str
+    format_label: str
+    added_by: str
+    added_at: str
+    data_date: str | None
+    data_date_origin: str
+    licence: str
+    query: str
+    families: tuple[str, ...]
+    kinds: dict
+    rows_read: int
+    rows_loaded: int
+    rows_rejected: int
+    suppliers: int
+    state: str
+
+    @property
+    def display(self) -> str:
+        """'liste SIAE 2019-07': the label and the month of its data, as cards and conflicts show it."""
+        return f"{self.label} {self.data_date[:7]}" if self.data_date else f"{self.label} (date inconnue)"
+
+
+@dataclass(frozen=True)
+class Version:
+    """The directory in use: its number (0: none built yet), the sources in it, its counts."""
+
+    number: int
+    sources: tuple[SourceInfo, ...]
+    suppliers_in: int
+    suppliers_out: int
+    merged: int
+    built_at: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.sources
+
+
+def _info(row: DirectorySource) -> SourceInfo:
+    return SourceInfo(
+        row.id, row.label, row.kind, row.filename, row.format_label, row.added_by, row.added_at.isoformat(),
+        row.data_date, row.data_date_origin, row.licence, row.query, tuple(row.families or ()), dict(row.kinds or {}),
+        row.rows_read, row.rows_loaded, row.rows_rejected, row.suppliers, row.state,
+    )  # fmt: skip
+
+
+def _source_paths(root: Path, uid: str) -> tuple[Path, Path]:
+    return root / "sources" / f"{uid}.parquet", root / "sources" / f"{uid}.report.json"
+
+
+def _kinds_count(frame: pd.DataFrame) -> dict[str, int]:
+    return frame["kinds"].explode().dropna().value_counts().astype(int).to_dict()
+
+
+def _families(kinds: dict[str, int]) -> list[str]:
+    return sorted({KIND_BY_CODE[k].family for k in kinds if k in KIND_BY_CODE})
+
+
+def add_source(
+    content: bytes,
+    filename: str,
+    *,
+    label: str | None = None,
+    data_date: str | None = None,
+    added_by: str = LOCAL_USER,
+    kind: str = "file",
+    licence: str = "",
+    query: str = "",
+    progress: Progress | None = None,
+    root: Path | None = None,
+) -> SourceInfo:
+    """Import a file as a source and publish a version with it. A source already in the store
+    with the same label is replaced (one source per label). Raises ImportFailure / DateError
+    (French messages) before anything is written."""
+    progress = progress or _silent
+    buyer_date = dates.parse_buyer_date(data_date)
+    result = import_bytes(content, filename, progress=lambda f, m: progress(f * 0.6, m), source_date=NO_STATED_DATE)
+    frame = result.directory
+    stated = frame["source_date"].where(frame["source_date"] != NO_STATED_DATE)
+    when, origin = dates.data_date(buyer_date, stated, filename)
+    frame["source_date"] = stated.fillna(when) if when else stated
+    label = (label or "").strip() or f"{result.report.format_label} – {Path(filename).name}"
+    store = files.store_dir(root)
+    uid = uuid.uuid4().hex
+    parquet, report_path = _source_paths(store, uid)
+    files.write_parquet(frame, parquet)
+    files.atomic_write_bytes(report_path, json.dumps(result.report.to_dict(), ensure_ascii=False).encode())
+    kinds = _kinds_count(frame)
+    report = result.report
+    with session_scope() as session:
+        for old in session.scalars(select(DirectorySource).where(DirectorySource.label == label)):
+            old.state = "removing"  # replaced by the newer file of the same label
+        row = DirectorySource(
+            uid=uid, label=label, kind=kind, filename=Path(filename).name, format=report.format or "",
+            format_label=report.format_label or "", added_by=added_by, data_date=when, data_date_origin=origin,
+            licence=licence, query=query, families=_families(kinds), kinds=kinds, rows_read=report.rows_read,
+            rows_loaded=report.rows_loaded, rows_rejected=report.rows_rejected, suppliers=len(frame), state="pending",
+        )  # fmt: skip
+        session.add(row)
+        session.flush()
+        source_id = row.id
+    progress(0.65, "Fusion avec les autres sources de l'annuaire")
+    build(progress=lambda f, m: progress(0.65 + 0.35 * f, m), root=root)
+    return next(s for s in sources(root=root) if s.id == source_id)
+
+
+def remove_source(source_id: int, *, progress: Progress | None = None, root: Path | None = None) -> None:
+    """Remove a source: the next version is built without it. Unknown id: KeyError (French)."""
+    with session_scope() as session:
+        row = session.get(DirectorySource, source_id)
+        if row is None:
+            raise KeyError(f"Aucune source n° {source_id} dans l'annuaire.")
+        row.state = "removing"
+    build(progress=progress, root=root)
+
+
+def sources(root: Path | None = None) -> list[SourceInfo]:
+    """The sources of the directory, oldest added first (pending ones included, with their state)."""
+    with session_scope() as session:
+        rows = session.scalars(select(DirectorySource).order_by(DirectorySource.id)).all()
+        return [_info(r) for r in rows if r.state != "removing"]
+
+
+def _wanted(session) -> list[DirectorySource]:
+    return list(
+        session.scalars(
+            select(DirectorySource).where(DirectorySource.state.in_(("pending", "active"))).order_by(DirectorySource.id)
+        )
+    )
+
+
+def _load_inputs(store: Path, rows: list[DirectorySource], progress: Progress) -> list[SourceInput]:
+    inputs = []
+    for i, row in enumerate(rows):
+        progress(0.1 + 0.4 * i / max(len(rows), 1), f"Lecture de la source « {row.label} »")
+        frame = files.read_parquet(_source_paths(store, row.uid)[0])
+        inputs.append(
+            SourceInput(row.id, SourceInfo.display.fget(_info(row)), row.format, row.data_date, row.id, frame)
+        )
+    return inputs
+
+
+def build(*, progress: Progress | None = None, root: Path | None = None) -> Version:
+    """Merge every wanted source into a new version, publish it, then settle the catalogue."""
+    progress = progress or _silent
+    store = files.store_dir(root)
+    with files.build_lock(store):
+        files.clean_leftovers(store)
+        with session_scope() as session:
+            rows = _wanted(session)
+            snapshot = [(r.id, r.uid) for r in rows]
+            infos = [_info(r) for r in rows]
+        inputs = _load_inputs(store, rows, progress)
+        progress(0.55, "Fusion des sources (même SIRET = même fournisseur)")
+        merged = merge_sources(inputs)
+        number = files.next_version_number(store)
+        manifest = _manifest(number, infos, merged)
+        progress(0.8, "Écriture de la nouvelle version de l'annuaire")
+        files.publish_version(
+            store, number, {"directory": merged.directory, "provenance": merged.provenance,
+                            "conflicts": merged.conflicts}, manifest,
+        )  # fmt: skip
+        _settle_catalogue(store, {sid for sid, _ in snapshot})
+        files.clean_leftovers(store)
+    progress(1.0, f"Annuaire à jour : {merged.suppliers_out} fournisseurs")
+    return current_version(root)
+
+
+def _manifest(number: int, infos: list[SourceInfo], merged: MergeResult) -> dict:
+    return {
+        "version": number,
+        "built_at": pd.Timestamp.now(tz="UTC").isoformat(),
+        "sources": [{**info.__dict__, "families": list(info.families), "display": info.display} for info in infos],
+        "suppliers_in": merged.suppliers_in,
+        "suppliers_out": merged.suppliers_out,
+        "merged": merged.merged,
+        "per_source": {str(k): int(v) for k, v in merged.per_source.items()},
+    }
+
+
+def _settle_catalogue(store: Path, published: set[int]) -> None:
+    """After a publish: pending sources in it become active; removed ones are deleted with their files."""
+    with session_scope() as session:
+        for row in session.scalars(select(DirectorySource)):
+            if row.id in published and row.state == "pending":
+                row.state = "active"
+            elif row.state == "removing" and row.id not in published:
+                for path in _source_paths(store, row.uid):
+                    path.unlink(missing_ok=True)
+                session.delete(row)
+
+
+def sync(root: Path | None = None) -> Version:
+    """Make the catalogue and the current version agree (after a crash, or another process's
+    change): rebuild when the wanted sources differ from the published ones."""
+    store = files.store_dir(root)
+    version = current_version(root)
+    with session_scope() as session:
+        wanted = {r.id for r in _wanted(session)}
+        removing = any(r.state == "removing" for r in session.scalars(select(DirectorySource)))
+    published = {s.id for s in version.sources}
+    if wanted != published or removing or (version.number == 0 and wanted):
+        return build(root=root)
+    _settle_catalogue(store, published)
+    return version
+
+
+def current_version(root: Path | None = None) -> Version:
+    """The version in use, from its manifest (cheap: a small file read)."""
+    store = files.store_dir(root)
+    number = files.current_version(store)
+    if number is None:
+        return Version(0, (), 0, 0, 0, "")
+    manifest = files.read_manifest(store, number)
+    infos = tuple(
+        SourceInfo(**{k: v for k, v in s.items() if k != "display"} | {"families": tuple(s["families"])})
+        for s in manifest["sources"]
+    )
+    return Version(number, infos, manifest["suppliers_in"], manifest["suppliers_out"], manifest["merged"],
+                   manifest["built_at"])  # fmt: skip
+
+
+def current_number(root: Path | None = None) -> int:
+    """The number of the version in use (0: none). One small file read: cheap at every rerun."""
+    return files.current_version(files.store_dir(root)) or 0
+
+
+def read_version(number: int, part: str = "directory", root: Path | None = None) -> pd.DataFrame:
+    """One part of a published version: directory, provenance or conflicts."""
+    frame = files.read_parquet(files.version_dir(files.store_dir(root), number) / f"{part}.parquet")
+    if part == "directory":
+        from sourcing.model import LIST_COLUMNS
+
+        for column in LIST_COLUMNS:
+            frame[column] = frame[column].map(lambda v: list(v) if v is not None else [])
+    return frame
+
+
+def remove_all_files(root: Path | None = None) -> None:
+    """Tests and `make clean`: forget the store on disk (the catalogue rows stay)."""
+    shutil.rmtree(files.store_dir(root), ignore_errors=True)
