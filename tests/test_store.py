@@ -249,3 +249,65 @@ def test_large_directory_read_back_in_one_chunk_per_column(tmp_path):
     assert pq.read_table(path).column("id").num_chunks > 1
     frame = files.read_parquet(path)
     assert len(frame) == n and (frame["department"] == "69").sum() == n // 2
+
+
+_CHURN = """
+import itertools, sys
+from pathlib import Path
+from sourcing.store import service
+siae, cress = Path(sys.argv[1]).read_bytes(), Path(sys.argv[2]).read_bytes()
+for i in itertools.count():
+    print("start", i, flush=True)
+    service.add_source(siae if i % 2 else cress, f"f{i}.csv", label=f"L{i % 3}")
+    if i % 4 == 3:
+        service.remove_source(service.sources()[0].id)
+    print("done", i, flush=True)
+"""
+
+
+def _assert_complete_and_agreeing() -> None:
+    store = files.store_dir()
+    number = files.current_version(store)
+    if number is None:
+        return
+    manifest = files.read_manifest(store, number)
+    directory = service.read_version(number)
+    assert len(directory) == manifest["suppliers_out"]
+    assert len(service.read_version(number, "provenance")) == manifest["suppliers_out"]
+    version = service.sync()
+    published = {s.id for s in version.sources}
+    assert {s.id for s in service.sources()} == published
+    assert all(s.state == "active" for s in service.sources())
+    assert len(service.read_version(version.number)) == version.suppliers_out
+
+
+def test_sigkill_in_the_middle_of_builds_always_leaves_a_complete_version(store_env):
+    """A writer killed at random moments (import, merge, publish, catalogue update): every time,
+    the current version is complete, and after `sync` the catalogue lists exactly its sources."""
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rng = random.Random(20261201)
+    env = {**os.environ}
+    project = Path(__file__).resolve().parents[1]
+    kills = 0
+    for _ in range(10):
+        proc = subprocess.Popen([sys.executable, "-c", _CHURN, str(SIAE67), str(CRESS)], cwd=project, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
+        # Wait for one whole add (imports done), then kill somewhere inside the following ones.
+        assert proc.stdout.readline().startswith("start")
+        started = time.monotonic()
+        assert proc.stdout.readline().startswith("done"), "the writer died before its first add"
+        one_add = time.monotonic() - started
+        time.sleep(rng.uniform(0.0, 2.0 * one_add))
+        if proc.poll() is None:
+            os.kill(proc.pid, signal.SIGKILL)
+            kills += 1
+        proc.wait()
+        _assert_complete_and_agreeing()
+    assert kills >= 10
+    assert service.current_number() > 0
