@@ -4,6 +4,7 @@
     python -m sourcing search [--directory PATH] [--near PLACE] [--radius-km R] ... [--json]
     python -m sourcing advise --need TEXT --amount EUR --duration-months M --nature NATURE [...] [--json]
     python -m sourcing shortlist create NAME | add NAME --siret S [--directory PATH] | list [--json]
+    python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID | export --out P | conflicts
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
 
 Bad input or usage: exit code 2 and a French message on stderr, never a traceback.
@@ -18,6 +19,7 @@ import sys
 from pathlib import Path
 
 from sourcing import formats
+from sourcing.cli_directory import add_directory_parser, cmd_directory
 from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
 
 EXIT_USAGE = 2
@@ -71,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
     _add_advise_parser(sub)
     _add_shortlist_parser(sub)
+    add_directory_parser(sub, _Parser)
     return parser
 
 
@@ -384,6 +387,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_advise(args)
         if args.command == "shortlist":
             return cmd_shortlist(args)
+        if args.command == "directory":
+            return cmd_directory(args, UsageError)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:

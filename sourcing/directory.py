@@ -80,10 +80,18 @@ def demo_report() -> dict:
     return json.loads(_demo_cache()[1].read_text())
 
 
+def load_current() -> pd.DataFrame:
+    """The team's directory (the store's current version), or the demo while it has no source."""
+    from sourcing.store import service
+
+    version = service.current_version()
+    return load_demo() if version.is_empty else service.read_version(version.number)
+
+
 def load_any(path: str | Path | None) -> pd.DataFrame:
-    """A Parquet written by `import --out`, any importable file, or (None) the demo."""
+    """A Parquet written by `import --out`, any importable file, or (None) the team's directory."""
     if path is None:
-        return load_demo()
+        return load_current()
     if is_parquet(path):
         return load_parquet(path)
     from sourcing.importer import import_path

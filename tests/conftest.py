@@ -70,3 +70,5 @@ def _own_database(tmp_path, monkeypatch):
     """Each test gets its own SQLite file: no test reads or writes the buyer's `.cache/sourcing.db`."""
     if not os.environ.get("DATABASE_URL"):
         monkeypatch.setenv("SOURCING_DB_PATH", str(tmp_path / "sourcing-app.db"))
+    # ... and its own directory store: nothing read from or written to the buyer's `.cache/store`.
+    monkeypatch.setenv("SOURCING_DATA_DIR", str(tmp_path / "data"))
