@@ -142,11 +142,11 @@ def test_card_provenance_gives_source_date_and_age(in_merged):
     table = provenance.supplier_provenance(version, _row(directory, "34356040500023"))
     kinds = table[table["Information"] == "Types de structure"].iloc[0]
     # Both lists certify SIAE kinds; the Marché's data is the newer.
-    assert (kinds["Source"], kinds["Données du"], kinds["À vérifier"]) == ("Marché", "2026-10-01", "")
+    assert (kinds["Source"], kinds["Données du"], kinds["À vérifier"]) == ("Marché", "01/10/2026", "")
     only_asp = directory[directory["source_name"] == "Liste SIAE 2019-07"].iloc[0]
     table = provenance.supplier_provenance(version, only_asp)
     assert set(table["Source"]) == {"Liste SIAE"} and set(table["À vérifier"]) == {"oui"}
-    assert set(table["Données du"]) == {"2019-07-01"}
+    assert set(table["Données du"]) == {"01/07/2019"}
 
 
 def test_data_date_comes_from_buyer_then_file_then_name_never_today(merged):

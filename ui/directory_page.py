@@ -1,4 +1,4 @@
-"""Page "Annuaire": which directory is loaded, loading another one, its report, its suppliers."""
+"""Page "Annuaire": the team's directory, its sources (add, replace, remove), disagreements, suppliers."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from sourcing.export import csv_bytes
+from sourcing.exports.tables import table_to_xlsx
 from sourcing.importer import ImportFailure
 from sourcing.model import GEO_PRECISIONS
 from sourcing.normalise import ImportReport
+from sourcing.store import dates, provenance
+from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
 from ui import state
 from ui import texts as T
@@ -18,35 +21,37 @@ TABLE_ROWS = 5000
 REPORT_ROWS = 2000
 
 
-def _upload_section() -> None:
-    with st.expander(T.UPLOAD_HEADER, expanded=st.session_state.directory_key == state.DEMO_KEY):
+def _add_source_section(is_demo: bool) -> None:
+    with st.expander(T.UPLOAD_HEADER, expanded=is_demo):
         uploaded = st.file_uploader(
             T.UPLOAD_LABEL, type=["csv", "txt", "xlsx", "json"], help=T.UPLOAD_HELP.format(max_mb=MAX_UPLOAD_MB)
         )
-        if uploaded is not None:
-            size_mb = uploaded.size / 1_000_000
-            if size_mb > MAX_UPLOAD_MB:
-                st.error(T.UPLOAD_TOO_LARGE.format(filename=uploaded.name, size_mb=size_mb, max_mb=MAX_UPLOAD_MB))
-            elif st.button(T.UPLOAD_BUTTON, type="primary"):
-                bar = st.progress(0.0, text=T.PROGRESS_READING)
-                try:
-                    key = state.import_upload(
-                        uploaded.getvalue(), uploaded.name, lambda f, msg: bar.progress(min(f, 1.0), text=msg)
-                    )
-                except ImportFailure as exc:
-                    bar.empty()
-                    st.error(T.UPLOAD_FAILED.format(message=exc))
-                else:
-                    st.session_state.directory_key = key
-                    st.session_state.directory_name = uploaded.name
-                    st.rerun()
-        if st.session_state.directory_key != state.DEMO_KEY and st.button(T.BACK_TO_DEMO):
-            st.session_state.directory_key = state.DEMO_KEY
-            st.rerun()
+        label = st.text_input(T.SOURCE_LABEL, help=T.SOURCE_LABEL_HELP, key="source_label")
+        data_date = st.text_input(T.SOURCE_DATE, help=T.SOURCE_DATE_HELP, key="source_date")
+        if uploaded is None:
+            return
+        size_mb = uploaded.size / 1_000_000
+        if size_mb > MAX_UPLOAD_MB:
+            st.error(T.UPLOAD_TOO_LARGE.format(filename=uploaded.name, size_mb=size_mb, max_mb=MAX_UPLOAD_MB))
+        elif st.button(T.UPLOAD_BUTTON, type="primary"):
+            bar = st.progress(0.0, text=T.PROGRESS_READING)
+            try:
+                source = store.add_source(
+                    uploaded.getvalue(), uploaded.name, label=label, data_date=data_date,
+                    added_by=state.current_user() or "", progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
+                )  # fmt: skip
+            except (ImportFailure, dates.DateError) as exc:
+                bar.empty()
+                st.error(T.UPLOAD_FAILED.format(message=exc))
+            else:
+                st.session_state.flash = T.SOURCE_ADDED.format(
+                    label=source.label, suppliers=source.suppliers, date=dates.french_date(source.data_date)
+                )
+                st.session_state.report_source = source.id
+                st.rerun()
 
 
 def _report_section(report: ImportReport) -> None:
-    st.subheader(T.REPORT_HEADER)
     st.markdown(T.REPORT_SUMMARY.format(**report.to_dict()))
     sheet = f", feuille « {report.sheet} »" if report.sheet else ""
     delimiter = {"\t": "tabulation"}.get(report.delimiter or "", report.delimiter or "—")
@@ -74,6 +79,47 @@ def _report_section(report: ImportReport) -> None:
         )
 
 
+def _sources_section(version: store.Version) -> None:
+    st.subheader(T.SOURCES_HEADER)
+    table = store.sources_frame(version)
+    table["stale"] = table["stale"].map({True: T.SOURCE_STALE, False: ""})
+    st.dataframe(table.rename(columns=T.SOURCES_COLUMNS), hide_index=True, width="stretch")
+    by_id = {s.id: s for s in version.sources}
+    ids = list(by_id)
+    default = st.session_state.get("report_source")
+    pick = st.selectbox(
+        T.SOURCE_REPORT_PICK, ids, index=ids.index(default) if default in ids else len(ids) - 1,
+        format_func=lambda i: by_id[i].display,
+    )  # fmt: skip
+    report = store.source_report(by_id[pick])
+    if report:
+        _report_section(state.report_from_dict(report))
+    with st.expander(T.SOURCE_REMOVE):
+        target = st.selectbox(T.SOURCE_REMOVE_PICK, ids, format_func=lambda i: by_id[i].display, key="remove_pick")
+        confirmed = st.checkbox(T.SOURCE_REMOVE_CONFIRM, key="remove_confirm")
+        if st.button(T.SOURCE_REMOVE_BUTTON, disabled=not confirmed, icon=":material/delete:"):
+            with st.spinner(T.SPINNER_DIRECTORY):
+                store.remove_source(target)
+            st.session_state.flash = T.SOURCE_REMOVED.format(label=by_id[target].label)
+            st.rerun()
+
+
+def _conflicts_section(version: store.Version, directory: pd.DataFrame) -> None:
+    table = provenance.conflicts_table(version, directory)
+    with st.expander(T.CONFLICTS_HEADER.format(n=len(table)), expanded=False):
+        st.caption(T.CONFLICTS_EXPLAIN)
+        if table.empty:
+            st.success(T.CONFLICTS_NONE)
+            return
+        st.dataframe(table.head(REPORT_ROWS), hide_index=True, width="stretch")
+        st.download_button(
+            T.CONFLICTS_DOWNLOAD,
+            data=table_to_xlsx(table, sheet="Désaccords"),
+            file_name=f"desaccords-annuaire-v{version.number}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+
 def _suppliers_table(directory: pd.DataFrame) -> None:
     st.subheader(T.TABLE_HEADER)
     tax = load_taxonomy()
@@ -97,27 +143,39 @@ def _suppliers_table(directory: pd.DataFrame) -> None:
     st.dataframe(table, hide_index=True, width="stretch", height=520)
 
 
-def render() -> None:
-    key = st.session_state.directory_key
-    directory = state.load_directory(key)
-    report_data = state.load_report(key)
-    if key == state.DEMO_KEY:
-        st.info(T.DEMO_BADGE, icon=":material/science:")
-        st.markdown(T.DEMO_EXPLAIN.format(n=len(directory)))
-    else:
-        st.markdown(
-            T.LOADED_FILE.format(
-                filename=st.session_state.get("directory_name", ""),
-                format=(report_data or {}).get("format_label", ""),
-                n=len(directory),
-            )
-        )
-    _upload_section()
+def _metrics(directory: pd.DataFrame) -> None:
     m1, m2, m3 = st.columns(3)
     m1.metric(T.METRIC_SUPPLIERS, f"{len(directory):,}".replace(",", "\u202f"))
     located = directory["geo_precision"].isin(["address", "commune"]).mean() if len(directory) else 0
     m2.metric(T.METRIC_LOCATED, f"{located:.1%}".replace(".", ","))
     m3.metric(T.METRIC_SIRET, f"{directory['siret'].notna().mean():.1%}".replace(".", ",") if len(directory) else "—")
-    if report_data:
-        _report_section(state.report_from_dict(report_data))
+
+
+def render() -> None:
+    key = st.session_state.directory_key
+    directory = state.load_directory(key)
+    if message := st.session_state.pop("flash", None):
+        st.success(message)
+    is_demo = key == state.DEMO_KEY
+    version = store.current_version()
+    if is_demo:
+        st.info(T.DEMO_BADGE, icon=":material/science:")
+        st.markdown(T.DEMO_EXPLAIN.format(n=len(directory)))
+    else:
+        st.markdown(
+            T.STORE_SUMMARY.format(
+                number=version.number, built_at=dates.french_date(version.built_at[:10]),
+                suppliers=version.suppliers_out, n_sources=len(version.sources), merged=version.merged,
+            )
+        )  # fmt: skip
+    _add_source_section(is_demo)
+    _metrics(directory)
+    if is_demo:
+        report_data = state.load_report(key)
+        if report_data:
+            st.subheader(T.REPORT_HEADER)
+            _report_section(state.report_from_dict(report_data))
+    else:
+        _sources_section(version)
+        _conflicts_section(version, directory)
     _suppliers_table(directory)

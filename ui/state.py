@@ -1,22 +1,19 @@
 """Session state, initialised in one place, and the caches the pages share.
 
-Caches are keyed on small values (a directory key such as "demo" or the SHA-1 of an
-uploaded file), never on the file bytes or a DataFrame.
+Caches are keyed on small values (the directory key: "demo", or "v<N>" for version N of the
+team's directory store), never on the file bytes or a DataFrame. The key is read again at every
+rerun, so a version published by another buyer, process or the CLI is picked up at the next one.
 """
 
 from __future__ import annotations
-
-import hashlib
-import json
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from sourcing.db import LOCAL_USER, database_url, upgrade_database
-from sourcing.directory import cache_dir, demo_report, load_demo, load_parquet, save_parquet
-from sourcing.importer import import_bytes
+from sourcing.directory import demo_report, load_demo
 from sourcing.normalise import ImportReport
+from sourcing.store import service as store
 from ui import texts as T
 
 DEMO_KEY = "demo"
@@ -37,38 +34,40 @@ DEFAULTS = {
 def init_state() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
+    st.session_state.directory_key = current_directory_key()
 
 
-def _upload_dir() -> Path:
-    path = cache_dir() / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def current_directory_key() -> str:
+    """"v<N>" for the store's current version, "demo" while the team's directory has no source.
+    A small file read: cheap enough for every rerun, which is how new versions are picked up."""
+    if database_ready():
+        _synced(database_url())
+    version = store.current_version()
+    return DEMO_KEY if version.is_empty else f"v{version.number}"
+
+
+@st.cache_resource(show_spinner=False)
+def _synced(url: str) -> bool:
+    """Once per process and database: settle what a crashed build left (see store.sync)."""
+    store.sync()
+    return True
+
+
+def version_number(key: str) -> int:
+    return int(key[1:]) if key.startswith("v") else 0
 
 
 @st.cache_resource(show_spinner=T.SPINNER_DIRECTORY, max_entries=4)
 def load_directory(key: str) -> pd.DataFrame:
     if key == DEMO_KEY:
         return load_demo()
-    return load_parquet(_upload_dir() / f"{key}.parquet")
+    return store.read_version(version_number(key))
 
 
 @st.cache_data(max_entries=8)
 def load_report(key: str) -> dict | None:
-    if key == DEMO_KEY:
-        return demo_report()
-    path = _upload_dir() / f"{key}.report.json"
-    return json.loads(path.read_text()) if path.exists() else None
-
-
-def import_upload(content: bytes, filename: str, progress) -> str:
-    """Import an uploaded file once; returns its key. Re-uploading the same bytes is free."""
-    key = hashlib.sha1(content).hexdigest()[:20]
-    parquet = _upload_dir() / f"{key}.parquet"
-    if not parquet.exists():
-        result = import_bytes(content, filename, progress=progress)
-        save_parquet(result.directory, parquet)
-        (_upload_dir() / f"{key}.report.json").write_text(json.dumps(result.report.to_dict(), ensure_ascii=False))
-    return key
+    """The demo's import report; the store's sources keep theirs (see store.source_report)."""
+    return demo_report() if key == DEMO_KEY else None
 
 
 def report_from_dict(data: dict) -> ImportReport:

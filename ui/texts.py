@@ -6,13 +6,13 @@ PAGE_DIRECTORY = "Annuaire"
 
 DEMO_BADGE = "Annuaire de démonstration : données fictives de démonstration"
 DEMO_EXPLAIN = (
-    "Vous consultez un annuaire **fictif** de démonstration ({n} fournisseurs). "
-    "Chargez votre propre annuaire (liste CRESS, liste des SIAE, GEIQ, ESAT/EA, export du Marché de "
-    "l'inclusion, extrait SIRENE ou FINESS) pour travailler sur des données réelles."
+    "Vous consultez un annuaire **fictif** de démonstration ({n} fournisseurs), utilisé tant que l'annuaire "
+    "de l'équipe n'a aucune source. Ajoutez vos listes (liste CRESS, liste des SIAE, GEIQ, ESAT/EA, export du "
+    "Marché de l'inclusion, extrait SIRENE ou FINESS) pour travailler sur des données réelles."
 )
 LOADED_FILE = "Annuaire chargé : **{filename}** ({format}) : {n} fournisseurs."
 
-UPLOAD_HEADER = "Charger un annuaire"
+UPLOAD_HEADER = "Ajouter une source à l'annuaire"
 UPLOAD_LABEL = "Fichier CSV, Excel (.xlsx) ou JSON"
 UPLOAD_HELP = (
     "Le format est reconnu automatiquement : séparateur ; ou , , encodage UTF-8 ou Windows, "
@@ -20,7 +20,7 @@ UPLOAD_HELP = (
 )
 UPLOAD_TOO_LARGE = "Le fichier « {filename} » fait {size_mb:.1f} Mo : la taille maximale est de {max_mb} Mo."
 UPLOAD_FAILED = "Import impossible : {message}"
-UPLOAD_BUTTON = "Importer ce fichier"
+UPLOAD_BUTTON = "Ajouter cette source"
 BACK_TO_DEMO = "Revenir à l'annuaire de démonstration"
 PROGRESS_READING = "Lecture du fichier…"
 
@@ -422,3 +422,57 @@ RESULTS_EXPORT = "Exporter les {n} résultats"
 TABLE_MULTI_HINT = (
     "Cochez une ou plusieurs lignes (ou cliquez sur un point de la carte) : la dernière cochée s'affiche dans la fiche."
 )
+
+# --- The team's directory: sources, versions, provenance (page "Annuaire") -----------------------
+
+STORE_HEADER = "Annuaire de l'équipe"
+STORE_SUMMARY = (
+    "Version n° {number} du {built_at} : **{suppliers}** fournisseurs issus de **{n_sources}** source(s) "
+    "({merged} fiches fusionnées car présentes dans plusieurs sources)."
+)
+STORE_EMPTY_AFTER_REMOVAL = "L'annuaire n'a plus aucune source : l'annuaire de démonstration est utilisé."
+SOURCE_LABEL = "Nom de la source"
+SOURCE_LABEL_HELP = (
+    "Par exemple « Liste SIAE » ou « CRESS Auvergne-Rhône-Alpes ». Une source du même nom est remplacée."
+)
+SOURCE_DATE = "Date des données (facultatif)"
+SOURCE_DATE_HELP = (
+    "La date à laquelle la liste a été établie (AAAA-MM-JJ ou JJ/MM/AAAA), si le fichier ne la donne pas. "
+    "Ce n'est pas la date d'aujourd'hui : une liste de 2019 reste une liste de 2019."
+)
+SOURCE_ADDED = "Source « {label} » ajoutée : {suppliers} fournisseurs, données du {date}."
+SOURCES_HEADER = "Sources de l'annuaire"
+SOURCES_NONE = "Aucune source pour l'instant."
+SOURCES_COLUMNS = {
+    "id": "N°",
+    "label": "Source",
+    "format_label": "Format",
+    "suppliers": "Fournisseurs",
+    "rows": "Lignes lues / chargées / rejetées",
+    "data_date": "Données du",
+    "age": "Ancienneté",
+    "stale": "À vérifier",
+    "families": "Familles couvertes",
+    "added": "Ajoutée par, le",
+}
+SOURCE_STALE = "plus d'un an"
+SOURCE_UNKNOWN_DATE = "date inconnue"
+SOURCE_REMOVE = "Retirer une source"
+SOURCE_REMOVE_PICK = "Source à retirer"
+SOURCE_REMOVE_CONFIRM = "Je confirme : l'annuaire sera reconstruit sans cette source"
+SOURCE_REMOVE_BUTTON = "Retirer la source"
+SOURCE_REMOVED = "Source « {label} » retirée ; l'annuaire a été reconstruit."
+SOURCE_REPORT_PICK = "Rapport d'import de la source"
+CONFLICTS_HEADER = "Désaccords entre sources ({n})"
+CONFLICTS_NONE = "Les sources ne se contredisent sur aucun fournisseur."
+CONFLICTS_EXPLAIN = (
+    "Quand deux sources disent autre chose d'un même fournisseur (même SIRET), l'outil retient la plus récente, "
+    "sauf pour les types de structure certifiés : la liste des SIAE fait foi pour l'insertion, FINESS et le "
+    "Marché de l'inclusion pour les ESAT et EA."
+)
+CONFLICTS_DOWNLOAD = "Télécharger les désaccords (Excel)"
+PROVENANCE_HEADER = "D'où viennent ces informations"
+PROVENANCE_STALE = "Certaines informations viennent d'une source de plus d'un an : à vérifier auprès du fournisseur."
+AGE_DAYS = "{n} jours"
+AGE_MONTHS = "{n} mois"
+AGE_YEARS = "{years} an(s) et {months} mois"

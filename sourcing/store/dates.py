@@ -88,3 +88,23 @@ def is_stale(iso: str | None, today: date | None = None) -> bool:
     """Older than a year, or of unknown date: a buyer should check it before relying on it."""
     age = age_days(iso, today)
     return age is None or age > STALE_AFTER_DAYS
+
+
+def french_date(iso: str | None) -> str:
+    """2019-07-01 -> 01/07/2019; unknown -> 'date inconnue'."""
+    if not iso:
+        return "date inconnue"
+    try:
+        return date.fromisoformat(str(iso)[:10]).strftime("%d/%m/%Y")
+    except ValueError:
+        return str(iso)
+
+
+def french_age(days: int | None) -> str:
+    """An age a buyer reads: '12 jours', '5 mois', '7 an(s) et 5 mois'; unknown -> 'inconnue'."""
+    if days is None:
+        return "inconnue"
+    if days < 60:
+        return f"{days} jours"
+    months = days * 12 // 365
+    return f"{months} mois" if months < 12 else f"{months // 12} an(s) et {months % 12} mois"

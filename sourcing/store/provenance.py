@@ -54,8 +54,8 @@ def supplier_provenance(version: Version, supplier: pd.Series, root=None) -> pd.
                 "Information": _label(field),
                 "Valeur": value,
                 "Source": source.label,
-                "Données du": source.data_date or "date inconnue",
-                "Ancienneté": "inconnue" if age is None else f"{age // 30} mois" if age >= 60 else f"{age} jours",
+                "Données du": dates.french_date(source.data_date),
+                "Ancienneté": dates.french_age(age),
                 "À vérifier": "oui" if dates.is_stale(source.data_date) else "",
             }
         )

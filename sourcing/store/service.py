@@ -57,6 +57,7 @@ class SourceInfo:
     rows_rejected: int
     suppliers: int
     state: str
+    uid: str = ""
 
     @property
     def display(self) -> str:
@@ -84,7 +85,7 @@ def _info(row: DirectorySource) -> SourceInfo:
     return SourceInfo(
         row.id, row.label, row.kind, row.filename, row.format_label, row.added_by, row.added_at.isoformat(),
         row.data_date, row.data_date_origin, row.licence, row.query, tuple(row.families or ()), dict(row.kinds or {}),
-        row.rows_read, row.rows_loaded, row.rows_rejected, row.suppliers, row.state,
+        row.rows_read, row.rows_loaded, row.rows_rejected, row.suppliers, row.state, row.uid,
     )  # fmt: skip
 
 
@@ -278,6 +279,30 @@ def read_version(number: int, part: str = "directory", root: Path | None = None)
         for column in LIST_COLUMNS:
             frame[column] = frame[column].map(lambda v: list(v) if v is not None else [])
     return frame
+
+
+def source_report(source: SourceInfo, root: Path | None = None) -> dict | None:
+    """The import report of a source (as `ImportReport.to_dict()`), None when its files are gone."""
+    path = _source_paths(files.store_dir(root), source.uid)[1]
+    return json.loads(path.read_text(encoding="utf-8")) if source.uid and path.exists() else None
+
+
+def sources_frame(version: Version, today=None) -> pd.DataFrame:
+    """The sources of a version as a buyer reads them: dates, ages, staleness, families (French)."""
+    from sourcing.model import FAMILIES
+
+    rows = []
+    for s in version.sources:
+        age = dates.age_days(s.data_date, today)
+        rows.append({
+            "id": s.id, "label": s.label, "format_label": s.format_label, "suppliers": s.suppliers,
+            "rows": f"{s.rows_read} / {s.rows_loaded} / {s.rows_rejected}",
+            "data_date": dates.french_date(s.data_date), "age": dates.french_age(age),
+            "stale": dates.is_stale(s.data_date, today), "families": ", ".join(FAMILIES[f] for f in s.families),
+            "added": f"{s.added_by}, {dates.french_date(s.added_at[:10])}",
+        })  # fmt: skip
+    return pd.DataFrame(rows, columns=["id", "label", "format_label", "suppliers", "rows", "data_date", "age",
+                                       "stale", "families", "added"])  # fmt: skip
 
 
 def remove_all_files(root: Path | None = None) -> None:

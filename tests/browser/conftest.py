@@ -6,6 +6,7 @@ no browser is ever downloaded. Screenshots go to tests/artifacts/, which CI keep
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -46,15 +47,17 @@ def _echo_output(proc: subprocess.Popen, log: TextIO, ready: threading.Event, en
     ready.set()
 
 
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory):
-    """A real `streamlit run app.py` server, started once for the browser tests."""
+@contextlib.contextmanager
+def _streamlit_server(tmp_path_factory):
+    """A real `streamlit run app.py` on a free port, with its own database and directory store."""
     port = _free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
-    # The server keeps its shortlists in a throwaway SQLite file, never the buyer's.
+    # The server keeps its shortlists in a throwaway SQLite file and its directory store in a
+    # throwaway data folder, never the buyer's.
     db_path = tmp_path_factory.mktemp("db") / "sourcing.db"
+    data_dir = tmp_path_factory.mktemp("data")
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "SOURCING_DB_PATH": str(db_path),
-           "PYTHONUNBUFFERED": "1"}  # fmt: skip
+           "SOURCING_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -73,13 +76,29 @@ def app_url(tmp_path_factory):
             pytest.fail("streamlit exited:\n" + log_path.read_text())
         with urllib.request.urlopen(url + "/_stcore/health", timeout=10) as response:
             assert response.status == 200
-        yield url
-        proc.terminate()
         try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        echo.join(timeout=10)  # the output ends with the process: the log is complete before it closes
+            yield url
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+            echo.join(timeout=10)  # the output ends with the process: the log is complete before it closes
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory):
+    """The app on the demo directory, shared by the browser tests that do not add sources."""
+    with _streamlit_server(tmp_path_factory) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def own_app_url(tmp_path_factory):
+    """An app server of the module's own, for tests that change the team's directory."""
+    with _streamlit_server(tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

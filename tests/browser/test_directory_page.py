@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import ARTIFACTS
 from tests.browser.helpers import wait_for_app
+from ui import texts as T
 
 pytestmark = pytest.mark.browser
 
@@ -24,16 +27,53 @@ def test_demo_directory_is_shown_and_labelled(page, app_url):
     assert page.dialogs == []
 
 
-def test_upload_real_siae_list_shows_its_report(page, app_url, realdata):
+def _add_source(page, app_url: str, path, label: str, data_date: str) -> None:
     page.goto(f"{app_url}/annuaire")
     wait_for_app(page)
-    page.locator('input[type="file"]').set_input_files(str(realdata / "les-emplois" / "siae67.csv"))
-    page.get_by_role("button", name="Importer ce fichier").click()
     main = page.locator('[data-testid="stMain"]')
-    main.get_by_text("Annuaire chargé").wait_for(timeout=60_000)
+    label_input = main.get_by_label(T.SOURCE_LABEL, exact=True)
+    label_input.wait_for(state="attached")
+    expander = main.locator("details").filter(has_text=T.UPLOAD_HEADER)
+    if expander.get_attribute("open") is None:  # open on the demo, folded once the directory has sources
+        expander.locator("summary").click()
+    label_input.wait_for(state="visible")
+    main.locator('input[type="file"]').set_input_files(str(path))
+    main.get_by_label(T.SOURCE_LABEL, exact=True).fill(label)
+    main.get_by_label(T.SOURCE_DATE, exact=True).fill(data_date)
+    main.get_by_label(T.SOURCE_DATE, exact=True).press("Tab")
     wait_for_app(page)
+    main.get_by_role("button", name=T.UPLOAD_BUTTON).click()
+    main.get_by_text(f"Source « {label} » ajoutée").wait_for(timeout=120_000)
+    wait_for_app(page)
+
+
+def test_two_sources_added_are_there_for_another_buyer(browser, page, own_app_url, realdata):
+    """A buyer adds the SIAE 67 list and a CRESS file; another buyer (a new browser context) opens
+    the app: both sources are listed, searched, with their row reports and dates."""
+    siae67 = realdata / "les-emplois" / "siae67.csv"
+    cress = Path(__file__).resolve().parents[1] / "data" / "store" / "cress-ain-2026-03.csv"
+    _add_source(page, own_app_url, siae67, "SIAE 67", "2026-02-01")
+    main = page.locator('[data-testid="stMain"]')
     summary = main.get_by_text(re.compile(r"lignes lues")).first.inner_text()
-    numbers = [int(n) for n in re.findall(r"\d+", summary)]
-    rows_read, rows_loaded, rows_rejected = numbers[:3]
+    rows_read, rows_loaded, rows_rejected = [int(n) for n in re.findall(r"\d+", summary)][:3]
     assert rows_read == 65 and rows_loaded + rows_rejected == rows_read
-    assert "SIAE" in main.inner_text()
+    _add_source(page, own_app_url, cress, "CRESS Ain", "15/03/2026")
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    try:
+        colleague = other.new_page()
+        colleague.goto(f"{own_app_url}/annuaire")
+        wait_for_app(colleague)
+        grid = colleague.locator('[data-testid="stMain"] [data-testid="stDataFrame"]').first
+        grid.wait_for(timeout=60_000)
+        text = colleague.locator('[data-testid="stMain"]').inner_text()
+        assert "2 source(s)" in text and T.DEMO_BADGE not in text
+        metric = colleague.locator('[data-testid="stMetric"]').filter(has_text=T.METRIC_SUPPLIERS).first
+        count = int(re.sub(r"\D", "", metric.locator('[data-testid="stMetricValue"]').inner_text()))
+        assert count == 57 + 4  # siae67's suppliers (duplicates merged) and the four CRESS rows
+        colleague.screenshot(path=str(ARTIFACTS / "directory-two-sources.png"), full_page=True)
+        colleague.goto(own_app_url)
+        wait_for_app(colleague)
+        colleague.get_by_text(T.RESULTS_COUNT.format(n=61)).first.wait_for(timeout=60_000)
+    finally:
+        other.close()
