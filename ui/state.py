@@ -38,7 +38,7 @@ def init_state() -> None:
 
 
 def current_directory_key() -> str:
-    """"v<N>" for the store's current version, "demo" while the team's directory has no source.
+    """ "v<N>" for the store's current version, "demo" while the team's directory has no source.
     A small file read: cheap enough for every rerun, which is how new versions are picked up."""
     if database_ready():
         _synced(database_url())
