@@ -15,8 +15,9 @@ import pytest
 from sourcing.db import upgrade_database
 from sourcing.store import dates, files, provenance, service
 from sourcing.store.merge import NO_SOURCE, PROVENANCE_FIELDS
+from tests.helpers import TEST_DATA_DIR
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = TEST_DATA_DIR
 ASP = DATA / "realdata/les-emplois/2019_07_liste_siae.csv"
 MARCHE = DATA / "realdata/le-marche/01_siaes.json"
 CRESS = DATA / "store/cress-ain-2026-03.csv"

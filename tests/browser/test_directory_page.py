@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import wait_for_app
+from tests.browser.helpers import ARTIFACTS, wait_for_app
+from tests.helpers import TEST_DATA_DIR
 from ui import texts as T
 
 pytestmark = pytest.mark.browser
@@ -51,7 +50,7 @@ def test_two_sources_added_are_there_for_another_buyer(browser, page, own_app_ur
     """A buyer adds the SIAE 67 list and a CRESS file; another buyer (a new browser context) opens
     the app: both sources are listed, searched, with their row reports and dates."""
     siae67 = realdata / "les-emplois" / "siae67.csv"
-    cress = Path(__file__).resolve().parents[1] / "data" / "store" / "cress-ain-2026-03.csv"
+    cress = TEST_DATA_DIR / "store" / "cress-ain-2026-03.csv"
     _add_source(page, own_app_url, siae67, "SIAE 67", "2026-02-01")
     main = page.locator('[data-testid="stMain"]')
     summary = main.get_by_text(re.compile(r"lignes lues")).first.inner_text()
