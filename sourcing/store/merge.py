@@ -106,13 +106,31 @@ def fold_address(text: pd.Series) -> pd.Series:
     return text.map(dict(zip(uniques, map(fold, uniques), strict=True)))
 
 
+def _list_lengths(values: pd.Series) -> np.ndarray:
+    return np.fromiter((len(v) if isinstance(v, list | tuple | np.ndarray) else 0 for v in values), int, len(values))
+
+
+def _lists_by_key(keys: pd.Series, values: pd.Series) -> dict:
+    """key -> list of its values in order (keys and values already de-duplicated and ordered).
+    One stable sort and a split: pandas' groupby(...).agg(list) calls Python once per group."""
+    if not len(keys):
+        return {}
+    order = np.argsort(keys.to_numpy(), kind="stable")
+    sorted_keys = keys.to_numpy()[order]
+    sorted_values = values.to_numpy()[order]
+    uniques, starts = np.unique(sorted_keys, return_index=True)
+    return dict(zip(uniques, (chunk.tolist() for chunk in np.split(sorted_values, starts[1:])), strict=True))
+
+
 def _nonempty(values: pd.Series, column: str) -> pd.Series:
     if column in LIST_COLUMNS:
-        return values.map(lambda v: isinstance(v, list | tuple | np.ndarray) and len(v) > 0)
+        return pd.Series(_list_lengths(values) > 0, index=values.index)
     if CANONICAL_COLUMNS[column][0] in ("float", "int"):
         return values.notna()
     if CANONICAL_COLUMNS[column][0] == "bool":
         return values.fillna(False).astype(bool)
+    if pd.api.types.is_string_dtype(values.dtype) and not pd.api.types.is_object_dtype(values.dtype):
+        return values.notna() & (values.fillna("").str.strip() != "")  # string columns: no copy to object
     return values.notna() & (values.astype(object).fillna("").astype(str).str.strip() != "")
 
 
@@ -170,23 +188,18 @@ def _first_by_rank(stacked: pd.DataFrame, column: str, rank: pd.Series) -> tuple
     return sub.set_index("key")["v"], sub.set_index("key")["src"]
 
 
-def _kind_families(kinds: list) -> set[str]:
-    return {KIND_BY_CODE[k].family for k in kinds if k in KIND_BY_CODE}
-
-
 def _merge_kinds(stacked: pd.DataFrame, rank: pd.Series, formats: dict[int, str]) -> tuple[pd.Series, pd.Series]:
     """Certified families from the certifying source that lists the supplier, the rest by rank, ESS kinds united."""
-    certified_bonus = stacked["_src"].map(lambda s: bool(CERTIFIED_KINDS_BY_FORMAT.get(formats[s]))).astype(int)
-    boosted = rank + certified_bonus * 1_000_000
+    certifies = {src: int(bool(CERTIFIED_KINDS_BY_FORMAT.get(fmt))) for src, fmt in formats.items()}
+    boosted = rank + stacked["_src"].map(certifies) * 1_000_000
     chosen, source = _first_by_rank(stacked, "kinds", boosted)
-    ess = stacked[["_key", "kinds"]].copy()
-    ess["kinds"] = ess["kinds"].map(lambda ks: [k for k in ks if k in KIND_BY_CODE and KIND_BY_CODE[k].family == "ess"])
-    ess_union = ess.groupby("_key", sort=False)["kinds"].agg(
-        lambda col: list(dict.fromkeys(k for ks in col for k in ks))
-    )
+    ess_kinds = {k.code for k in KIND_BY_CODE.values() if k.family == "ess"}
+    exploded = stacked[["_key", "kinds"]].explode("kinds").dropna()
+    exploded = exploded[exploded["kinds"].isin(ess_kinds)].drop_duplicates()
+    ess_union = _lists_by_key(exploded["_key"], exploded["kinds"])
+    keys = stacked["_key"].unique()
     merged = pd.Series(
-        [list(dict.fromkeys([*chosen.get(key, []), *ess_union.get(key, [])])) for key in ess_union.index],
-        index=ess_union.index,
+        [list(dict.fromkeys([*chosen.get(key, []), *ess_union.get(key, [])])) for key in keys], index=keys
     )
     return merged, source
 
@@ -194,8 +207,9 @@ def _merge_kinds(stacked: pd.DataFrame, rank: pd.Series, formats: dict[int, str]
 def _union(stacked: pd.DataFrame, column: str) -> pd.Series:
     """Per key, every value of a list column in any row, in first-seen order, once."""
     exploded = stacked[["_key", column]].explode(column).dropna().drop_duplicates()
-    united = exploded.groupby("_key", sort=False)[column].agg(list)
-    return united.reindex(stacked["_key"].unique()).map(lambda v: v if isinstance(v, list) else [])
+    united = _lists_by_key(exploded["_key"], exploded[column])
+    keys = stacked["_key"].unique()
+    return pd.Series([united.get(key, []) for key in keys], index=keys, dtype=object)
 
 
 def _location(stacked: pd.DataFrame, rank: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
@@ -223,7 +237,11 @@ def _conflicts(stacked: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
             values = values.astype(str).str.strip()
         sub = pd.DataFrame({"key": stacked.loc[values.index, "_key"], "src": stacked.loc[values.index, "_src"]})
         sub["value"] = values
-        sub["norm"] = fold_address(values) if column != "kinds" else values
+        # Only keys whose raw values differ can disagree: fold those alone (folding is per value, in Python).
+        raw_distinct = sub.drop_duplicates(["key", "value"])
+        candidates = raw_distinct["key"][raw_distinct["key"].duplicated()].unique()
+        sub = sub[sub["key"].isin(candidates)].copy()
+        sub["norm"] = fold_address(sub["value"]) if column != "kinds" else sub["value"]
         sub = sub.drop_duplicates(["key", "src", "norm"])
         distinct = sub.groupby("key")["norm"].nunique()
         disagreeing = distinct[distinct > 1].index
@@ -280,11 +298,15 @@ def _merge_groups(multis: pd.DataFrame, sources: list[SourceInput], ranks: dict[
         out[column] = _union(multis, column).reindex(keys)
         provenance[column] = _first_by_rank(multis, column, rank)[1].reindex(keys)
     labels = {s.source_id: s.label for s in sources}
-    contributing = multis.groupby("_key", sort=False)["_src"].agg(
-        lambda col: " · ".join(labels[s] for s in sorted(set(col), key=lambda s: -ranks[s]))
+    by_rank = pd.DataFrame({"key": multis["_key"], "src": multis["_src"], "rank": rank})
+    by_rank = by_rank.sort_values(["key", "rank"], ascending=[True, False], kind="stable").drop_duplicates(
+        ["key", "src"]
     )
-    out["source_name"] = contributing.reindex(keys)
-    out["source_date"] = multis.groupby("_key", sort=False)["source_date"].max().reindex(keys)
+    contributing = _lists_by_key(by_rank["key"], by_rank["src"].map(labels))
+    out["source_name"] = [" · ".join(contributing[key]) for key in keys]
+    dated = pd.DataFrame({"key": multis["_key"], "d": multis["source_date"].astype(object).fillna("")})
+    newest = dated.sort_values(["key", "d"], kind="stable").drop_duplicates("key", keep="last").set_index("key")["d"]
+    out["source_date"] = newest.reindex(keys).replace("", None)
     out["source_line"] = _first_by_rank(multis, "source_line", rank)[0].reindex(keys)
     return out, provenance, ids
 
