@@ -72,6 +72,20 @@ def test_every_rule_has_positive_and_negative_examples_and_metadata():
         assert rule.legal_refs and rule.title and rule.confidence in ("vérifié", "à confirmer")
 
 
+def test_every_rule_module_is_found():
+    """Adding a lever is adding a module: every module of the rules package (the contract and the shared
+    law aside) declares one RULE, and RULES holds each of them once, in their declared order."""
+    import importlib
+    import pkgutil
+
+    from sourcing.advisor import rules
+
+    names = [m.name for m in pkgutil.iter_modules(rules.__path__) if m.name not in ("base", "law")]
+    declared = [importlib.import_module(f"{rules.__name__}.{name}").RULE.id for name in names]
+    assert sorted(declared) == sorted(LEVER_IDS) and len(declared) == len(RULES) == 11
+    assert [r.order for r in RULES] == sorted(r.order for r in RULES)
+
+
 def test_direct_award_threshold_moves_on_2026_04_01():
     before = evaluate("direct-award", purchase(amount_eur=50_000, consultation_date=date(2026, 3, 15)))
     after = evaluate("direct-award", purchase(amount_eur=50_000, consultation_date=date(2026, 5, 1)))

@@ -14,9 +14,10 @@ import pandas as pd
 import streamlit as st
 
 from sourcing.advisor import AdviceInputError, AdviceReport, LeverAdvice, Purchase, advise
+from sourcing.advisor.french import format_eur
 from sourcing.advisor.hours import ANY, load_defaults
 from sourcing.advisor.note import DEMO_SOURCE, DOCX_MIME, note_docx
-from sourcing.advisor.thresholds import BUYER_TYPES, NATURES, TO_CONFIRM, format_eur
+from sourcing.advisor.thresholds import BUYER_TYPES, NATURES, TO_CONFIRM
 from ui import state
 from ui import texts as T
 from ui.search_page import _md_text, search_index, sector_labels

@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 
 from sourcing import taxonomy
-from sourcing.advisor.hours import InsertionHours, insertion_hours
+from sourcing.advisor.french import format_eur
+from sourcing.advisor.hours import InsertionHours, purchase_insertion_hours
 from sourcing.advisor.purchase import AdviceInputError, Purchase
 from sourcing.advisor.rules import (
     ESS_KINDS,
@@ -31,7 +32,6 @@ from sourcing.advisor.rules import (
 from sourcing.advisor.thresholds import (
     BUYER_LABELS,
     CATEGORY_LABELS,
-    format_eur,
     load_capacity,
     load_thresholds,
 )
@@ -290,18 +290,6 @@ def thresholds_in_force(purchase: Purchase) -> dict[str, dict]:
     return {t.id: t.to_dict() for t in table.in_force(purchase.date, purchase.nature, purchase.category)}
 
 
-def _hours(purchase: Purchase) -> InsertionHours | None:
-    if not purchase.has_labour:
-        return None
-    return insertion_hours(
-        purchase.amount_eur,
-        purchase.resolved_sectors,
-        labour_share=purchase.labour_share,
-        rate=purchase.insertion_rate,
-        hourly_cost=purchase.hourly_cost,
-    )
-
-
 def advise(purchase: Purchase, directory=None, *, gazetteer=None, rules: tuple[Rule, ...] = RULES) -> AdviceReport:
     """Evaluate every lever for ``purchase``.
 
@@ -364,7 +352,7 @@ def advise(purchase: Purchase, directory=None, *, gazetteer=None, rules: tuple[R
         )
     return AdviceReport(
         levers=levers,
-        insertion_hours=_hours(purchase),
+        insertion_hours=purchase_insertion_hours(purchase),
         thresholds=thresholds_in_force(purchase),
         area={
             "description": area.description,

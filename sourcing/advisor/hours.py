@@ -13,14 +13,19 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
 
+from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.thresholds import CONFIRMED, RULES_DIR, TO_CONFIRM
 
+# Key of the generic default, for any sector.
 ANY: Final[str] = "*"
+# Source shown for a parameter the buyer typed instead of taking the default.
 OVERRIDDEN: Final[str] = "valeur saisie par l'acheteur"
 
 
 @dataclass(frozen=True)
 class Default:
+    """One default of the formula (a row of insertion_defaults.csv) and where it comes from."""
+
     value: float
     source: str
     confidence: str
@@ -91,38 +96,39 @@ def insertion_hours(
     if amount_eur < 0:
         raise ValueError("Le montant doit être positif ou nul.")
     defaults = load_defaults()
-    sources: dict[str, str] = {}
-    confidences: list[str] = []
-    sector = None
-    if labour_share is None:
-        d, sector = default_labour_share(tuple(sectors))
-        labour_share, sources["labour_share"] = d.value, d.source
-        confidences.append(d.confidence)
-    else:
-        sources["labour_share"] = OVERRIDDEN
-    if rate is None:
-        d = defaults["rate"][ANY]
-        rate, sources["rate"] = d.value, d.source
-        confidences.append(d.confidence)
-    else:
-        sources["rate"] = OVERRIDDEN
-    if hourly_cost is None:
-        d = defaults["hourly_cost"][ANY]
-        hourly_cost, sources["hourly_cost"] = d.value, d.source
-        confidences.append(d.confidence)
-    else:
-        sources["hourly_cost"] = OVERRIDDEN
-    _check_fraction("La part de main-d'œuvre", labour_share)
-    _check_fraction("Le taux d'insertion", rate)
-    if hourly_cost <= 0:
+    share_default, share_sector = default_labour_share(tuple(sectors))
+    given_and_default = {
+        "labour_share": (labour_share, share_default),
+        "rate": (rate, defaults["rate"][ANY]),
+        "hourly_cost": (hourly_cost, defaults["hourly_cost"][ANY]),
+    }
+    values = {key: d.value if given is None else given for key, (given, d) in given_and_default.items()}
+    sources = {key: d.source if given is None else OVERRIDDEN for key, (given, d) in given_and_default.items()}
+    defaults_used = [d for given, d in given_and_default.values() if given is None]
+    _check_fraction("La part de main-d'œuvre", values["labour_share"])
+    _check_fraction("Le taux d'insertion", values["rate"])
+    if values["hourly_cost"] <= 0:
         raise ValueError("Le coût horaire doit être strictement positif.")
     return InsertionHours(
-        hours=amount_eur * labour_share * rate / hourly_cost,
+        hours=amount_eur * values["labour_share"] * values["rate"] / values["hourly_cost"],
         amount=float(amount_eur),
-        labour_share=labour_share,
-        rate=rate,
-        hourly_cost=float(hourly_cost),
+        labour_share=values["labour_share"],
+        rate=values["rate"],
+        hourly_cost=float(values["hourly_cost"]),
         sources=sources,
-        confidence=TO_CONFIRM if TO_CONFIRM in confidences else CONFIRMED,
-        sector=sector,
+        confidence=TO_CONFIRM if any(d.confidence == TO_CONFIRM for d in defaults_used) else CONFIRMED,
+        sector=share_sector if labour_share is None else None,
+    )
+
+
+def purchase_insertion_hours(purchase: Purchase) -> InsertionHours | None:
+    """The insertion hours of ``purchase`` with the buyer's overrides; None for pure supplies (no labour)."""
+    if not purchase.has_labour:
+        return None
+    return insertion_hours(
+        purchase.amount_eur,
+        purchase.resolved_sectors,
+        labour_share=purchase.labour_share,
+        rate=purchase.insertion_rate,
+        hourly_cost=purchase.hourly_cost,
     )

@@ -17,8 +17,9 @@ from docx.shared import Pt
 
 from sourcing import taxonomy
 from sourcing.advisor.engine import AdviceReport, LeverAdvice
+from sourcing.advisor.french import format_eur
 from sourcing.advisor.purchase import Purchase
-from sourcing.advisor.thresholds import BUYER_LABELS, TO_CONFIRM, format_eur
+from sourcing.advisor.thresholds import BUYER_LABELS, TO_CONFIRM
 
 DOCX_MIME: Final[str] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DEMO_SOURCE: Final[str] = "données fictives de démonstration"

@@ -152,8 +152,3 @@ def load_capacity() -> tuple[CapacityBand, ...]:
             for r in csv.DictReader(f)
         ]
     return tuple(sorted(bands, key=lambda b: b.max_headcount))
-
-
-def format_eur(value: float) -> str:
-    """French amount: ``216000`` -> ``"216 000 €"`` (narrow no-break space as thousands separator)."""
-    return f"{value:,.0f}".replace(",", "\u202f") + " €"
