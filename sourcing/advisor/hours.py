@@ -16,11 +16,6 @@ from typing import Final
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.thresholds import CONFIRMED, RULES_DIR, TO_CONFIRM
 
-# Key of the generic default, for any sector.
-ANY: Final[str] = "*"
-# Source shown for a parameter the buyer typed instead of taking the default.
-OVERRIDDEN: Final[str] = "valeur saisie par l'acheteur"
-
 
 @dataclass(frozen=True)
 class Default:
@@ -29,6 +24,12 @@ class Default:
     value: float
     source: str
     confidence: str
+
+
+# Key of the generic default, for any sector.
+ANY: Final[str] = "*"
+# Source shown for a parameter the buyer typed instead of taking the default.
+OVERRIDDEN: Final[str] = "valeur saisie par l'acheteur"
 
 
 @lru_cache(maxsize=1)

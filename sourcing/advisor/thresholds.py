@@ -52,6 +52,7 @@ CATEGORY_LABELS: Final[dict[str, str]] = {
     "utilities-defence": "entités adjudicatrices et défense",
 }
 
+# Confidence flags of every rule, threshold and default: "à confirmer" = not checked in a primary text.
 CONFIRMED: Final[str] = "vérifié"
 TO_CONFIRM: Final[str] = "à confirmer"
 

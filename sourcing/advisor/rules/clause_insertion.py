@@ -93,6 +93,8 @@ def _sample_clause(p: Purchase) -> str:
 
 
 def check(p: Purchase, ctx: RuleContext) -> Advice:
+    """Open when the execution needs labour; mandatory at or above the EU threshold for consultations
+    launched from 2026-08-22, defence aside (then open even for pure supplies)."""
     eu = eu_threshold(p, ctx)
     mandatory_period = p.date >= MANDATORY_SOCIAL_CLAUSE_FROM and not p.is_defence
     mandatory = bool(mandatory_period and eu is not None and p.amount_eur >= eu.value_eur)
