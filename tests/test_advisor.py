@@ -22,6 +22,8 @@ from sourcing.advisor import (
     insertion_hours,
     thresholds_in_force,
 )
+from sourcing.advisor.hours import generic_defaults, labour_share_examples
+from sourcing.advisor.request import AdviceRequest, advise_request
 from sourcing.advisor.rules import RULE_BY_ID, RuleContext
 from sourcing.advisor.thresholds import RULES_DIR, load_thresholds
 from sourcing.directory import load_any
@@ -237,6 +239,13 @@ def test_insertion_hours_rejects_bad_parameters(kw):
         insertion_hours(100_000, **kw)
 
 
+def test_defaults_shown_beside_the_form():
+    share, rate, cost = generic_defaults()
+    assert (rate.value, cost.value) == (0.05, 40) and cost.confidence == "à confirmer"
+    assert 0 < share.value < 1 and share.source
+    assert labour_share_examples() == "peinture-revetements 70 %, gros-oeuvre 50 %, metallerie-serrurerie 20 %"
+
+
 # --- advise() ---------------------------------------------------------------------------------------
 
 
@@ -317,6 +326,53 @@ def test_bad_purchase_raises_french_error(kw):
 def test_ambiguous_place_lists_candidates(demo_index):
     with pytest.raises(AdviceInputError, match="Saint-Denis \\(93\\)"):
         advise(purchase(place="Saint-Denis"), demo_index)
+
+
+# --- advise_request(): the page's one call ---------------------------------------------------------
+
+
+def request(**kw) -> AdviceRequest:
+    base = dict(need=" Entretien des espaces verts ", nature="services", amount_eur=300_000, duration_months=36,
+                consultation_date=date(2026, 9, 1))  # fmt: skip
+    base.update(kw)
+    return AdviceRequest(**base)
+
+
+def test_request_builds_the_purchase_from_what_was_typed():
+    typed = request(cpv_text="85311000; 92500000 ,77310000", place=" Lyon ", radius_km=30, lots=2,
+                    labour_share_percent=40, insertion_rate_percent=7, hourly_cost=35)  # fmt: skip
+    p = typed.purchase()
+    assert (p.need, p.place, p.radius_km, p.lots) == ("Entretien des espaces verts", "Lyon", 30.0, 2)
+    assert p.cpv == ("85311000", "92500000", "77310000")
+    assert (p.labour_share, p.insertion_rate, p.hourly_cost) == (0.4, 0.07, 35.0)
+    bare = request(place="  ", radius_km=30, consultation_date=(date(2026, 9, 1),)).purchase()
+    assert (bare.place, bare.radius_km, bare.cpv, bare.labour_share) == (None, None, (), None)
+    assert bare.date == date.today()  # a date box that holds no single date means today
+
+
+def test_advise_request_answers_what_the_page_shows(demo_index):
+    answer = advise_request(request(place="Lyon", radius_km=30), demo_index, today=date(2026, 9, 2))
+    assert [lv.id for lv in answer.report.levers] == list(EXPECTED_IDS)
+    shown = answer.levers_in_display_order
+    assert sorted(lv.id for lv in shown) == sorted(EXPECTED_IDS)
+    ranks = [(not lv.applies, not lv.mandatory) for lv in shown]
+    assert ranks == sorted(ranks) and shown[0].mandatory
+    assert answer.applicable_count == sum(lv.applies for lv in shown)
+    assert answer.mandatory_count == sum(lv.applies and lv.mandatory for lv in shown) >= 1
+    assert answer.report.lever("reserve-handicap").eligible_suppliers["handicap"] >= 0
+    assert answer.note_file_name == "note-opportunite-2026-09-02.docx"
+    assert answer.note.startswith(b"PK")  # a DOCX is a zip
+
+
+@pytest.mark.parametrize(
+    ("kw", "error"),
+    [({"cpv_text": "abc"}, AdviceInputError), ({"place": "Zzyzx-sur-Nowhere"}, AdviceInputError),
+     ({"labour_share_percent": 150}, ValueError)],
+)  # fmt: skip
+def test_advise_request_raises_french_errors(demo_index, kw, error):
+    with pytest.raises(error) as raised:
+        advise_request(request(**kw), demo_index)
+    assert error is AdviceInputError or not isinstance(raised.value, AdviceInputError)
 
 
 # --- CLI ----------------------------------------------------------------------------------------------

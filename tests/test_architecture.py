@@ -34,7 +34,6 @@ KNOWN_OVERSIZE: set[str] = {
     "sourcing/normalise.py:normalise",
     "sourcing/search.py",
     "sourcing/search.py:build",
-    "ui/advice_page.py",
     "ui/lists_page.py",
     "ui/search_page.py",
 }

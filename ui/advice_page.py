@@ -1,62 +1,33 @@
 """Page "Conseil achat": describe a purchase, see which legal levers open it to ESS suppliers.
 
-The page only gathers input and shows output: the reasoning is `sourcing.advisor`, the note is
-`sourcing.advisor.note`. Every text that comes from the buyer or a directory is escaped before
-going through Markdown (`_md_text`) or shown as plain text (st.code, st.dataframe).
+The page only gathers input and shows output: it builds an `AdviceRequest` from the form and
+calls `sourcing.advisor.request.advise_request`, which reasons (`sourcing.advisor`) and writes the
+note. Every text that comes from the buyer or a directory is escaped before going through
+Markdown (`md_text`) or shown as plain text (st.code, st.dataframe).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from sourcing.advisor import AdviceInputError, AdviceReport, LeverAdvice, Purchase, advise
-from sourcing.advisor.french import format_eur
-from sourcing.advisor.hours import ANY, load_defaults
-from sourcing.advisor.note import DEMO_SOURCE, DOCX_MIME, note_docx
+from sourcing.advisor import AdviceInputError, AdviceReport, LeverAdvice, Purchase
+from sourcing.advisor.french import format_eur, french_number, percent, validity_text
+from sourcing.advisor.hours import generic_defaults, labour_share_examples
+from sourcing.advisor.note import DOCX_MIME
+from sourcing.advisor.request import AdviceAnswer, AdviceRequest, advise_request
 from sourcing.advisor.thresholds import BUYER_TYPES, NATURES, TO_CONFIRM
 from ui import state
 from ui import texts as T
-from ui.search_page import _md_text, search_index, sector_labels
+from ui.safe_text import md_text
+from ui.search_page import search_index, sector_labels
 
 DEFAULT_RADIUS = 30
 RADIUS_STEP = 5  # same step as the search page's slider, so the link lands on a valid value
-RESULT_KEY = "advice_result"
+RESULT_KEY = "advice_result"  # (directory key, AdviceAnswer) of the last analysis
 SEARCH_PAGE = "ui/pages/recherche.py"
-
-
-@dataclass(frozen=True)
-class _Result:
-    purchase: Purchase
-    report: AdviceReport
-    directory_key: str
-
-
-# --- Small formatting helpers -----------------------------------------------------------------
-
-
-def _fr_number(x: float, digits: int = 0) -> str:
-    return f"{x:,.{digits}f}".replace(",", "\u202f").replace(".", ",")
-
-
-def _percent(x: float) -> str:
-    return f"{x * 100:g} %".replace(".", ",")
-
-
-def _french_date(iso: str | None) -> str:
-    return date.fromisoformat(iso).strftime("%d/%m/%Y") if iso else ""
-
-
-def _cpv_codes(text: str) -> tuple[str, ...]:
-    """CPV codes typed by the buyer, separated by commas, semicolons or spaces."""
-    return tuple(c for c in text.replace(";", ",").replace(" ", ",").split(",") if c.strip())
-
-
-def _fraction(percent: float | None) -> float | None:
-    return None if percent is None else percent / 100
 
 
 # --- Form -------------------------------------------------------------------------------------
@@ -64,20 +35,21 @@ def _fraction(percent: float | None) -> float | None:
 
 def _defaults_help() -> tuple[str, str, str]:
     """Captions giving each insertion-hours default and its source."""
-    d = load_defaults()
-    share, rate, cost = d["labour_share"][ANY], d["rate"][ANY], d["hourly_cost"][ANY]
-    examples = ", ".join(f"{k} {_percent(v.value)}" for k, v in list(d["labour_share"].items())[:3] if k != ANY)
+    share, rate, cost = generic_defaults()
     return (
         T.ADVICE_DEFAULT_SHARE.format(
-            examples=examples, value=_percent(share.value), source=share.source, confidence=share.confidence
+            examples=labour_share_examples(),
+            value=percent(share.value),
+            source=share.source,
+            confidence=share.confidence,
         ),
-        T.ADVICE_DEFAULT.format(value=_percent(rate.value), source=rate.source, confidence=rate.confidence),
+        T.ADVICE_DEFAULT.format(value=percent(rate.value), source=rate.source, confidence=rate.confidence),
         T.ADVICE_DEFAULT.format(value=format_eur(cost.value), source=cost.source, confidence=cost.confidence),
     )
 
 
-def _form() -> Purchase | None:
-    """Draw the form; on submit return the purchase (None and a French error when it is invalid)."""
+def _form() -> AdviceRequest | None:
+    """Draw the form; on submit return what the buyer typed (None and a French error without a need)."""
     sectors = sector_labels()
     with st.form("advice_form"):
         need = st.text_input(T.ADVICE_NEED, key="conseil_besoin", placeholder=T.ADVICE_NEED_PLACEHOLDER)
@@ -116,42 +88,26 @@ def _form() -> Purchase | None:
             share = cols[0].number_input(
                 T.ADVICE_LABOUR_SHARE, min_value=0.0, max_value=100.0, value=None, step=5.0, key="conseil_part_mo"
             )
-            cols[0].caption(_md_text(share_help))
+            cols[0].caption(md_text(share_help))
             rate = cols[1].number_input(
                 T.ADVICE_RATE, min_value=0.0, max_value=100.0, value=None, step=1.0, key="conseil_taux"
             )
-            cols[1].caption(_md_text(rate_help))
+            cols[1].caption(md_text(rate_help))
             cost = cols[2].number_input(
                 T.ADVICE_HOURLY_COST, min_value=1.0, max_value=500.0, value=None, step=1.0, key="conseil_cout"
             )
-            cols[2].caption(_md_text(cost_help))
+            cols[2].caption(md_text(cost_help))
         submitted = st.form_submit_button(T.ADVICE_SUBMIT, type="primary")
     if not submitted:
         return None
     if not need.strip():
         st.error(T.ADVICE_NEED_MISSING)
         return None
-    place = place.strip()
-    try:
-        return Purchase(
-            need=need.strip(),
-            nature=nature,
-            amount_eur=float(amount),
-            duration_months=float(duration),
-            buyer_type=buyer,
-            cpv=_cpv_codes(cpv),
-            sectors=tuple(chosen_sectors),
-            place=place or None,
-            radius_km=float(radius) if place else None,
-            consultation_date=when if isinstance(when, date) else None,
-            lots=int(lots),
-            labour_share=_fraction(share),
-            insertion_rate=_fraction(rate),
-            hourly_cost=float(cost) if cost is not None else None,
-        )
-    except AdviceInputError as e:
-        st.error(T.ADVICE_INPUT_ERROR.format(message=_md_text(e)))
-        return None
+    return AdviceRequest(
+        need=need, nature=nature, amount_eur=amount, duration_months=duration, buyer_type=buyer, cpv_text=cpv,
+        sectors=tuple(chosen_sectors), place=place, radius_km=radius, consultation_date=when, lots=lots,
+        labour_share_percent=share, insertion_rate_percent=rate, hourly_cost=cost,
+    )  # fmt: skip
 
 
 # --- Results ----------------------------------------------------------------------------------
@@ -192,14 +148,14 @@ def _reservation(purchase: Purchase, lever: LeverAdvice) -> None:
     counts = lever.eligible_suppliers or {}
     cols = st.columns(len(counts) + 1)
     for col, (family, n) in zip(cols, counts.items(), strict=False):
-        col.metric(T.ADVICE_FAMILIES.get(family, family), _fr_number(n))
+        col.metric(T.ADVICE_FAMILIES.get(family, family), french_number(n))
     viability = lever.viability or {}
     if viability.get("message"):
         show = st.success if viability.get("level") in ("marche-entier", "lot-reserve") else st.warning
-        show(_md_text(viability["message"]))
+        show(md_text(viability["message"]))
     capacity = viability.get("capacity") or {}
     if capacity.get("message"):
-        st.caption(_md_text(capacity["message"]))
+        st.caption(md_text(capacity["message"]))
     if viability.get("total"):
         st.page_link(
             SEARCH_PAGE,
@@ -211,11 +167,11 @@ def _reservation(purchase: Purchase, lever: LeverAdvice) -> None:
 
 def _lever_card(purchase: Purchase, lever: LeverAdvice) -> None:
     with st.container(border=True, key=f"lever_{lever.id}"):
-        st.subheader(_md_text(lever.title), anchor=False)
+        st.subheader(md_text(lever.title), anchor=False)
         st.markdown(_badges(lever), help=T.BADGE_TO_CONFIRM_HELP if lever.confidence == TO_CONFIRM else None)
         if lever.legal_refs:
-            st.caption(_md_text(T.ADVICE_REFS.format(refs=", ".join(lever.legal_refs))))
-        st.markdown(_md_text(lever.rationale))
+            st.caption(md_text(T.ADVICE_REFS.format(refs=", ".join(lever.legal_refs))))
+        st.markdown(md_text(lever.rationale))
         if lever.applies and lever.eligible_suppliers is not None:
             _reservation(purchase, lever)
         if lever.sample_clause:
@@ -231,48 +187,38 @@ def _hours(report: AdviceReport) -> None:
         st.info(T.ADVICE_HOURS_NONE)
         return
     left, right = st.columns([1, 3])
-    left.metric(T.ADVICE_HOURS_METRIC, _fr_number(hours.hours))
+    left.metric(T.ADVICE_HOURS_METRIC, french_number(hours.hours))
     if hours.confidence == TO_CONFIRM:
         left.markdown(f":orange-badge[:material/warning: {T.BADGE_TO_CONFIRM}]", help=T.BADGE_TO_CONFIRM_HELP)
     formula = T.ADVICE_HOURS_FORMULA.format(
         amount=format_eur(hours.amount),
-        share=_percent(hours.labour_share),
-        rate=_percent(hours.rate),
+        share=percent(hours.labour_share),
+        rate=percent(hours.rate),
         cost=format_eur(hours.hourly_cost),
-        hours=_fr_number(hours.hours, 1),
+        hours=french_number(hours.hours, 1),
     )
-    right.markdown(_md_text(formula))
+    right.markdown(md_text(formula))
     right.markdown(
         "\n".join(
-            f"- {_md_text(label)} : {_md_text(hours.sources[key])}"
+            f"- {md_text(label)} : {md_text(hours.sources[key])}"
             for key, label in T.ADVICE_HOURS_SOURCES.items()
             if key in hours.sources
         )
     )
 
 
-def _validity(row: dict) -> str:
-    parts = []
-    if row.get("valid_from"):
-        parts.append(T.ADVICE_SINCE.format(date=_french_date(row["valid_from"])))
-    if row.get("valid_to"):
-        parts.append(T.ADVICE_UNTIL.format(date=_french_date(row["valid_to"])))
-    return ", ".join(parts) or T.ADVICE_ALWAYS
-
-
 def _thresholds(report: AdviceReport) -> None:
     st.subheader(T.ADVICE_THRESHOLDS)
+    spans = {"since": T.ADVICE_SINCE, "until": T.ADVICE_UNTIL, "always": T.ADVICE_ALWAYS}
     table = pd.DataFrame(
-        [
-            {
-                T.ADVICE_COL_THRESHOLD: t["label"],
-                T.ADVICE_COL_AMOUNT: format_eur(t["value_eur"]),
-                T.ADVICE_COL_REFERENCE: t["reference"],
-                T.ADVICE_COL_VALIDITY: _validity(t),
-                T.ADVICE_COL_CONFIDENCE: t["confidence"],
-            }
-            for t in report.thresholds.values()
-        ]
+        {
+            T.ADVICE_COL_THRESHOLD: t["label"],
+            T.ADVICE_COL_AMOUNT: format_eur(t["value_eur"]),
+            T.ADVICE_COL_REFERENCE: t["reference"],
+            T.ADVICE_COL_VALIDITY: validity_text(t, **spans),
+            T.ADVICE_COL_CONFIDENCE: t["confidence"],
+        }
+        for t in report.thresholds.values()
     )
     st.dataframe(
         table,
@@ -285,22 +231,19 @@ def _thresholds(report: AdviceReport) -> None:
     )
 
 
-def _directory_label(key: str) -> str:
+def _directory_label(key: str) -> str | None:
+    """The directory named in the note; None for the demo one (the note names it itself)."""
     if key == state.DEMO_KEY:
-        return DEMO_SOURCE
+        return None
     return T.ADVICE_DIRECTORY_UPLOADED.format(name=st.session_state.get("directory_name") or key)
 
 
-def _download(result: _Result) -> None:
+def _download(answer: AdviceAnswer) -> None:
     st.subheader(T.ADVICE_NOTE)
-    today = date.today()
-    data = note_docx(
-        result.purchase, result.report, directory_label=_directory_label(result.directory_key), generated_on=today
-    )
     st.download_button(
         T.ADVICE_DOWNLOAD,
-        data=data,
-        file_name=f"note-opportunite-{today.isoformat()}.docx",
+        data=answer.note,
+        file_name=answer.note_file_name,
         mime=DOCX_MIME,
         icon=":material/download:",
         help=T.ADVICE_NOTE_HELP,
@@ -310,24 +253,33 @@ def _download(result: _Result) -> None:
     st.caption(T.ADVICE_DISCLAIMER)
 
 
-def _show(result: _Result) -> None:
-    report = result.report
-    applies = [lv for lv in report.levers if lv.applies]
+def _show(answer: AdviceAnswer) -> None:
+    report = answer.report
     st.subheader(T.ADVICE_LEVERS)
-    st.markdown(
-        T.ADVICE_SUMMARY.format(
-            applies=len(applies), total=len(report.levers), mandatory=sum(lv.mandatory for lv in applies)
-        )
-    )
+    total = len(report.levers)
+    st.markdown(T.ADVICE_SUMMARY.format(applies=answer.applicable_count, total=total, mandatory=answer.mandatory_count))
     if report.area.get("description"):
-        st.caption(_md_text(T.ADVICE_AREA.format(area=report.area["description"])))
-    # Applicable levers first, mandatory ones at the top; otherwise the engine's order.
-    ordered = sorted(report.levers, key=lambda lv: (not lv.applies, not lv.mandatory))
-    for lever in ordered:
-        _lever_card(result.purchase, lever)
+        st.caption(md_text(T.ADVICE_AREA.format(area=report.area["description"])))
+    for lever in answer.levers_in_display_order:
+        _lever_card(answer.purchase, lever)
     _hours(report)
     _thresholds(report)
-    _download(result)
+    _download(answer)
+
+
+def _analyse(request: AdviceRequest, key: str) -> None:
+    """Run the advisor and keep its answer for this directory; a French error clears the last one."""
+    try:
+        with st.spinner(T.ADVICE_SPINNER):
+            answer = advise_request(request, search_index(key), directory_label=_directory_label(key))
+    except AdviceInputError as e:
+        st.error(T.ADVICE_INPUT_ERROR.format(message=md_text(e)))
+        st.session_state.pop(RESULT_KEY, None)
+    except ValueError as e:  # insertion-hours parameters out of range (French message)
+        st.error(T.ADVICE_HOURS_ERROR.format(message=md_text(e)))
+        st.session_state.pop(RESULT_KEY, None)
+    else:
+        st.session_state[RESULT_KEY] = (key, answer)
 
 
 def render() -> None:
@@ -336,21 +288,11 @@ def render() -> None:
         st.info(T.DEMO_BADGE, icon=":material/science:")
     st.header(T.ADVICE_HEADER)
     st.caption(T.ADVICE_INTRO)
-    purchase = _form()
-    if purchase is not None:
-        try:
-            with st.spinner(T.ADVICE_SPINNER):
-                report = advise(purchase, search_index(key))
-        except AdviceInputError as e:
-            st.error(T.ADVICE_INPUT_ERROR.format(message=_md_text(e)))
-            st.session_state.pop(RESULT_KEY, None)
-        except ValueError as e:  # insertion-hours parameters out of range (French message)
-            st.error(T.ADVICE_HOURS_ERROR.format(message=_md_text(e)))
-            st.session_state.pop(RESULT_KEY, None)
-        else:
-            st.session_state[RESULT_KEY] = _Result(purchase, report, key)
-    result = st.session_state.get(RESULT_KEY)
-    if result is None or result.directory_key != key:
+    request = _form()
+    if request is not None:
+        _analyse(request, key)
+    stored = st.session_state.get(RESULT_KEY)
+    if stored is None or stored[0] != key:
         st.caption(T.ADVICE_EMPTY)
         return
-    _show(result)
+    _show(stored[1])

@@ -2,6 +2,11 @@
 
 Public API: `Purchase`, `advise`, `AdviceReport`, `LeverAdvice`, `AdviceInputError`,
 `insertion_hours`, `RULES`, `LEVER_IDS`. Never imports streamlit.
+
+Layout: `purchase` (what the buyer describes), `rules/` (one module per lever), `engine` (`advise`:
+every lever with who can answer nearby), `hours` (insertion hours), `thresholds` (dated amounts),
+`note` (the Word note), `french` (French renderings), `request` (`advise_request`: from the
+page's form to everything it shows, in one call; imported on its own as it loads python-docx).
 """
 
 from sourcing.advisor.engine import AdviceReport, LeverAdvice, advise, thresholds_in_force

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
 
+from sourcing.advisor.french import percent
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.thresholds import CONFIRMED, RULES_DIR, TO_CONFIRM
 
@@ -133,3 +134,16 @@ def purchase_insertion_hours(purchase: Purchase) -> InsertionHours | None:
         rate=purchase.insertion_rate,
         hourly_cost=purchase.hourly_cost,
     )
+
+
+def generic_defaults() -> tuple[Default, Default, Default]:
+    """The defaults of the labour share, the insertion rate and the hourly cost when no sector gives one."""
+    defaults = load_defaults()
+    return defaults["labour_share"][ANY], defaults["rate"][ANY], defaults["hourly_cost"][ANY]
+
+
+def labour_share_examples(count: int = 3) -> str:
+    """A few sector labour shares to illustrate the default, e.g. ``"nettoyage-locaux 85 %, ..."``
+    (the first ``count`` rows of the file, the generic one left out)."""
+    shares = list(load_defaults()["labour_share"].items())[:count]
+    return ", ".join(f"{sector} {percent(d.value)}" for sector, d in shares if sector != ANY)
