@@ -85,7 +85,7 @@ def one_run(rows: int, folder: Path) -> dict:
     start = time.perf_counter()
     for _ in range(1000):
         service.current_number()
-    rerun_check_ms = (time.perf_counter() - start)  # 1000 calls -> ms per call
+    rerun_check_ms = time.perf_counter() - start  # 1000 calls -> ms per call
     start = time.perf_counter()
     service.read_version(version.number)
     load_version = time.perf_counter() - start

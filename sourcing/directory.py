@@ -27,7 +27,9 @@ def save_parquet(directory: pd.DataFrame, path: str | Path) -> Path:
 
 
 def load_parquet(path: str | Path) -> pd.DataFrame:
-    frame = pd.read_parquet(path)
+    from sourcing.store.files import read_parquet
+
+    frame = read_parquet(Path(path))  # one chunk per column, whatever the file's row groups
     missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"« {path} » n'est pas un annuaire de l'outil : colonnes manquantes {', '.join(missing)}.")

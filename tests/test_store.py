@@ -312,3 +312,25 @@ def test_sigkill_in_the_middle_of_builds_always_leaves_a_complete_version(store_
         _assert_complete_and_agreeing()
     assert kills >= 10
     assert service.current_number() > 0
+
+
+def test_search_a_directory_of_300000_suppliers_read_back_in_several_chunks(tmp_path, capsys):
+    """The crash of a 300,000-row directory read back from Parquet (columns in several chunks,
+    refused by pyarrow compute): the CLI search answers, with the count pandas gives."""
+    import json
+
+    import pyarrow.parquet as pq
+
+    from sourcing.cli import main
+    from sourcing.directory import load_demo
+
+    demo = load_demo()
+    copies = -(-300_000 // len(demo))
+    big = pd.concat([demo.assign(id=demo["id"] + f"-{i}") for i in range(copies)], ignore_index=True)
+    path = tmp_path / "big.parquet"
+    big.to_parquet(path, index=False, row_group_size=50_000)
+    assert pq.read_table(path, columns=["name"]).column("name").num_chunks > 1
+    expected = int(((big["department"] == "69") & big["kinds"].map(lambda ks: "ACI" in ks)).sum())
+    assert main(["search", "--directory", str(path), "--department", "69", "--kind", "ACI", "--limit", "0",
+                 "--json"]) == 0  # fmt: skip
+    assert json.loads(capsys.readouterr().out)["total"] == expected > 0
