@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import json
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -187,19 +186,17 @@ def test_sectors_for_naf_real_siae_list(realdata: Path, record_property) -> None
     assert trade_rate >= 0.65  # regression guard: 73 % when measured
 
 
-def test_sectors_for_naf_100k_rows_is_fast(tax: tx.Taxonomy, record_property) -> None:
+def test_sectors_for_naf_on_100k_rows_matches_row_by_row(tax: tx.Taxonomy) -> None:
+    """The vectorised path at import size gives what each row gives alone (its speed is measured
+    by the import benchmark, never by a timed unit test on a shared machine)."""
     rng = np.random.default_rng(0)
     subs = sorted(tax.naf_subclasses)
     pool = np.array(subs + [c.replace(".", "") for c in subs] + ["", "??"], dtype=object)
     values = pd.Series(rng.choice(pool, 100_000))
-    t0 = time.perf_counter()
     res = tx.sectors_for_naf(values)
-    elapsed = time.perf_counter() - t0
-    record_property("sectors_for_naf_100k_s", round(elapsed, 4))
-    print(f"\nsectors_for_naf on 100,000 rows: {elapsed * 1000:.0f} ms")
     assert len(res) == 100_000
-    assert res.iloc[0] == tx.sectors_for_naf(pd.Series([values.iloc[0]])).iloc[0]
-    assert elapsed < 2.0
+    for i in rng.choice(100_000, 50, replace=False):
+        assert res.iloc[i] == tx.sectors_for_naf(pd.Series([values.iloc[i]])).iloc[0]
 
 
 def test_result_lists_are_independent() -> None:
