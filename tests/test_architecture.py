@@ -32,8 +32,6 @@ KNOWN_OVERSIZE: set[str] = {
     "sourcing/gazetteer.py",
     "sourcing/gazetteer.py:_build_indexes",
     "sourcing/normalise.py:normalise",
-    "sourcing/search.py",
-    "sourcing/search.py:build",
     "ui/lists_page.py",
     "ui/search_page.py",
 }

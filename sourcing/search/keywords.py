@@ -1,0 +1,100 @@
+"""Keyword matching: the rows where every query word matches a word of the supplier's texts or of
+its sectors' labels, with typos forgiven (the rules are in the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from itertools import chain
+from typing import Literal
+
+import numpy as np
+
+from sourcing.search.index import SearchIndex
+from sourcing.search.postings import Vocabulary
+from sourcing.search.words import FUZZY_RATIO, stem
+
+VocabularyName = Literal["text", "label"]  # names, trade names and descriptions; or sector labels
+_Span = tuple[int, int, int | None]  # a word's prefix range in a vocabulary, and its stem's number
+
+
+def keyword_mask(index: SearchIndex, words: Sequence[str]) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
+    """Rows where every query word matches a word of the texts or of the sector labels, and the
+    typo fixes used (typed word -> close words found).
+
+    A query word ``w`` matches an indexed (stemmed) word ``v`` that starts with ``w`` or equals
+    ``stem(w)``; and, for typos, a word ``v`` with the first letter of ``stem(w)`` within
+    `fuzzy_budget` edits (OSA distance) of it, when ``v`` alone is found in at least
+    `FUZZY_RATIO` times as many rows as ``w`` (so a word found nowhere is always corrected, and a
+    common word is not "corrected" into a rarer one: "vert" does not also find "vent")."""
+    mask = np.ones(len(index), dtype=bool)
+    corrections: dict[str, tuple[str, ...]] = {}
+    for word in words:
+        hits, spans = _direct_hits(index, word)
+        used = _add_typo_fixes(index, hits, _close_words(index, stem(word), spans))
+        if used:
+            corrections[word] = tuple(used)
+        mask &= hits
+    return mask, corrections
+
+
+def _vocabularies(index: SearchIndex) -> dict[VocabularyName, Vocabulary]:
+    return {"text": index.words, "label": index.label_words}
+
+
+def _mark_rows(index: SearchIndex, mask: np.ndarray, vocabulary: VocabularyName, numbers: Iterable[int]) -> None:
+    """Mark the rows of words of the texts' (``"text"``) or sector labels' (``"label"``) vocabulary."""
+    if vocabulary == "text":
+        index.words.postings.mark(mask, numbers)
+    else:
+        sectors = set(chain.from_iterable(index.label_sectors[i].tolist() for i in numbers))
+        index.sectors.mark(mask, sorted(sectors))
+
+
+def _direct_hits(index: SearchIndex, word: str) -> tuple[np.ndarray, dict[VocabularyName, _Span]]:
+    """Rows with a word that starts with ``word`` or equals its stem, and where those words are."""
+    hits = np.zeros(len(index), dtype=bool)
+    spans: dict[VocabularyName, _Span] = {}
+    exact_word = stem(word)
+    for name, vocab in _vocabularies(index).items():
+        lo, hi = vocab.prefix_range(word)
+        exact = vocab.postings.position.get(exact_word)
+        spans[name] = (lo, hi, exact)
+        if name == "text":
+            hits[vocab.postings.span(lo, hi)] = True
+        else:
+            _mark_rows(index, hits, name, range(lo, hi))
+        if exact is not None and not lo <= exact < hi:
+            _mark_rows(index, hits, name, [exact])
+    return hits, spans
+
+
+def _close_words(index: SearchIndex, word: str, spans: dict[VocabularyName, _Span]) -> dict[str, dict]:
+    """Words within typo distance of ``word`` not already matched: close word -> vocabulary -> number."""
+    candidates: dict[str, dict[VocabularyName, int]] = {}
+    for name, vocab in _vocabularies(index).items():
+        lo, hi, exact = spans[name]
+        for i in vocab.fuzzy(word):
+            if not lo <= i < hi and i != exact:
+                candidates.setdefault(vocab.postings.keys[i], {})[name] = i
+    return candidates
+
+
+def _add_typo_fixes(index: SearchIndex, hits: np.ndarray, candidates: dict[str, dict]) -> list[str]:
+    """Add to ``hits`` the rows of the close words found in `FUZZY_RATIO` times as many rows as the
+    word itself; return those words."""
+    found = int(np.count_nonzero(hits))
+    used = []
+    for close, where in sorted(candidates.items()):
+        if set(where) == {"text"}:  # the postings say how many rows: no need to mark them to count
+            i = where["text"]
+            if index.words.postings.size(i) >= FUZZY_RATIO * found:
+                _mark_rows(index, hits, "text", [i])
+                used.append(close)
+            continue
+        rows = np.zeros(len(index), dtype=bool)
+        for name, i in where.items():
+            _mark_rows(index, rows, name, [i])
+        if np.count_nonzero(rows) >= FUZZY_RATIO * found:
+            hits |= rows
+            used.append(close)
+    return used
