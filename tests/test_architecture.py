@@ -33,7 +33,6 @@ KNOWN_OVERSIZE: set[str] = {
     "sourcing/gazetteer.py:_build_indexes",
     "sourcing/normalise.py:normalise",
     "ui/lists_page.py",
-    "ui/search_page.py",
 }
 
 

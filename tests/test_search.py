@@ -17,12 +17,15 @@ from rapidfuzz.distance import OSA
 from sourcing import taxonomy
 from sourcing.model import CANONICAL_COLUMNS, HEADCOUNT_BANDS
 from sourcing.search import (
+    FILTER_LABELS,
+    FILTERS,
     MATCH_AREA,
     MATCH_DISTANCE,
     STOP_WORDS,
     SearchIndex,
     SearchQuery,
     count,
+    describe,
     search,
     widen,
 )
@@ -332,6 +335,33 @@ def test_widen_counts_intervention_areas_too(index):
     query = SearchQuery(radius_km=1, include_intervention_area=True, kinds=("SCOP", "EA"), **NEAR_LYON)
     assert ids(index, query) == ["G", "F"]
     assert list(widen(index, query, radii=(50, 100))) == [(50.0, 3), (100.0, 3)]
+
+
+def test_every_filter_is_a_query_field_with_its_french_wording():
+    assert FILTER_LABELS == {
+        "kinds": "types de structure", "sectors": "secteurs", "cpv": "code CPV", "q": "mots-clés",
+        "naf": "code NAF", "departments": "départements", "regions": "régions", "epcis": "EPCI",
+        "headcount_bands": "effectif",
+    }  # fmt: skip
+    assert all(hasattr(SearchQuery(), f.name) for f in FILTERS)
+
+
+def test_describe_names_the_filters_a_query_uses():
+    assert describe(SearchQuery()) == []
+    query = SearchQuery(q="de la", departments=("", " "), naf="81", kinds=("EA",), near=LYON, radius_km=30)
+    assert describe(query) == ["types de structure", "code NAF"]  # stop words and empty values filter nothing
+    assert describe(SearchQuery(cpv="90919200", sectors=("traiteur",), headcount_bands=("12",))) == [
+        "secteurs", "code CPV", "effectif",
+    ]  # fmt: skip
+
+
+def test_widen_drops_each_filter_in_turn_in_the_order_of_the_filters(index):
+    query = SearchQuery(headcount_bands=("12",), q="propreté", epcis=("200046977",), kinds=("ACI",), naf="81")
+    assert search(index, query).total == 0
+    widening = widen(index, query)
+    labels = [label for label, _ in widening.filters]
+    assert labels == ["types de structure", "mots-clés", "code NAF", "EPCI", "effectif"]
+    assert widening.by_filter == {"kinds": 0, "q": 0, "naf": 0, "epcis": 1, "headcount_bands": 0}  # I, in another EPCI
 
 
 def test_directory_from_parquet_lists_and_missing_values(tmp_path):

@@ -22,7 +22,7 @@ from sourcing.advisor.thresholds import BUYER_TYPES, NATURES, TO_CONFIRM
 from ui import state
 from ui import texts as T
 from ui.safe_text import md_text
-from ui.search_page import search_index, sector_labels
+from ui.state import search_index, sector_labels
 
 DEFAULT_RADIUS = 30
 RADIUS_STEP = 5  # same step as the search page's slider, so the link lands on a valid value

@@ -1,7 +1,8 @@
 """Page "Recherche et carte": filters (bound to the URL), count, map, table, detail, charts.
 
-The page only gathers input and shows output: search is `sourcing.search`, the map is
-`sourcing.mapping`, places are `sourcing.gazetteer`.
+The page only gathers input and shows output: the filters are drawn by `ui.search_filters`; search,
+facet counts and the card's row are `sourcing.search` (`facets`), the map is `ui.map`;
+the index and the labels are the shared caches of `ui.state`.
 """
 
 from __future__ import annotations
@@ -18,66 +19,26 @@ from streamlit_folium import st_folium
 
 from sourcing.exports import MIME, export_suppliers
 from sourcing.exports.tables import XLSX_MAX_ROWS
-from sourcing.gazetteer import Gazetteer
-from sourcing.model import FAMILIES, GEO_PRECISION_LABELS, HEADCOUNT_BANDS, KIND_BY_CODE, KINDS
-from sourcing.search import SearchIndex, SearchQuery, haversine_km, search, widen
-from sourcing.taxonomy import cpv_label, load_taxonomy, normalise_naf_code, sectors_for_cpv
+from sourcing.model import GEO_PRECISION_LABELS, KIND_BY_CODE
+from sourcing.search import SearchIndex, SearchQuery, search, widen
+from sourcing.search.choices import sector_names
+from sourcing.search.facets import Facets, facet_counts, supplier_row
 from ui import shortlist_panel, state
 from ui import texts as T
 from ui.map import builder as mapping
-from ui.safe_text import md_text as _md_text
+from ui.safe_text import md_text
+from ui.search_filters import sidebar_query
+from ui.state import search_index, sector_labels
 
 TABLE_LIMIT = 2000
-DEFAULT_RADIUS = 30
-URL = "query-params"
 
 
 # --- Cached reference data (keyed on small values) ----------------------------------------------
 
 
-@st.cache_resource(show_spinner=T.SPINNER_SEARCH, max_entries=4)
-def search_index(directory_key: str) -> SearchIndex:
-    return SearchIndex.build(state.load_directory(directory_key))
-
-
 @st.cache_resource
-def place_options() -> tuple[list[str], dict[str, tuple[str, str]]]:
-    """Labels offered in the place box, and label -> (kind, code) to resolve them."""
-    g = Gazetteer.load()
-    communes = g.communes[g.communes["type"].isin(["commune", "arrondissement"])]
-    communes = communes.sort_values("population", ascending=False)
-    first_pc = communes["postal_codes"].fillna("").str.split().str[0].fillna("")
-    labels = (communes["name"] + " (" + first_pc.where(first_pc != "", communes["department"]) + ")").tolist()
-    lookup: dict[str, tuple[str, str]] = {}
-    options: list[str] = []
-    for label, code in zip(labels, communes["insee_code"], strict=True):
-        if label not in lookup:
-            lookup[label] = ("commune", code)
-            options.append(label)
-    for code, name in zip(g.departments["code"], g.departments["name"], strict=True):
-        label = T.PLACE_DEPARTMENT.format(name=name, code=code)
-        lookup[label] = ("department", code)
-        options.append(label)
-    for code, name in zip(g.regions["code"], g.regions["name"], strict=True):
-        label = T.PLACE_REGION.format(name=name)
-        lookup[label] = ("region", code)
-        options.append(label)
-    return options, lookup
-
-
-@st.cache_resource
-def sector_labels() -> dict[str, str]:
-    tax = load_taxonomy()
-    return dict(zip(tax.sectors["sector_id"], tax.sectors["group_label"] + " › " + tax.sectors["label"], strict=True))
-
-
-@st.cache_resource
-def territory_labels() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    g = Gazetteer.load()
-    deps = dict(zip(g.departments["code"], g.departments["name"] + " (" + g.departments["code"] + ")", strict=True))
-    regs = dict(zip(g.regions["code"], g.regions["name"], strict=True))
-    epcis = dict(zip(g.epcis["code"], g.epcis["name"], strict=True))
-    return deps, regs, epcis
+def sector_short_names() -> dict[str, str]:
+    return sector_names()
 
 
 @st.cache_resource(max_entries=8, show_spinner=T.SPINNER_MAP)
@@ -88,135 +49,9 @@ def supplier_map(directory_key: str, query: SearchQuery, tiles: bool):
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def chart_counts(directory_key: str, query: SearchQuery) -> tuple[pd.Series, pd.Series, pd.Series | None]:
-    """Counts by kind, by sector (top 10) and by distance band over ALL results (cached: small output)."""
-    found = search(search_index(directory_key), replace(query, limit=None, columns=("kinds", "sectors", "distance_km")))
-    results = found.results
-    kinds = results["kinds"].explode().dropna().value_counts()
-    labels = load_taxonomy().sectors.set_index("sector_id")["label"]
-    sectors = results["sectors"].explode().dropna().map(labels).value_counts().head(10)
-    bands = None
-    if query.near is not None:
-        cut = pd.cut(
-            results["distance_km"], [0, 10, 30, 60, 100, 200, np.inf], labels=T.DISTANCE_BANDS, include_lowest=True
-        )
-        bands = cut.value_counts().reindex(T.DISTANCE_BANDS, fill_value=0)
-    return kinds, sectors, bands
-
-
-# --- Filters ----------------------------------------------------------------------------------
-
-
-def _resolve_place(value: str | None):
-    """The chosen place as a Resolution-like tuple (lat, lon, department, region, label) or None."""
-    if not value:
-        return None
-    g = Gazetteer.load()
-    _, lookup = place_options()
-    if value in lookup:
-        kind, code = lookup[value]
-        text = {
-            "commune": f"INSEE {code}",
-            "department": code,
-            "region": value.removeprefix(T.PLACE_REGION.format(name="")),
-        }[kind]
-        res = g.resolve(text)
-    else:
-        res = g.resolve(value)
-    if res.status == "ambiguous":
-        st.warning(T.PLACE_AMBIGUOUS.format(text=value))
-        labels = [c.label for c in res.candidates]
-        choice = st.selectbox(T.PLACE_CHOICE, labels, key="place_choice")
-        res = g.resolve(choice) if choice else res
-        if res.status != "ok":
-            chosen = next(c for c in res.candidates if c.label == choice) if res.candidates else None
-            return (chosen.lat, chosen.lon, chosen.department, chosen.region, chosen.label) if chosen else None
-    if res.status != "ok":
-        st.error(res.message)
-        return None
-    return res.lat, res.lon, res.department, res.region, res.label
-
-
-def _kind_checkboxes() -> tuple[str, ...]:
-    chosen = []
-    with st.expander(T.KINDS_HEADER, expanded=True):
-        for family in FAMILIES:
-            st.caption(T.FAMILY_LABELS[family])
-            for kind in (k for k in KINDS if k.family == family):
-                if st.checkbox(kind.code, key=f"t_{kind.code}", help=f"{kind.label} — {kind.legal_basis}", bind=URL):
-                    chosen.append(kind.code)
-    return tuple(chosen)
-
-
-def _filters() -> tuple[SearchQuery, str | None, str]:
-    """Draw the filters in the sidebar; return the query, the place label and the sort key."""
-    deps, regs, epcis = territory_labels()
-    sectors = sector_labels()
-    options, _ = place_options()
-    with st.sidebar:
-        st.header(T.FILTERS)
-        place_value = st.selectbox(
-            T.PLACE_LABEL, options, index=None, key="lieu", placeholder=T.PLACE_PLACEHOLDER,
-            help=T.PLACE_HELP, accept_new_options=True, bind=URL,
-        )  # fmt: skip
-        place = _resolve_place(place_value)
-        radius = st.slider(
-            T.RADIUS_LABEL, 0, 200, DEFAULT_RADIUS, step=5, key="rayon", disabled=place is None, bind=URL
-        )
-        include_area = st.checkbox(T.AREA_LABEL, key="zone", help=T.AREA_HELP, disabled=place is None, bind=URL)
-        kinds = _kind_checkboxes()
-        chosen_sectors = st.multiselect(
-            T.SECTORS_LABEL, list(sectors), format_func=sectors.__getitem__, key="secteurs",
-            placeholder=T.SECTORS_PLACEHOLDER, bind=URL,
-        )  # fmt: skip
-        q = st.text_input(T.KEYWORDS_LABEL, key="q", help=T.KEYWORDS_HELP, bind=URL)
-        with st.expander(T.MORE_FILTERS):
-            naf = st.text_input(T.NAF_LABEL, key="naf", help=T.NAF_HELP, bind=URL).strip()
-            cpv = st.text_input(T.CPV_LABEL, key="cpv", help=T.CPV_HELP, bind=URL).strip()
-            if cpv:
-                mapped = sectors_for_cpv(cpv)
-                if not mapped:
-                    st.warning(T.CPV_UNKNOWN.format(code=cpv))
-                else:
-                    st.caption(
-                        T.CPV_MAPS_TO.format(
-                            code=cpv, label=cpv_label(cpv) or "", sectors=", ".join(sectors.get(s, s) for s in mapped)
-                        )
-                    )
-            if naf and not normalise_naf_code(naf) and not naf.replace(".", "").isalnum():
-                st.warning(T.NAF_UNREADABLE.format(code=naf))
-            departments = st.multiselect(
-                T.DEPARTMENTS_LABEL, list(deps), format_func=deps.__getitem__, key="dep", bind=URL
-            )
-            regions = st.multiselect(T.REGIONS_LABEL, list(regs), format_func=regs.__getitem__, key="reg", bind=URL)
-            chosen_epcis = st.multiselect(
-                T.EPCI_LABEL, list(epcis), format_func=epcis.__getitem__, key="epci", bind=URL
-            )
-            bands = [label for code, label in HEADCOUNT_BANDS.items() if code != "NN"]
-            headcount = st.multiselect(T.HEADCOUNT_LABEL, bands, key="effectif", bind=URL)
-        sort = st.radio(
-            T.SORT_LABEL, list(T.SORT_OPTIONS), format_func=T.SORT_OPTIONS.__getitem__, key="tri",
-            horizontal=True, bind=URL,
-        )  # fmt: skip
-        st.caption(T.SHARE_HINT)
-    query = SearchQuery(
-        near=(place[0], place[1]) if place else None,
-        radius_km=float(radius) if place else None,
-        near_department=place[2] if place else None,
-        near_region=place[3] if place else None,
-        include_intervention_area=bool(include_area and place),
-        departments=tuple(departments),
-        regions=tuple(regions),
-        epcis=tuple(chosen_epcis),
-        kinds=kinds,
-        sectors=tuple(chosen_sectors),
-        naf=naf or None,
-        cpv=cpv or None,
-        q=q or None,
-        headcount_bands=tuple(headcount),
-        sort=sort if place or sort == "name" else "name",
-    )
-    return query, place[4] if place else None, sort
+def chart_counts(directory_key: str, query: SearchQuery) -> Facets:
+    """Counts by kind, by sector and by distance band over ALL results (cached: small output)."""
+    return facet_counts(search_index(directory_key), query, T.DISTANCE_BANDS)
 
 
 # --- Results ----------------------------------------------------------------------------------
@@ -248,7 +83,7 @@ def _results_table(results: pd.DataFrame, map_pick: str | None) -> list[str]:
     A marker clicked on the map (`map_pick`) is shown selected in the grid: the grid gets a new key
     with that row as its default selection (a grid's selection cannot be set once drawn).
     """
-    sectors = load_taxonomy().sectors.set_index("sector_id")["label"].to_dict()
+    sectors = sector_short_names()
     shown = results.head(TABLE_LIMIT)
     positions = np.flatnonzero(shown["id"].to_numpy() == map_pick) if map_pick else []
     default = {"selection": {"rows": [int(positions[0])], "columns": []}} if len(positions) else None
@@ -317,20 +152,20 @@ def _detail(row: pd.Series | None) -> None:
     if row is None:
         st.caption(T.DETAIL_NONE)
         return
-    st.markdown(f"**{_md_text(row['name'])}**")
+    st.markdown(f"**{md_text(row['name'])}**")
     kinds = [f"{c} — {KIND_BY_CODE[c].label}" for c in row["kinds"] if c in KIND_BY_CODE]
     if kinds:
-        st.markdown("\n".join(f"- {_md_text(k)}" for k in kinds))
+        st.markdown("\n".join(f"- {md_text(k)}" for k in kinds))
     if isinstance(row.get("distance_km"), float) and not math.isnan(row["distance_km"]):
         st.metric(T.COL_DISTANCE, f"{row['distance_km']:.1f}".replace(".", ","))
     sectors = sector_labels()
     if row["sectors"]:
-        st.markdown(T.DETAIL_SECTORS + _md_text(", ".join(sectors.get(s, s) for s in row["sectors"])))
+        st.markdown(T.DETAIL_SECTORS + md_text(", ".join(sectors.get(s, s) for s in row["sectors"])))
     if row.get("description"):
-        st.markdown(_md_text(row["description"]))
+        st.markdown(md_text(row["description"]))
     fields = []
-    deps, regs, _ = territory_labels()
-    readable = {"geo_precision": GEO_PRECISION_LABELS, "department": deps, "region": regs}
+    names = state.territory_names()
+    readable = {"geo_precision": GEO_PRECISION_LABELS, "department": names.departments, "region": names.regions}
     for col, label in T.DETAIL_FIELDS.items():
         value = row.get(col)
         if col in readable:
@@ -353,32 +188,15 @@ def _french_date(iso: str) -> str:
 
 def _charts(directory_key: str, query: SearchQuery) -> None:
     st.subheader(T.CHARTS_HEADER)
-    kinds, sectors, bands = chart_counts(directory_key, query)
-    cols = st.columns(3 if bands is not None else 2)
+    facets = chart_counts(directory_key, query)
+    cols = st.columns(3 if facets.bands is not None else 2)
     cols[0].caption(T.CHART_KINDS)
-    cols[0].bar_chart(kinds.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
+    cols[0].bar_chart(facets.kinds.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
     cols[1].caption(T.CHART_SECTORS)
-    cols[1].bar_chart(sectors.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
-    if bands is not None:
+    cols[1].bar_chart(facets.sectors.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
+    if facets.bands is not None:
         cols[2].caption(T.CHART_DISTANCE)
-        cols[2].bar_chart(bands.rename(T.CHART_UNIT), height=320, sort=False)
-
-
-def _selected_row(index: SearchIndex, found_results: pd.DataFrame, selected: str | None, query: SearchQuery):
-    """The selected supplier's row: from the shown results, else (a map click beyond them) the directory."""
-    if not selected:
-        return None
-    rows = found_results[found_results["id"] == selected]
-    if len(rows):
-        return rows.iloc[0]
-    rows = index.frame[index.frame["id"] == selected]
-    if not len(rows):
-        return None
-    row = rows.iloc[0].copy()
-    row["distance_km"] = (
-        float(haversine_km(np.array([row["lat"]]), np.array([row["lon"]]), *query.near)[0]) if query.near else np.nan
-    )
-    return row
+        cols[2].bar_chart(facets.bands.rename(T.CHART_UNIT), height=320, sort=False)
 
 
 def render() -> None:
@@ -386,7 +204,7 @@ def render() -> None:
     if key == state.DEMO_KEY:
         st.info(T.DEMO_BADGE, icon=":material/science:")
     index = search_index(key)
-    query, place_label, _ = _filters()
+    query, place_label = sidebar_query()
     # The table shows TABLE_LIMIT rows; copying every result would cost ~1 s on 1M rows.
     found = search(index, replace(query, limit=TABLE_LIMIT))
     headline = T.RESULTS_COUNT.format(n=_fr(found.total))
@@ -424,5 +242,5 @@ def render() -> None:
     _results_export(key, query, found.total)
     selected = st.session_state.get("selected_id")
     with detail_col:
-        _detail(_selected_row(index, found.results, selected, query))
+        _detail(supplier_row(index, found.results, selected, query.near))
     _charts(key, query)

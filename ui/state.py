@@ -13,6 +13,9 @@ import streamlit as st
 from sourcing.db import LOCAL_USER, database_url, upgrade_database
 from sourcing.directory import demo_report, load_demo
 from sourcing.normalise import ImportReport
+from sourcing.search import SearchIndex
+from sourcing.search.choices import TerritoryNames, sector_names
+from sourcing.search.choices import territory_names as gazetteer_territory_names
 from sourcing.store import service as store
 from ui import texts as T
 
@@ -68,6 +71,24 @@ def load_directory(key: str) -> pd.DataFrame:
 def load_report(key: str) -> dict | None:
     """The demo's import report; the store's sources keep theirs (see store.source_report)."""
     return demo_report() if key == DEMO_KEY else None
+
+
+@st.cache_resource(show_spinner=T.SPINNER_SEARCH, max_entries=4)
+def search_index(key: str) -> SearchIndex:
+    """The search index of a directory (the search and advice pages share it)."""
+    return SearchIndex.build(load_directory(key))
+
+
+@st.cache_resource
+def sector_labels() -> dict[str, str]:
+    """Sector id -> "Group › Label", as the sector pickers offer them."""
+    return sector_names(with_group=True)
+
+
+@st.cache_resource
+def territory_names() -> TerritoryNames:
+    """Code -> readable name of départements, régions and EPCI (the search filters and card)."""
+    return gazetteer_territory_names()
 
 
 def report_from_dict(data: dict) -> ImportReport:

@@ -4,8 +4,9 @@
 query (`index`, with the building blocks of `postings` and `columns`), so that
 `search(index, query)` (`engine`) only combines integer arrays with numpy. Each filter other than
 the place is a small object of `filters` that knows its field, its French wording and its rows;
-`widen` loops over them to explain an empty result. `page` holds what the search page asks of the
-domain (place choices, counts for the charts, the supplier card's row), for the CLI as well.
+`widen` loops over them to explain an empty result. `choices` and `facets` hold what the search
+page asks of the domain (the places offered and their resolution, counts for the charts, the
+supplier card's row), callable from the CLI as well.
 
 Keyword rules (`query_words`, `search_words`, `fuzzy_budget`, `FUZZY_RATIO`): accents, case and
 punctuation do not matter; stop words (« de », « la », « et »…) and one-letter words are neither

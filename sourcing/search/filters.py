@@ -17,7 +17,7 @@ import numpy as np
 from sourcing import taxonomy
 from sourcing.search.index import SearchIndex
 from sourcing.search.keywords import keyword_mask
-from sourcing.search.query import SearchQuery
+from sourcing.search.query import SearchQuery, clean
 from sourcing.search.words import area_code, headcount_key, kind_mask_bits, naf_key, query_words, stripped
 
 
@@ -132,8 +132,9 @@ def active_filters(query: SearchQuery, skip: Iterable[str] = ()) -> tuple[Filter
 
 
 def describe(query: SearchQuery) -> list[str]:
-    """The French wording of the filters a (cleaned) query uses: ["types de structure", "mots-clés"]."""
-    return [f.label for f in active_filters(query)]
+    """The French wording of the filters a query uses: ["types de structure", "mots-clés"] (empty
+    values and stop words alone filter nothing, so they are not named)."""
+    return [f.label for f in active_filters(clean(query))]
 
 
 def sector_mask(index: SearchIndex, sectors: Iterable[str]) -> np.ndarray:

@@ -1,0 +1,122 @@
+"""What a search form offers and how a pick reads: the places (communes, départements, régions) with
+what each resolves to, and the readable names of sectors and territories.
+
+Used by the search page and callable from the CLI; the French wording of the département and région
+entries is given by the caller (the page keeps its texts in `ui/texts.py`). Only `Gazetteer`'s
+public API is used (`resolve` and its tables).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sourcing.gazetteer import Gazetteer, Resolution
+from sourcing.taxonomy import load_taxonomy
+
+PLACE_TYPES = ("commune", "arrondissement")  # the current places offered (not former communes)
+
+
+@dataclass(frozen=True)
+class PlaceChoices:
+    """The places offered, in order, and for each label the text `Gazetteer.resolve` reads as that place."""
+
+    options: list[str]  # communes (most populated first), then départements, then régions
+    lookup: dict[str, str]  # label -> "INSEE 69123", a département code or a région name
+
+
+@dataclass(frozen=True)
+class Place:
+    """A resolved place: where it is, its département and région (for intervention areas), its label."""
+
+    lat: float
+    lon: float
+    department: str | None
+    region: str | None
+    label: str
+
+
+@dataclass(frozen=True)
+class PlacePick:
+    """What a picked (or typed) place resolves to: a place; or, when the text names several places,
+    the labels to choose from; or, when it names none, why (French, from the gazetteer)."""
+
+    place: Place | None = None
+    choices: tuple[str, ...] = ()
+    message: str = ""
+
+
+def place_choices(department_label: str, region_label: str, gazetteer: Gazetteer | None = None) -> PlaceChoices:
+    """Every commune and arrondissement as "Name (first postal code)" (most populated first; the
+    département code stands in without a postal code; a repeated label keeps the most populated
+    place), then every département (``department_label.format(name=..., code=...)``) and région
+    (``region_label.format(name=...)``)."""
+    g = gazetteer or Gazetteer.load()
+    communes = g.communes[g.communes["type"].isin(PLACE_TYPES)].sort_values("population", ascending=False)
+    first_pc = communes["postal_codes"].fillna("").str.split().str[0].fillna("")
+    labels = (communes["name"] + " (" + first_pc.where(first_pc != "", communes["department"]) + ")").tolist()
+    lookup: dict[str, str] = {}
+    for label, code in zip(labels, communes["insee_code"], strict=True):
+        lookup.setdefault(label, f"INSEE {code}")
+    for code, name in zip(g.departments["code"], g.departments["name"], strict=True):
+        lookup[department_label.format(name=name, code=code)] = code
+    for name in g.regions["name"]:
+        lookup[region_label.format(name=name)] = name
+    return PlaceChoices(list(lookup), lookup)
+
+
+def resolve_place(
+    choices: PlaceChoices, value: str | None, choice: str | None = None, gazetteer: Gazetteer | None = None
+) -> PlacePick:
+    """The place a buyer picked (``value``: an offered label or any text), with ``choice`` the label
+    picked among the candidates when ``value`` names several places."""
+    if not value:
+        return PlacePick()
+    g = gazetteer or Gazetteer.load()
+    found = g.resolve(choices.lookup.get(value, value))
+    if found.status == "ambiguous":
+        labels = tuple(c.label for c in found.candidates)
+        return PlacePick(_chosen(g, found, choice), labels)
+    if found.status != "ok":
+        return PlacePick(message=found.message)
+    return PlacePick(_place(found))
+
+
+def _place(found: Resolution) -> Place:
+    return Place(found.lat, found.lon, found.department, found.region, found.label)
+
+
+def _chosen(g: Gazetteer, ambiguous: Resolution, choice: str | None) -> Place | None:
+    """The candidate labelled ``choice``: resolved anew when its label names one place, else as listed."""
+    if not choice:
+        return None
+    found = g.resolve(choice)
+    if found.status == "ok":
+        return _place(found)
+    listed = next((c for c in (*found.candidates, *ambiguous.candidates) if c.label == choice), None)
+    return Place(listed.lat, listed.lon, listed.department, listed.region, listed.label) if listed else None
+
+
+@dataclass(frozen=True)
+class TerritoryNames:
+    """Code -> readable name of départements ("Rhône (69)"), régions and EPCI, as the filters show them."""
+
+    departments: dict[str, str]
+    regions: dict[str, str]
+    epcis: dict[str, str]
+
+
+def territory_names(gazetteer: Gazetteer | None = None) -> TerritoryNames:
+    g = gazetteer or Gazetteer.load()
+    deps = g.departments
+    return TerritoryNames(
+        departments=dict(zip(deps["code"], deps["name"] + " (" + deps["code"] + ")", strict=True)),
+        regions=dict(zip(g.regions["code"], g.regions["name"], strict=True)),
+        epcis=dict(zip(g.epcis["code"], g.epcis["name"], strict=True)),
+    )
+
+
+def sector_names(with_group: bool = False) -> dict[str, str]:
+    """Sector id -> French label; with ``with_group``, "Group › Label" (as the sector filter offers them)."""
+    sectors = load_taxonomy().sectors
+    labels = sectors["group_label"] + " › " + sectors["label"] if with_group else sectors["label"]
+    return dict(zip(sectors["sector_id"], labels, strict=True))

@@ -1,0 +1,119 @@
+"""What the search page asks of the domain, callable from the CLI too: the places offered and what a
+pick resolves to, the readable names of territories and sectors, the counts beside the results
+(`sourcing.search.facets`) and the open card's row."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from sourcing.gazetteer import Gazetteer
+from sourcing.search import SearchIndex, SearchQuery, search
+from sourcing.search.choices import Place, PlacePick, place_choices, resolve_place, sector_names, territory_names
+from sourcing.search.facets import DISTANCE_BAND_EDGES_KM, facet_counts, supplier_row
+from tests.test_search import LYON, NEAR_LYON, ROWS, canonical
+
+DEPARTMENT = "Département : {name} ({code})"
+REGION = "Région : {name}"
+BANDS = ["0-10 km", "10-30 km", "30-60 km", "60-100 km", "100-200 km", "> 200 km"]
+
+
+@pytest.fixture(scope="module")
+def choices():
+    return place_choices(DEPARTMENT, REGION)
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.build(canonical(ROWS))
+
+
+# --- Places -----------------------------------------------------------------------------------------
+
+
+def test_places_offered_communes_by_population_then_departements_then_regions(choices):
+    assert choices.options[:3] == ["Paris (75001)", "Marseille (13001)", "Lyon (69001)"]
+    assert len(choices.options) == len(set(choices.options)) == len(choices.lookup)
+    assert choices.lookup["Lyon (69001)"] == "INSEE 69123"
+    assert choices.lookup["Département : Rhône (69)"] == "69"
+    assert choices.lookup["Région : Bretagne"] == "Bretagne"
+    first_department = choices.options.index("Département : Ain (01)")
+    first_region = next(i for i, o in enumerate(choices.options) if o.startswith("Région : "))
+    assert all(
+        o.endswith(")") and not o.startswith(("Département", "Région")) for o in choices.options[:first_department]
+    )
+    assert first_department < first_region
+    assert all(o.startswith("Région : ") for o in choices.options[first_region:])
+
+
+def test_an_offered_place_resolves_to_that_place(choices):
+    lyon = Gazetteer.load().resolve("INSEE 69123")
+    assert resolve_place(choices, "Lyon (69001)") == PlacePick(Place(lyon.lat, lyon.lon, "69", "84", lyon.label))
+    rhone = resolve_place(choices, "Département : Rhône (69)").place
+    assert rhone is not None and (rhone.department, rhone.region, rhone.label) == ("69", "84", "Rhône (69)")
+
+
+def test_typed_text_empty_unknown_or_ambiguous(choices):
+    assert resolve_place(choices, None) == resolve_place(choices, "") == PlacePick()
+    unknown = resolve_place(choices, "Xyzzyville")
+    assert unknown.place is None and not unknown.choices and "Xyzzyville" in unknown.message
+    ambiguous = resolve_place(choices, "Saint-Denis")
+    assert ambiguous.place is None and not ambiguous.message
+    assert {"Saint-Denis (93)", "Saint-Denis (974)"} <= set(ambiguous.choices)
+    picked = resolve_place(choices, "Saint-Denis", "Saint-Denis (93)")
+    assert picked.choices == ambiguous.choices
+    assert picked.place is not None and (picked.place.label, picked.place.department) == ("Saint-Denis (93)", "93")
+
+
+def test_territory_and_sector_names():
+    names = territory_names()
+    assert names.departments["69"] == "Rhône (69)"
+    assert names.regions["84"] == "Auvergne-Rhône-Alpes"
+    assert len(names.epcis) > 1000
+    assert sector_names()["espaces-verts"] == "Création et entretien d'espaces verts"
+    assert sector_names(with_group=True)["espaces-verts"].endswith(" › Création et entretien d'espaces verts")
+
+
+# --- Counts beside the results, and the card's row ------------------------------------------------
+
+
+def test_facets_count_every_result(index):
+    facets = facet_counts(index, SearchQuery(kinds=("ASSOCIATION", "EA")), BANDS)
+    assert facets.kinds.to_dict() == {"ASSOCIATION": 3, "EA": 2, "ESAT": 1, "ACI": 1}
+    assert facets.sectors.to_dict() == {
+        "Nettoyage de locaux et de bureaux": 2,
+        "Blanchisserie et entretien du linge": 1,
+        "Menuiserie (portes, fenêtres, placards)": 1,
+    }
+    assert facets.bands is None  # no place
+
+
+def test_facets_by_distance_band_show_every_band(index):
+    facets = facet_counts(index, SearchQuery(radius_km=300, **NEAR_LYON), BANDS)
+    assert facets.bands is not None and facets.bands.index.tolist() == BANDS
+    assert facets.bands.tolist() == [1, 2, 1, 1, 0, 1]  # A; B, I; C; G (94 km); none; F (278 km)
+    assert len(BANDS) == len(DISTANCE_BAND_EDGES_KM) - 1
+    with pytest.raises(ValueError):
+        facet_counts(index, SearchQuery(), BANDS[:-1])
+
+
+def test_facets_keep_the_ten_most_frequent_sectors_by_label():
+    ids = list(sector_names())[:12]
+    rows = [{"id": str(i), "name": f"S{i}", "sectors": [*ids[: i % 12 + 1], "not-a-sector"]} for i in range(24)]
+    facets = facet_counts(SearchIndex.build(canonical(rows)), SearchQuery(), BANDS)
+    labels = sector_names()
+    assert facets.sectors.index.tolist() == [labels[s] for s in ids[:10]]  # unknown ids are not counted
+    assert facets.sectors.tolist() == [24 - 2 * k for k in range(10)]
+
+
+def test_supplier_row_from_the_results_else_from_the_directory(index):
+    shown = search(index, SearchQuery(radius_km=30, limit=2, **NEAR_LYON)).results
+    assert supplier_row(index, shown, "B", LYON)["distance_km"] == shown.set_index("id").loc["B", "distance_km"]
+    beyond = supplier_row(index, shown, "G", LYON)  # a map marker beyond the shown rows
+    assert beyond["name"] == "Vent d'Ouest Traiteur" and 94 < beyond["distance_km"] < 95
+    assert math.isnan(supplier_row(index, shown, "G", None)["distance_km"])
+    assert supplier_row(index, shown, "nobody", LYON) is None
+    assert supplier_row(index, shown, None, LYON) is None
+    assert supplier_row(index, pd.DataFrame({"id": []}), "A", LYON)["id"] == "A"

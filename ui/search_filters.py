@@ -1,0 +1,129 @@
+"""The search page's filters, drawn in the sidebar and bound to the URL (a link restores a search).
+
+What the widgets return becomes one `SearchQuery`; the place box offers the places of
+`sourcing.search.choices` and resolves the pick there.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from sourcing.model import FAMILIES, HEADCOUNT_BANDS, KINDS
+from sourcing.search import SearchQuery
+from sourcing.search.choices import Place, PlaceChoices, place_choices, resolve_place
+from sourcing.taxonomy import cpv_label, normalise_naf_code, sectors_for_cpv
+from ui import state
+from ui import texts as T
+
+DEFAULT_RADIUS = 30
+URL = "query-params"
+
+
+@st.cache_resource
+def places() -> PlaceChoices:
+    """Labels offered in the place box, and what each resolves to."""
+    return place_choices(T.PLACE_DEPARTMENT, T.PLACE_REGION)
+
+
+def _pick_place(value: str | None) -> Place | None:
+    """The chosen place; when the text names several places, the buyer picks one below the box."""
+    pick = resolve_place(places(), value)
+    if pick.choices:
+        st.warning(T.PLACE_AMBIGUOUS.format(text=value))
+        choice = st.selectbox(T.PLACE_CHOICE, pick.choices, key="place_choice")
+        pick = resolve_place(places(), value, choice)
+    if pick.message:
+        st.error(pick.message)
+    return pick.place
+
+
+def _kind_checkboxes() -> tuple[str, ...]:
+    chosen = []
+    with st.expander(T.KINDS_HEADER, expanded=True):
+        for family in FAMILIES:
+            st.caption(T.FAMILY_LABELS[family])
+            for kind in (k for k in KINDS if k.family == family):
+                if st.checkbox(kind.code, key=f"t_{kind.code}", help=f"{kind.label} — {kind.legal_basis}", bind=URL):
+                    chosen.append(kind.code)
+    return tuple(chosen)
+
+
+def _place_filters() -> tuple[Place | None, int, bool]:
+    """The place box, the radius and "include intervention areas" (both off without a place)."""
+    typed = st.selectbox(
+        T.PLACE_LABEL, places().options, index=None, key="lieu", placeholder=T.PLACE_PLACEHOLDER,
+        help=T.PLACE_HELP, accept_new_options=True, bind=URL,
+    )  # fmt: skip
+    place = _pick_place(typed)
+    radius = st.slider(T.RADIUS_LABEL, 0, 200, DEFAULT_RADIUS, step=5, key="rayon", disabled=place is None, bind=URL)
+    include_area = st.checkbox(T.AREA_LABEL, key="zone", help=T.AREA_HELP, disabled=place is None, bind=URL)
+    return place, radius, include_area
+
+
+def _code_filters(sectors: dict[str, str]) -> tuple[str, str]:
+    """NAF and CPV boxes, with what a CPV code is searched as and a warning for an unreadable code."""
+    naf = st.text_input(T.NAF_LABEL, key="naf", help=T.NAF_HELP, bind=URL).strip()
+    cpv = st.text_input(T.CPV_LABEL, key="cpv", help=T.CPV_HELP, bind=URL).strip()
+    if cpv:
+        mapped = sectors_for_cpv(cpv)
+        if not mapped:
+            st.warning(T.CPV_UNKNOWN.format(code=cpv))
+        else:
+            names = ", ".join(sectors.get(s, s) for s in mapped)
+            st.caption(T.CPV_MAPS_TO.format(code=cpv, label=cpv_label(cpv) or "", sectors=names))
+    if naf and not normalise_naf_code(naf) and not naf.replace(".", "").isalnum():
+        st.warning(T.NAF_UNREADABLE.format(code=naf))
+    return naf, cpv
+
+
+def _territory_filters() -> dict[str, tuple[str, ...]]:
+    """Départements, régions, EPCI and headcount bands, as `SearchQuery` fields."""
+    names = state.territory_names()
+    chosen = {
+        field: st.multiselect(label, list(options), format_func=options.__getitem__, key=key, bind=URL)
+        for field, label, options, key in (
+            ("departments", T.DEPARTMENTS_LABEL, names.departments, "dep"),
+            ("regions", T.REGIONS_LABEL, names.regions, "reg"),
+            ("epcis", T.EPCI_LABEL, names.epcis, "epci"),
+        )
+    }
+    bands = [label for code, label in HEADCOUNT_BANDS.items() if code != "NN"]
+    chosen["headcount_bands"] = st.multiselect(T.HEADCOUNT_LABEL, bands, key="effectif", bind=URL)
+    return {field: tuple(values) for field, values in chosen.items()}
+
+
+def sidebar_query() -> tuple[SearchQuery, str | None]:
+    """Draw the filters in the sidebar; return the query and the place label."""
+    sectors = state.sector_labels()
+    with st.sidebar:
+        st.header(T.FILTERS)
+        place, radius, include_area = _place_filters()
+        kinds = _kind_checkboxes()
+        chosen_sectors = st.multiselect(
+            T.SECTORS_LABEL, list(sectors), format_func=sectors.__getitem__, key="secteurs",
+            placeholder=T.SECTORS_PLACEHOLDER, bind=URL,
+        )  # fmt: skip
+        q = st.text_input(T.KEYWORDS_LABEL, key="q", help=T.KEYWORDS_HELP, bind=URL)
+        with st.expander(T.MORE_FILTERS):
+            naf, cpv = _code_filters(sectors)
+            territories = _territory_filters()
+        sort = st.radio(
+            T.SORT_LABEL, list(T.SORT_OPTIONS), format_func=T.SORT_OPTIONS.__getitem__, key="tri",
+            horizontal=True, bind=URL,
+        )  # fmt: skip
+        st.caption(T.SHARE_HINT)
+    query = SearchQuery(
+        near=(place.lat, place.lon) if place else None,
+        radius_km=float(radius) if place else None,
+        near_department=place.department if place else None,
+        near_region=place.region if place else None,
+        include_intervention_area=bool(include_area and place),
+        kinds=kinds,
+        sectors=tuple(chosen_sectors),
+        naf=naf or None,
+        cpv=cpv or None,
+        q=q or None,
+        sort=sort if place or sort == "name" else "name",
+        **territories,
+    )
+    return query, place.label if place else None
