@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sourcing.gazetteer import Gazetteer, Resolution
+from sourcing.gazetteer import Candidate, Gazetteer, Resolution
 from sourcing.taxonomy import load_taxonomy
 
 PLACE_TYPES = ("commune", "arrondissement")  # the current places offered (not former communes)
@@ -81,7 +81,7 @@ def resolve_place(
     return PlacePick(_place(found))
 
 
-def _place(found: Resolution) -> Place:
+def _place(found: Resolution | Candidate) -> Place:
     return Place(found.lat, found.lon, found.department, found.region, found.label)
 
 
@@ -93,7 +93,7 @@ def _chosen(g: Gazetteer, ambiguous: Resolution, choice: str | None) -> Place | 
     if found.status == "ok":
         return _place(found)
     listed = next((c for c in (*found.candidates, *ambiguous.candidates) if c.label == choice), None)
-    return Place(listed.lat, listed.lon, listed.department, listed.region, listed.label) if listed else None
+    return _place(listed) if listed else None
 
 
 @dataclass(frozen=True)
