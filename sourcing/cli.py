@@ -99,6 +99,8 @@ def _add_advise_parser(sub) -> None:
 def _add_shortlist_parser(sub) -> None:
     import os
 
+    from sourcing.exports import SHORTLIST_EXPORTS
+
     default_user = os.environ.get("SOURCING_USER") or "local"
     sho = sub.add_parser("shortlist", help="listes de fournisseurs présélectionnés (même base que l'application)")
     sho.add_argument("--user", default=default_user, help="utilisateur (« local » en mode mono-utilisateur)")
@@ -113,7 +115,7 @@ def _add_shortlist_parser(sub) -> None:
     lst.add_argument("--json", action="store_true", help="résultat en JSON")
     exp = actions.add_parser("export", help="exporter une liste (tableau, ou documents d'une rencontre)")
     exp.add_argument("name", help="nom de la liste")
-    exp.add_argument("--format", required=True, choices=("csv", "xlsx", "ics", "pdf", "docx"), help="format")
+    exp.add_argument("--format", required=True, choices=tuple(SHORTLIST_EXPORTS), help="format")
     exp.add_argument("--out", required=True, help="fichier à écrire")
     exp.add_argument("--title", help="ics, pdf, docx : titre de la rencontre")
     exp.add_argument("--start", help="ics, pdf, docx : début de la rencontre (AAAA-MM-JJTHH:MM, heure de Paris)")
@@ -304,7 +306,9 @@ def _find_by_siret(directory, sirets: list[str]):
 def _export_meeting(args):
     from datetime import datetime
 
-    if args.format in ("csv", "xlsx"):
+    from sourcing.exports import TABLES
+
+    if args.format in TABLES:
         return None
     if not args.title or not args.start:
         raise UsageError(f"l'export {args.format} demande la rencontre : --title et --start (AAAA-MM-JJTHH:MM).")

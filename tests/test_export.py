@@ -3,7 +3,7 @@ import io
 
 import pandas as pd
 
-from sourcing.export import csv_bytes, neutralise_cell
+from sourcing.exports import csv_bytes, neutralise_cell
 from tests.helpers import SIRET_LEADING_ZERO
 
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "\tx", "\rx"]

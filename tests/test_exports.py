@@ -13,12 +13,10 @@ from sourcing.exports import EXTENSIONS, MIME, export_shortlist, export_supplier
 from sourcing.exports.calendar import meeting_ics
 from sourcing.exports.documents import (
     EQUAL_INFORMATION,
-    meeting_pack_docx,
+    meeting_pack,
     reservations_for_kinds,
-    supplier_brief_docx,
-    supplier_brief_pdf,
-    traceability_docx,
-    traceability_pdf,
+    supplier_brief,
+    traceability,
 )
 from sourcing.exports.tables import supplier_table, to_csv, to_xlsx
 from sourcing.schedule import Invite, MeetingPlan, build_schedule
@@ -221,7 +219,7 @@ def test_supplier_brief_docx():
     meeting = _meeting()
     row = _frame().iloc[1]
     slots = build_schedule(meeting, _frame(), order="given")
-    text = docx_text(supplier_brief_docx(meeting, slots[1], row, ["L2113-13", "L2113-12"]))
+    text = docx_text(supplier_brief("docx", meeting, slots[1], row, ["L2113-13", "L2113-12"]))
     for expected in (
         "Fiche fournisseur : +1",
         "Identité",
@@ -244,7 +242,7 @@ def test_meeting_pack_docx_sections_and_hostile_names():
     meeting = _meeting()
     frame = _frame()
     slots = build_schedule(meeting, frame, order="given")
-    data = meeting_pack_docx(meeting, slots, frame)
+    data = meeting_pack("docx", meeting, slots, frame)
     text = docx_text(data)
     for expected in (
         "Nettoyage; locaux, 2027",
@@ -271,7 +269,7 @@ def _invites() -> list[Invite]:
 
 
 def test_traceability_docx_states_equal_information():
-    text = docx_text(traceability_docx(_meeting(), _invites(), today=date(2027, 3, 5)))
+    text = docx_text(traceability("docx", _meeting(), _invites(), today=date(2027, 3, 5)))
     assert "R2111-1" in text
     assert EQUAL_INFORMATION in text
     assert '=HYPERLINK("http://x","y")' in text and "Les Jardins" in text
@@ -283,7 +281,7 @@ def test_traceability_docx_states_equal_information():
 def test_traceability_docx_warns_when_information_differs():
     invites = _invites()
     invites[1] = Invite("Les Jardins", "b@example.org", date(2027, 2, 1), True, "Autre chose")
-    text = docx_text(traceability_docx(_meeting(), invites))
+    text = docx_text(traceability("docx", _meeting(), invites))
     assert EQUAL_INFORMATION not in text
     assert "Attention : les informations communiquées diffèrent" in text
 
@@ -306,8 +304,8 @@ def _pdf_text(data: bytes) -> bytes:
 def test_pdfs_open_and_hold_their_title():
     meeting = _meeting()
     for data in (
-        traceability_pdf(meeting, _invites()),
-        supplier_brief_pdf(meeting, None, _frame().iloc[0]),
+        traceability("pdf", meeting, _invites()),
+        supplier_brief("pdf", meeting, None, _frame().iloc[0]),
         export_shortlist(_frame().assign(status="retenu", notes=""), "pdf", meeting),
     ):
         assert data.startswith(b"%PDF")

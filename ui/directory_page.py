@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from sourcing.export import csv_bytes
+from sourcing.exports import csv_bytes
 from sourcing.exports.tables import table_to_xlsx
 from sourcing.importer import ImportFailure
 from sourcing.model import GEO_PRECISIONS

@@ -17,7 +17,7 @@ import streamlit as st
 from sourcing.db import STATUSES, meeting_files, service
 from sourcing.db.engine import session_scope
 from sourcing.db.models import Meeting
-from sourcing.exports import MIME, export_shortlist
+from sourcing.exports import BRIEFS, MEETING_FILES, TABLES, export_shortlist, shortlist_file_name
 from sourcing.model import KIND_BY_CODE
 from ui import state
 from ui import texts as T
@@ -328,18 +328,16 @@ def _entry_follow_up(user: str, frame: pd.DataFrame, changes, current: dict[str,
 
 def _exports(info: service.ShortlistInfo, frame: pd.DataFrame) -> None:
     st.subheader(T.EXPORT_HEADER)
-    stem = f"liste-{date.today().isoformat()}-{meeting_files.slug(info.name)}"
-    cols = st.columns(2)
-    for col, fmt, label in ((cols[0], "csv", T.EXPORT_CSV), (cols[1], "xlsx", T.EXPORT_XLSX)):
+    for col, export in zip(st.columns(len(TABLES)), TABLES.values(), strict=True):
         col.download_button(
-            label,
-            data=partial(export_shortlist, frame, fmt),
-            file_name=f"{stem}.{fmt}",
-            mime=MIME[fmt],
+            export.label,
+            data=partial(export_shortlist, frame, export.kind),
+            file_name=shortlist_file_name(info.name, export),
+            mime=export.mime,
             icon=":material/download:",
-            help=T.EXPORT_HELP,
+            help=export.help,
             on_click="ignore",
-            key=f"export_{fmt}",
+            key=f"export_{export.kind}",
         )
 
 
@@ -441,13 +439,13 @@ def _supplier_brief(user: str, meeting: Meeting, invited: pd.DataFrame) -> None:
     supplier_id = cols[0].selectbox(
         T.MEETING_BRIEF_PICK, list(names), format_func=names.get, key=f"brief_pick_{meeting.id}"
     )
-    for col, fmt, label in ((cols[1], "docx", T.MEETING_BRIEF_DOCX), (cols[2], "pdf", T.MEETING_BRIEF_PDF)):
+    for col, (fmt, brief) in zip(cols[1:], BRIEFS.items(), strict=True):
         col.download_button(
-            label,
+            brief.label,
             data=partial(_build, meeting_files.supplier_brief, user, meeting.id, supplier_id, fmt),
             file_name=meeting_files.brief_file_name(meeting.start, names[supplier_id], fmt),
-            mime=MIME[fmt],
-            help=T.MEETING_BRIEF_HELP,
+            mime=brief.mime,
+            help=brief.help,
             icon=":material/download:",
             on_click="ignore",
             key=f"brief_{meeting.id}_{fmt}",
@@ -456,28 +454,20 @@ def _supplier_brief(user: str, meeting: Meeting, invited: pd.DataFrame) -> None:
 
 def _meeting_files(user: str, meeting: Meeting, invited: pd.DataFrame) -> None:
     st.markdown(f"**{T.MEETING_FILES}**")
-    buttons = (
-        ("pack-docx", T.MEETING_PACK_DOCX, T.MEETING_PACK_HELP),
-        ("pack-pdf", T.MEETING_PACK_PDF, T.MEETING_PACK_HELP),
-        ("ics", T.MEETING_ICS, T.MEETING_ICS_HELP),
-        ("invitations-xlsx", T.MEETING_INVITES_XLSX, None),
-        ("trace-docx", T.MEETING_TRACE_DOCX, T.MEETING_TRACE_HELP),
-        ("trace-pdf", T.MEETING_TRACE_PDF, T.MEETING_TRACE_HELP),
-    )
     if invited.empty:
         st.caption(T.MEETING_FILES_NONE)
         return
     cols = st.columns(3)
-    for i, (kind, label, help_text) in enumerate(buttons):
+    for i, export in enumerate(e for e in MEETING_FILES.values() if e.on_page):
         cols[i % 3].download_button(
-            label,
-            data=partial(_build, meeting_files.meeting_file, user, meeting.id, kind),
-            file_name=meeting_files.file_name(meeting.start, meeting.title, kind),
-            mime=meeting_files.file_mime(kind),
-            help=help_text,
+            export.label,
+            data=partial(_build, meeting_files.meeting_file, user, meeting.id, export.kind),
+            file_name=meeting_files.file_name(meeting.start, meeting.title, export.kind),
+            mime=export.mime,
+            help=export.help,
             icon=":material/download:",
             on_click="ignore",
-            key=f"meeting_{meeting.id}_{kind}",
+            key=f"meeting_{meeting.id}_{export.kind}",
         )
     _supplier_brief(user, meeting, invited)
 

@@ -17,7 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from sourcing.exports import MIME, export_suppliers
+from sourcing.exports import TABLES, export_suppliers
 from sourcing.exports.tables import XLSX_MAX_ROWS
 from sourcing.model import GEO_PRECISION_LABELS, KIND_BY_CODE
 from sourcing.search import SearchIndex, SearchQuery, search, widen
@@ -133,14 +133,14 @@ def _results_export(directory_key: str, query: SearchQuery, total: int) -> None:
     cols = st.columns([2, 1, 1])
     cols[0].caption(T.RESULTS_EXPORT.format(n=_fr(total)))
     stem = f"fournisseurs-{date.today().isoformat()}"
-    for col, fmt, label in ((cols[1], "csv", T.EXPORT_CSV), (cols[2], "xlsx", T.EXPORT_XLSX)):
+    for col, (fmt, export) in zip(cols[1:], TABLES.items(), strict=True):
         col.download_button(
-            label,
+            export.label,
             data=partial(results_file, directory_key, query, fmt),
-            file_name=f"{stem}.{fmt}",
-            mime=MIME[fmt],
+            file_name=f"{stem}{export.suffix}",
+            mime=export.mime,
             icon=":material/download:",
-            help=T.EXPORT_HELP,
+            help=export.help,
             on_click="ignore",
             key=f"results_export_{fmt}",
             disabled=fmt == "xlsx" and total > XLSX_MAX_ROWS,

@@ -342,9 +342,6 @@ ENTRY_REMOVE = "Retirer de la liste"
 ENTRY_REMOVED = "« {name} » retiré de la liste."
 
 EXPORT_HEADER = "Exporter"
-EXPORT_CSV = "CSV pour Excel"
-EXPORT_XLSX = "Classeur Excel (.xlsx)"
-EXPORT_HELP = "Les SIRET et codes postaux restent du texte ; aucune cellule ne peut devenir une formule."
 
 MEETING_NEW = "Préparer une rencontre acheteurs–fournisseurs"
 MEETING_EXPLAIN = (
@@ -378,22 +375,7 @@ MEETING_REPLAN = "Refaire le programme"
 MEETING_REPLANNED = "Programme refait."
 MEETING_FILES = "Documents à télécharger"
 MEETING_BRIEF_PICK = "Fiche d'un fournisseur invité"
-MEETING_BRIEF_DOCX = "Fiche (Word)"
-MEETING_BRIEF_PDF = "Fiche (PDF)"
-MEETING_BRIEF_HELP = (
-    "Une page sur ce fournisseur : identité, types et marchés réservés qui lui sont ouverts, secteurs, "
-    "distance, source et date des données, questions à poser. La même que dans le dossier de la rencontre."
-)
 MEETING_FILES_NONE = "Invitez au moins un fournisseur pour préparer les documents de la rencontre."
-MEETING_PACK_DOCX = "Dossier de la rencontre (Word)"
-MEETING_PACK_PDF = "Dossier de la rencontre (PDF)"
-MEETING_PACK_HELP = "Programme, liste des invités, une fiche par fournisseur et un modèle de compte rendu."
-MEETING_ICS = "Agenda (.ics)"
-MEETING_ICS_HELP = "La rencontre et chaque créneau, à importer dans Outlook, Thunderbird ou Google Agenda."
-MEETING_INVITES_XLSX = "Liste des invitations (Excel)"
-MEETING_TRACE_DOCX = "Fiche de traçabilité (Word)"
-MEETING_TRACE_PDF = "Fiche de traçabilité (PDF)"
-MEETING_TRACE_HELP = "Qui a été invité, qui est venu, quelle information a été donnée : à joindre au dossier du marché."
 MEETING_ATTENDANCE = "Présences et information communiquée"
 MEETING_ATTENDANCE_HINT = (
     "Après la rencontre, indiquez qui est venu et l'information donnée à chacun : c'est enregistré aussitôt."

@@ -1,5 +1,7 @@
 """Downloadable files for buyers: supplier tables (CSV, XLSX), meeting calendars (ICS),
 meeting documents (DOCX, PDF). Pure functions returning bytes; no Streamlit here.
+
+Every kind of file is declared once, in `sourcing.exports.registry`.
 """
 
 from __future__ import annotations
@@ -8,56 +10,61 @@ from typing import Literal
 
 import pandas as pd
 
-from sourcing.exports.calendar import meeting_ics
-from sourcing.exports.documents import meeting_pack_docx, meeting_pack_pdf
-from sourcing.exports.tables import supplier_table, to_csv, to_xlsx
-from sourcing.schedule import MeetingPlan, build_schedule
+from sourcing.exports.registry import (
+    BRIEFS,
+    EXTENSIONS,
+    MEETING_FILES,
+    MIME,
+    SHORTLIST_EXPORTS,
+    TABLES,
+    Export,
+    Selection,
+    shortlist_file_name,
+    slug,
+)
+from sourcing.exports.tables import csv_bytes, neutralise_cell, neutralise_frame, supplier_table, to_csv, to_xlsx
+from sourcing.schedule import MeetingPlan
 
 Format = Literal["csv", "xlsx", "ics", "docx", "pdf"]
 
-MIME: dict[str, str] = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "ics": "text/calendar; charset=utf-8",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-}
-EXTENSIONS: dict[str, str] = {fmt: f".{fmt}" for fmt in MIME}
+
+def _choices(kinds: list[str]) -> str:
+    return f"{', '.join(kinds[:-1])} ou {kinds[-1]}"
 
 
 def export_suppliers(frame: pd.DataFrame, fmt: Literal["csv", "xlsx"]) -> bytes:
     """Supplier rows as a CSV (French Excel) or XLSX table with French headers."""
-    if fmt == "csv":
-        return to_csv(frame)
-    if fmt == "xlsx":
-        return to_xlsx(frame)
-    raise ValueError(f"Format d'export inconnu pour un annuaire : « {fmt} » (attendu : csv ou xlsx).")
+    if fmt not in TABLES:
+        raise ValueError(f"Format d'export inconnu pour un annuaire : « {fmt} » (attendu : {_choices(list(TABLES))}).")
+    return TABLES[fmt].build(Selection(frame))
 
 
 def export_shortlist(entries_frame: pd.DataFrame, fmt: Format, meeting: MeetingPlan | None = None) -> bytes:
     """A shortlist (supplier columns plus `status` and `notes`) as a table (csv, xlsx) or, with
     a `meeting`, as its calendar (ics) or meeting pack (docx, pdf). Slots follow the shortlist's
     order ("given"): the buyer has already arranged it."""
-    if fmt in ("csv", "xlsx"):
-        return export_suppliers(entries_frame, fmt)  # type: ignore[arg-type]
-    if fmt not in MIME:
-        raise ValueError(f"Format d'export inconnu : « {fmt} » (attendu : csv, xlsx, ics, docx ou pdf).")
-    if meeting is None:
-        raise ValueError("Renseignez la rencontre (titre, date, lieu, durée des créneaux) pour cet export.")
-    slots = build_schedule(meeting, entries_frame, order="given")
-    if fmt == "ics":
-        return meeting_ics(meeting, slots)
-    if fmt == "docx":
-        return meeting_pack_docx(meeting, slots, entries_frame)
-    return meeting_pack_pdf(meeting, slots, entries_frame)
+    if fmt not in SHORTLIST_EXPORTS:
+        raise ValueError(f"Format d'export inconnu : « {fmt} » (attendu : {_choices(list(SHORTLIST_EXPORTS))}).")
+    return SHORTLIST_EXPORTS[fmt].build(Selection(entries_frame, meeting))
 
 
 __all__ = [
+    "BRIEFS",
     "EXTENSIONS",
+    "MEETING_FILES",
     "MIME",
+    "SHORTLIST_EXPORTS",
+    "TABLES",
+    "Export",
     "Format",
+    "Selection",
+    "csv_bytes",
     "export_shortlist",
     "export_suppliers",
+    "neutralise_cell",
+    "neutralise_frame",
+    "shortlist_file_name",
+    "slug",
     "supplier_table",
     "to_csv",
     "to_xlsx",

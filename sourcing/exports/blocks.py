@@ -12,10 +12,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from docx import Document
-from docx.enum.text import WD_BREAK
-from docx.shared import Pt
-
 _XML_INVALID = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -68,6 +64,11 @@ Block = Heading | Para | Bullets | Table | PageBreak
 
 def render_docx(blocks: Sequence[Block], title: str) -> bytes:
     """The blocks as a .docx file; `title` goes into the document properties."""
+    # Imported here: python-docx is slow to import, and the CLI and the pages list exports without it.
+    from docx import Document
+    from docx.enum.text import WD_BREAK
+    from docx.shared import Pt
+
     doc = Document()
     doc.core_properties.title = clean(title)[:255]
     doc.core_properties.language = "fr-FR"

@@ -2,13 +2,15 @@
 record of a sourcing meeting (CCP R2111-1: market research is allowed provided it does not
 distort competition — same information to every operator, written record kept).
 
-Each document is built once as `blocks` and rendered to DOCX (python-docx) or PDF (fpdf2).
+Each document is built once as `blocks` and rendered to DOCX (python-docx) or PDF (fpdf2) by
+`render`: one function per document, the format is its first argument.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -52,6 +54,15 @@ UNEQUAL_INFORMATION = (
     "l'égalité de traitement (article R2111-1 du code de la commande publique), communiquez le "
     "complément à tous les opérateurs invités avant le lancement de la consultation."
 )
+
+
+DocFormat = Literal["docx", "pdf"]
+_RENDERERS: dict[str, Callable[[Sequence[Block], str], bytes]] = {"docx": render_docx, "pdf": render_pdf}
+
+
+def render(fmt: DocFormat, blocks: Sequence[Block], title: str) -> bytes:
+    """The blocks as a DOCX (python-docx) or PDF (fpdf2) file; `title` goes into its properties."""
+    return _RENDERERS[fmt](blocks, title)
 
 
 # --- Small helpers ------------------------------------------------------------------------
@@ -187,26 +198,16 @@ def supplier_brief_blocks(
     return blocks
 
 
-def supplier_brief_docx(
+def supplier_brief(
+    fmt: DocFormat,
     meeting: MeetingPlan,
     slot: Slot | None,
     supplier_row: Mapping[str, object] | pd.Series,
     reservations: Sequence[str] | None = None,
 ) -> bytes:
-    """The supplier brief (see `supplier_brief_blocks`) as DOCX."""
+    """The supplier brief (see `supplier_brief_blocks`) as a DOCX or PDF file."""
     blocks = supplier_brief_blocks(meeting, slot, supplier_row, reservations)
-    return render_docx(blocks, title=f"Fiche fournisseur — {clean(_get(supplier_row, 'name'))}")
-
-
-def supplier_brief_pdf(
-    meeting: MeetingPlan,
-    slot: Slot | None,
-    supplier_row: Mapping[str, object] | pd.Series,
-    reservations: Sequence[str] | None = None,
-) -> bytes:
-    """The supplier brief (see `supplier_brief_blocks`) as PDF."""
-    blocks = supplier_brief_blocks(meeting, slot, supplier_row, reservations)
-    return render_pdf(blocks, title=f"Fiche fournisseur — {clean(_get(supplier_row, 'name'))}")
+    return render(fmt, blocks, title=f"Fiche fournisseur — {clean(_get(supplier_row, 'name'))}")
 
 
 # --- Meeting pack ---------------------------------------------------------------------------
@@ -260,14 +261,9 @@ def meeting_pack_blocks(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: 
     return blocks
 
 
-def meeting_pack_docx(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
-    """The meeting pack (see `meeting_pack_blocks`) as DOCX."""
-    return render_docx(meeting_pack_blocks(meeting, slots, suppliers), title=meeting.title)
-
-
-def meeting_pack_pdf(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
-    """The meeting pack (see `meeting_pack_blocks`) as PDF."""
-    return render_pdf(meeting_pack_blocks(meeting, slots, suppliers), title=meeting.title)
+def meeting_pack(fmt: DocFormat, meeting: MeetingPlan, slots: Sequence[Slot], suppliers: pd.DataFrame) -> bytes:
+    """The meeting pack (see `meeting_pack_blocks`) as a DOCX or PDF file."""
+    return render(fmt, meeting_pack_blocks(meeting, slots, suppliers), title=meeting.title)
 
 
 # --- Traceability record --------------------------------------------------------------------
@@ -316,11 +312,6 @@ def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: 
     return blocks
 
 
-def traceability_docx(meeting: MeetingPlan, invites: Sequence[Invite], today: date | None = None) -> bytes:
-    """The traceability record (see `traceability_blocks`) as DOCX."""
-    return render_docx(traceability_blocks(meeting, invites, today), title=f"Traçabilité — {meeting.title}")
-
-
-def traceability_pdf(meeting: MeetingPlan, invites: Sequence[Invite], today: date | None = None) -> bytes:
-    """The traceability record (see `traceability_blocks`) as PDF."""
-    return render_pdf(traceability_blocks(meeting, invites, today), title=f"Traçabilité — {meeting.title}")
+def traceability(fmt: DocFormat, meeting: MeetingPlan, invites: Sequence[Invite], today: date | None = None) -> bytes:
+    """The traceability record (see `traceability_blocks`) as a DOCX or PDF file."""
+    return render(fmt, traceability_blocks(meeting, invites, today), title=f"Traçabilité — {meeting.title}")

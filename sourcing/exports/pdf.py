@@ -9,9 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from fpdf import FPDF
-from fpdf.enums import XPos, YPos
-
 from sourcing.exports.blocks import Block, Bullets, Heading, PageBreak, Para, Table, clean
 
 _PLAIN = str.maketrans(
@@ -44,6 +41,10 @@ def latin1(value: object) -> str:
 
 def render_pdf(blocks: Sequence[Block], title: str) -> bytes:
     """The blocks as an A4 PDF; `title` goes into the document properties."""
+    # Imported here: fpdf takes seconds to import, and the CLI and the pages list exports without it.
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
     pdf = FPDF(format="A4")
     pdf.set_title(latin1(title))
     pdf.set_lang("fr-FR")
