@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import math
+import shutil
 import struct
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from sourcing.gazetteer import (
     place_key,
     place_keys,
 )
-from tests.helpers import load_script
+from tests.helpers import PROJECT_DIR, load_script
 
 
 @pytest.fixture(scope="module")
@@ -559,3 +560,25 @@ def test_geocode_real_siae_list(gaz: Gazetteer, realdata: Path) -> None:
     # The second address block (CODE_POST_COM / LIB_COM) geocodes as well.
     other = gaz.geocode(pd.DataFrame({"postal_code": siae["CODE_POST_COM"], "city": siae["LIB_COM"]}))
     assert (other["geo_precision"] == "commune").mean() >= 0.99
+
+
+def test_disk_cache_key_follows_every_module_and_data_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pickled gazetteer is rebuilt when any module of the package or any data file changes."""
+    from sourcing.gazetteer import loading
+
+    package = tmp_path / "package"
+    shutil.copytree(loading.PACKAGE_DIR, package, ignore=shutil.ignore_patterns("__pycache__"))
+    data = tmp_path / "geo"
+    data.mkdir()
+    (data / "communes.csv").write_text("name\n", encoding="utf-8")
+    monkeypatch.setattr(loading, "PACKAGE_DIR", package)
+    first = loading.cache_file(data)
+    assert first is not None and first.parent == PROJECT_DIR / ".cache"
+    assert loading.cache_file(data) == first
+    module = package / "indexes.py"
+    module.write_text(module.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    second = loading.cache_file(data)
+    assert second != first
+    (data / "communes.csv").write_text("name,code\n", encoding="utf-8")
+    assert loading.cache_file(data) != second
+    assert loading.cache_file(tmp_path / "missing") is None
