@@ -6,6 +6,7 @@
     python -m sourcing shortlist create NAME | add NAME --siret S [--directory PATH] | list [--json]
     python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID | export --out P | conflicts
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
+    python -m sourcing meeting create --list NAME --title T --start AAAA-MM-JJTHH:MM [--status S ...] [--json]
 
 Bad input or usage: exit code 2 and a French message on stderr, never a traceback.
 """
@@ -74,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_advise_parser(sub)
     _add_shortlist_parser(sub)
     add_directory_parser(sub, _Parser)
+    _add_meeting_parser(sub)
     return parser
 
 
@@ -96,14 +98,18 @@ def _add_advise_parser(sub) -> None:
     adv.add_argument("--json", action="store_true", help="résultat en JSON")
 
 
-def _add_shortlist_parser(sub) -> None:
+def _add_user_option(parser: argparse.ArgumentParser) -> None:
     import os
 
+    default_user = os.environ.get("SOURCING_USER") or "local"
+    parser.add_argument("--user", default=default_user, help="utilisateur (« local » en mode mono-utilisateur)")
+
+
+def _add_shortlist_parser(sub) -> None:
     from sourcing.exports import SHORTLIST_EXPORTS
 
-    default_user = os.environ.get("SOURCING_USER") or "local"
     sho = sub.add_parser("shortlist", help="listes de fournisseurs présélectionnés (même base que l'application)")
-    sho.add_argument("--user", default=default_user, help="utilisateur (« local » en mode mono-utilisateur)")
+    _add_user_option(sho)
     actions = sho.add_subparsers(dest="action", parser_class=_Parser)
     create = actions.add_parser("create", help="créer une liste vide")
     create.add_argument("name", help="nom de la liste")
@@ -122,6 +128,29 @@ def _add_shortlist_parser(sub) -> None:
     exp.add_argument("--place", default="", help="ics, pdf, docx : lieu ou lien de visioconférence")
     exp.add_argument("--purpose", default="", help="ics, pdf, docx : objet de la rencontre")
     exp.add_argument("--slot-minutes", type=int, default=20, help="durée d'un créneau en minutes (20 par défaut)")
+
+
+def _add_meeting_parser(sub) -> None:
+    from sourcing.schedule import ORDERS
+
+    mee = sub.add_parser("meeting", help="rencontres avec les fournisseurs (même base que l'application)")
+    _add_user_option(mee)
+    actions = mee.add_subparsers(dest="action", parser_class=_Parser)
+    create = actions.add_parser("create", help="créer une rencontre depuis une liste : invitations et programme")
+    create.add_argument(
+        "--list", required=True, dest="list_name", metavar="LISTE", help="nom de la liste des fournisseurs à inviter"
+    )
+    create.add_argument("--title", required=True, help="titre de la rencontre")
+    create.add_argument("--start", required=True, help="début de la rencontre (AAAA-MM-JJTHH:MM, heure de Paris)")
+    create.add_argument("--place", default="", help="lieu ou lien de visioconférence")
+    create.add_argument("--purpose", default="", help="objet de la rencontre")
+    create.add_argument("--slot-minutes", type=int, default=20, help="durée d'un créneau en minutes (20 par défaut)")
+    create.add_argument("--break-minutes", type=int, default=5, help="pause entre deux créneaux (5 min par défaut)")
+    create.add_argument(
+        "--status", action="append", help="inviter les fournisseurs de ce statut (répétable ; tous sauf « décliné »)"
+    )
+    create.add_argument("--order", choices=ORDERS, default="name", help="ordre de passage (name par défaut)")
+    create.add_argument("--json", action="store_true", help="résultat en JSON")
 
 
 def _json_value(v):
@@ -303,19 +332,23 @@ def _find_by_siret(directory, sirets: list[str]):
     return found.drop_duplicates("siret")
 
 
-def _export_meeting(args):
+def _parse_start(text: str):
     from datetime import datetime
 
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError as exc:
+        raise UsageError(f"date et heure invalides : « {text} » (format attendu AAAA-MM-JJTHH:MM).") from exc
+
+
+def _export_meeting(args):
     from sourcing.exports import TABLES
 
     if args.format in TABLES:
         return None
     if not args.title or not args.start:
         raise UsageError(f"l'export {args.format} demande la rencontre : --title et --start (AAAA-MM-JJTHH:MM).")
-    try:
-        start = datetime.fromisoformat(args.start.strip())
-    except ValueError as exc:
-        raise UsageError(f"date et heure invalides : « {args.start} » (format attendu AAAA-MM-JJTHH:MM).") from exc
+    start = _parse_start(args.start)
     from sourcing.schedule import MeetingPlan
 
     return MeetingPlan(
@@ -379,6 +412,48 @@ def cmd_shortlist(args) -> int:
     return 0
 
 
+def cmd_meeting(args) -> int:
+    """`meeting create`: the meeting, its invitations (by follow-up status) and its planned day,
+    as the page's form makes them."""
+    from sourcing.db import service
+    from sourcing.db.engine import session_scope, upgrade_database
+
+    if args.action is None:
+        raise UsageError("action manquante : create.")
+    start = _parse_start(args.start)
+    statuses = args.status or service.DEFAULT_INVITED_STATUSES
+    upgrade_database()
+    try:
+        with session_scope() as session:
+            shortlist = service.find_shortlist(session, args.user, args.list_name)
+            prepared = service.create_meeting_from_shortlist(
+                session, args.user, shortlist.id, title=args.title, start=start, slot_minutes=args.slot_minutes,
+                purpose=args.purpose, place_or_link=args.place, break_minutes=args.break_minutes,
+                statuses=statuses, order=args.order,
+            )  # fmt: skip
+            meeting = prepared.meeting
+    except (ValueError, LookupError, PermissionError) as exc:
+        message = exc.args[0] if isinstance(exc, LookupError) and exc.args else str(exc)
+        raise UsageError(message) from exc
+    if args.json:
+        slots = [
+            {
+                "supplier_id": s.supplier_id,
+                "name": s.supplier_name,
+                "start": s.start.isoformat(),
+                "end": s.end.isoformat(),
+            }
+            for s in prepared.slots
+        ]
+        payload = {"id": meeting.id, "title": meeting.title, "start": meeting.start.isoformat(), "slots": slots}
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(f"Rencontre « {meeting.title} » créée (n° {meeting.id}) : {prepared.invited} fournisseur(s) invité(s).")
+        for slot in prepared.slots:
+            print(f"{slot.label}  {slot.supplier_name}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -393,6 +468,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_shortlist(args)
         if args.command == "directory":
             return cmd_directory(args, UsageError)
+        if args.command == "meeting":
+            return cmd_meeting(args)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:

@@ -1,9 +1,23 @@
+"""The day of a meeting (`sourcing.schedule`), and a meeting prepared from a list in one call,
+from the rules (`service.create_meeting_from_shortlist`) and from the command line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
 from datetime import datetime
 
 import pandas as pd
 import pytest
 
+from sourcing.db import service
+from sourcing.db.engine import session_scope, upgrade_database
+from sourcing.directory import load_demo
 from sourcing.schedule import MeetingPlan, build_schedule, invitation_list
+
+from .conftest import PROJECT_DIR
 
 
 def _suppliers(n: int) -> pd.DataFrame:
@@ -120,3 +134,121 @@ def test_invitation_list_missing_contacts_are_empty():
     slots = build_schedule(_meeting(datetime(2027, 3, 4, 9)), frame)
     table = invitation_list(frame, slots)
     assert table.iloc[0]["Courriel"] == "" and table.iloc[0]["Téléphone"] == ""
+
+
+# --- A meeting prepared from a list -----------------------------------------------------------------
+
+START = datetime(2026, 12, 3, 9, 0)
+
+
+@pytest.fixture(scope="module")
+def demo() -> pd.DataFrame:
+    frame = load_demo()
+    return frame[frame["siret"].notna()].reset_index(drop=True)
+
+
+def _list_with_one_declined(url: str, demo: pd.DataFrame) -> tuple[int, str]:
+    """A list of four suppliers, the last declined; returns its id and the declined one's name."""
+    with session_scope(url) as s:
+        list_id = service.create_shortlist(s, "local", "Restauration").id
+        service.add_suppliers(s, "local", list_id, demo.head(4))
+        declined = service.entries(s, "local", list_id)[3]
+        service.set_status(s, "local", declined.id, "décliné")
+        return list_id, declined.snapshot["name"]
+
+
+def test_meeting_from_a_list_invites_by_status_and_plans_the_day(db_url, demo):
+    list_id, declined = _list_with_one_declined(db_url, demo)
+    with session_scope(db_url) as s:
+        prepared = service.create_meeting_from_shortlist(
+            s, "local", list_id, title="Sourçage restauration", start=START, slot_minutes=20, break_minutes=5,
+            place_or_link="Mairie", order="name",
+        )  # fmt: skip
+        meeting_id = prepared.meeting.id
+    assert prepared.invited == 3
+    assert [slot.label for slot in prepared.slots] == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]
+    assert declined not in [slot.supplier_name for slot in prepared.slots]
+    with session_scope(db_url) as s:
+        stored = service.stored_schedule(s, "local", meeting_id)
+        assert [(x.supplier_id, x.start) for x in stored] == [(x.supplier_id, x.start) for x in prepared.slots]
+        assert service.get_meeting(s, "local", meeting_id).shortlist_id == list_id
+
+
+def test_meeting_from_a_list_keeps_nothing_when_it_is_refused(db_url, demo):
+    list_id, _ = _list_with_one_declined(db_url, demo)
+    with pytest.raises(ValueError, match="Aucun fournisseur de la liste n'a l'un de ces statuts"):
+        with session_scope(db_url) as s:
+            service.create_meeting_from_shortlist(
+                s, "local", list_id, title="Bilan", start=START, slot_minutes=20, statuses=["rencontré"]
+            )
+    with pytest.raises(ValueError, match="Statut inconnu : « venu »"):
+        with session_scope(db_url) as s:
+            service.create_meeting_from_shortlist(
+                s, "local", list_id, title="Bilan", start=START, slot_minutes=20, statuses=["venu"]
+            )
+    with pytest.raises(PermissionError):
+        with session_scope(db_url) as s:
+            service.create_meeting_from_shortlist(s, "bob", list_id, title="Bilan", start=START, slot_minutes=20)
+    with session_scope(db_url) as s:
+        assert service.list_meetings(s, "local") == [] and service.list_meetings(s, "bob") == []
+
+
+def _cli(*args: str, db_path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_DIR), "SOURCING_DB_PATH": str(db_path)}
+    env.pop("DATABASE_URL", None)
+    return subprocess.run(
+        [sys.executable, "-m", "sourcing", *args], env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cli_meeting_create_on_the_apps_database(tmp_path, demo):
+    db = tmp_path / "cli.db"
+    url = f"sqlite:///{db}"
+    upgrade_database(url)
+    list_id, declined = _list_with_one_declined(url, demo)
+    created = _cli(
+        "meeting", "create", "--list", "Restauration", "--title", "Sourçage restauration",
+        "--start", "2026-12-03T09:00", "--place", "Mairie", "--json", db_path=db,
+    )  # fmt: skip
+    assert created.returncode == 0, created.stderr
+    payload = json.loads(created.stdout)
+    assert [s["start"][11:16] for s in payload["slots"]] == ["09:00", "09:25", "09:50"]
+    assert declined not in [s["name"] for s in payload["slots"]]
+    # the app's own API sees what the CLI wrote (same database)
+    with session_scope(url) as s:
+        [meeting] = service.list_meetings(s, "local")
+        assert (meeting.id, meeting.title, meeting.start, meeting.shortlist_id) == (
+            payload["id"], "Sourçage restauration", START, list_id,
+        )  # fmt: skip
+        assert len(service.invites(s, "local", meeting.id)) == 3
+    text = _cli("meeting", "create", "--list", "Restauration", "--title", "Bis", "--start", "2026-12-04T14:00",
+                "--status", "décliné", db_path=db)  # fmt: skip
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.splitlines() == [
+        "Rencontre « Bis » créée (n° 2) : 1 fournisseur(s) invité(s).",
+        f"14:00–14:20  {declined}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--list", "Inconnue", "--title", "T", "--start", "2026-12-03T09:00"], "Aucune liste « Inconnue »."),
+        (["--list", "Restauration", "--title", "T", "--start", "demain"], "date et heure invalides : « demain »"),
+        (["--list", "Restauration", "--title", " ", "--start", "2026-12-03T09:00"], "Donnez un titre à la rencontre."),
+        (
+            ["--list", "Restauration", "--title", "T", "--start", "2026-12-03T09:00", "--status", "rencontré"],
+            "Aucun fournisseur de la liste n'a l'un de ces statuts",
+        ),
+        (["--title", "T"], "obligatoires"),
+    ],
+)
+def test_cli_meeting_create_refuses_in_french_with_exit_2(tmp_path, demo, args, fragment):
+    db = tmp_path / "cli.db"
+    upgrade_database(f"sqlite:///{db}")
+    _list_with_one_declined(f"sqlite:///{db}", demo)
+    refused = _cli("meeting", "create", *args, db_path=db)
+    assert refused.returncode == 2
+    assert fragment in refused.stderr and "Traceback" not in refused.stderr
+    with session_scope(f"sqlite:///{db}") as s:
+        assert service.list_meetings(s, "local") == []
