@@ -348,12 +348,18 @@ def _export_meeting(args):
         return None
     if not args.title or not args.start:
         raise UsageError(f"l'export {args.format} demande la rencontre : --title et --start (AAAA-MM-JJTHH:MM).")
-    start = _parse_start(args.start)
+    return _meeting_plan(args)
+
+
+def _meeting_plan(args, break_minutes: int = 0):
+    """The meeting the options --title, --start, --purpose, --place and --slot-minutes describe."""
     from sourcing.schedule import MeetingPlan
 
+    start = _parse_start(args.start)
     return MeetingPlan(
-        title=args.title, purpose=args.purpose, start=start, place_or_link=args.place, slot_minutes=args.slot_minutes
-    )
+        title=args.title, purpose=args.purpose, start=start, place_or_link=args.place,
+        slot_minutes=args.slot_minutes, break_minutes=break_minutes,
+    )  # fmt: skip
 
 
 def cmd_shortlist(args) -> int:
@@ -420,17 +426,15 @@ def cmd_meeting(args) -> int:
 
     if args.action is None:
         raise UsageError("action manquante : create.")
-    start = _parse_start(args.start)
+    plan = _meeting_plan(args, break_minutes=args.break_minutes)
     statuses = args.status or service.DEFAULT_INVITED_STATUSES
     upgrade_database()
     try:
         with session_scope() as session:
             shortlist = service.find_shortlist(session, args.user, args.list_name)
             prepared = service.create_meeting_from_shortlist(
-                session, args.user, shortlist.id, title=args.title, start=start, slot_minutes=args.slot_minutes,
-                purpose=args.purpose, place_or_link=args.place, break_minutes=args.break_minutes,
-                statuses=statuses, order=args.order,
-            )  # fmt: skip
+                session, args.user, shortlist.id, plan, statuses=statuses, order=args.order
+            )
             meeting = prepared.meeting
     except (ValueError, LookupError, PermissionError) as exc:
         message = exc.args[0] if isinstance(exc, LookupError) and exc.args else str(exc)

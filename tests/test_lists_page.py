@@ -111,6 +111,31 @@ def test_changes_since_added_are_shown(demo):
     assert "ont changé" not in _texts(at)
 
 
+def test_review_changes_keeps_what_a_buyer_cares_about(demo):
+    """`review_changes` decides what the page shows: renamed fields, absent suppliers, no bookkeeping."""
+    upgrade_database()
+    when_added = demo.head(3).copy()
+    when_added.loc[when_added.index[0], "phone"] = "01 00 00 00 00"
+    when_added.loc[when_added.index[0], "source_line"] = 99999  # bookkeeping of the import: not a change
+    when_added.loc[when_added.index[1], "lat"] = 0.0  # geocoding: not a change either
+    with session_scope() as s:
+        list_id = service.create_shortlist(s, "local", "Revue").id
+        service.add_suppliers(s, "local", list_id, when_added)
+        frame = service.entries_frame(s, "local", list_id)
+    gone = str(demo["id"].iloc[2])
+    review = service.review_changes(frame, demo[demo["id"].astype(str) != gone])
+    first, second, third = (int(e) for e in frame["entry_id"])
+    assert review.changes[first] == {"phone": ("01 00 00 00 00", str(demo["phone"].iloc[0]))}
+    assert review.changes[second] == {} and third not in review.changes
+    assert review.absent == {gone} and set(review.current) == set(frame["id"]) - {gone}
+    assert review.changed == 1
+    assert [service.change_label(k) for k in ("phone", "naf", "unknown_field")] == [
+        "Téléphone",
+        "Code NAF",
+        "unknown_field",
+    ]
+
+
 def test_meeting_form_invites_by_status_and_plans_the_day(demo):
     upgrade_database()
     with session_scope() as s:

@@ -139,6 +139,7 @@ def test_invitation_list_missing_contacts_are_empty():
 # --- A meeting prepared from a list -----------------------------------------------------------------
 
 START = datetime(2026, 12, 3, 9, 0)
+_BILAN = MeetingPlan("Bilan", "", START, "", slot_minutes=20)
 
 
 @pytest.fixture(scope="module")
@@ -160,10 +161,8 @@ def _list_with_one_declined(url: str, demo: pd.DataFrame) -> tuple[int, str]:
 def test_meeting_from_a_list_invites_by_status_and_plans_the_day(db_url, demo):
     list_id, declined = _list_with_one_declined(db_url, demo)
     with session_scope(db_url) as s:
-        prepared = service.create_meeting_from_shortlist(
-            s, "local", list_id, title="Sourçage restauration", start=START, slot_minutes=20, break_minutes=5,
-            place_or_link="Mairie", order="name",
-        )  # fmt: skip
+        plan = MeetingPlan("Sourçage restauration", "", START, "Mairie", slot_minutes=20, break_minutes=5)
+        prepared = service.create_meeting_from_shortlist(s, "local", list_id, plan, order="name")
         meeting_id = prepared.meeting.id
     assert prepared.invited == 3
     assert [slot.label for slot in prepared.slots] == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]
@@ -178,17 +177,13 @@ def test_meeting_from_a_list_keeps_nothing_when_it_is_refused(db_url, demo):
     list_id, _ = _list_with_one_declined(db_url, demo)
     with pytest.raises(ValueError, match="Aucun fournisseur de la liste n'a l'un de ces statuts"):
         with session_scope(db_url) as s:
-            service.create_meeting_from_shortlist(
-                s, "local", list_id, title="Bilan", start=START, slot_minutes=20, statuses=["rencontré"]
-            )
+            service.create_meeting_from_shortlist(s, "local", list_id, _BILAN, statuses=["rencontré"])
     with pytest.raises(ValueError, match="Statut inconnu : « venu »"):
         with session_scope(db_url) as s:
-            service.create_meeting_from_shortlist(
-                s, "local", list_id, title="Bilan", start=START, slot_minutes=20, statuses=["venu"]
-            )
+            service.create_meeting_from_shortlist(s, "local", list_id, _BILAN, statuses=["venu"])
     with pytest.raises(PermissionError):
         with session_scope(db_url) as s:
-            service.create_meeting_from_shortlist(s, "bob", list_id, title="Bilan", start=START, slot_minutes=20)
+            service.create_meeting_from_shortlist(s, "bob", list_id, _BILAN)
     with session_scope(db_url) as s:
         assert service.list_meetings(s, "local") == [] and service.list_meetings(s, "bob") == []
 

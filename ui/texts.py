@@ -364,7 +364,6 @@ MEETING_ORDERS = {"name": "Par nom", "given": "Dans l'ordre de la liste"}
 MEETING_CREATE = "Créer la rencontre et son programme"
 MEETING_CREATED = "Rencontre « {title} » créée : {n} fournisseur(s) invité(s)."
 MEETING_NO_LIST = "Créez d'abord une liste de fournisseurs (onglet « Mes listes »)."
-MEETING_NONE_MATCH = "Aucun fournisseur de la liste n'a l'un de ces statuts : rien à planifier."
 MEETING_PICK = "Rencontre"
 MEETING_OPTION = "{date} — {title}"
 MEETING_NONE = "Aucune rencontre préparée pour l'instant."

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Final
 
 import pandas as pd
 from sqlalchemy import delete, select, update
@@ -22,6 +22,11 @@ from sourcing.db.snapshots import snapshots_frame, supplier_snapshot
 from sourcing.model import CANONICAL_COLUMNS
 
 CHANNELS: tuple[str, ...] = ("courriel", "téléphone", "courrier", "rencontre", "autre")
+# `entries_frame`'s columns after the supplier's: frame column -> entry column.
+_FRAME_COLUMNS: Final[dict[str, str]] = {
+    "status": "status", "notes": "notes", "entry_id": "id", "added_at": "added_at", "version": "version",
+    "id": "supplier_id",  # the supplier's id as the list knows it, whatever the snapshot says
+}  # fmt: skip
 
 
 def _supplier_ids(rows: pd.DataFrame) -> pd.Series:
@@ -117,15 +122,7 @@ def entries_frame(session: Session, user: str, shortlist_id: int) -> pd.DataFram
         .where(ShortlistEntry.shortlist_id == shortlist_id)
         .order_by(ShortlistEntry.added_at, ShortlistEntry.id)
     ).all()
-    extra = {
-        "status": [e.status for e in rows],
-        "notes": [e.notes for e in rows],
-        "entry_id": [e.id for e in rows],
-        "added_at": [e.added_at for e in rows],
-        "version": [e.version for e in rows],
-        "id": [e.supplier_id for e in rows],
-    }
-    return snapshots_frame((e.snapshot for e in rows), extra)
+    return snapshots_frame(rows, _FRAME_COLUMNS)
 
 
 def _update_entry(

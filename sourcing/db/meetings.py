@@ -9,7 +9,7 @@ function takes an open `Session` and the acting `user`, and never commits itself
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import datetime, timedelta
 from typing import Any, Final
 
@@ -25,6 +25,11 @@ from sourcing.schedule import MeetingPlan, Order, Slot, build_schedule
 
 # Who is invited when a meeting is prepared from a list, unless the buyer says otherwise.
 DEFAULT_INVITED_STATUSES: Final[tuple[str, ...]] = tuple(s for s in STATUSES if s != "décliné")
+# `invited_suppliers`' columns after the supplier's: frame column -> invitation column.
+_FRAME_COLUMNS: Final[dict[str, str]] = {
+    "id": "supplier_id", "invite_id": "id", "slot_start": "slot_start", "attended": "attended",
+    "info_given": "info_given", "invited_at": "invited_at",
+}  # fmt: skip
 
 
 def create_meeting(
@@ -86,15 +91,9 @@ def delete_meeting(session: Session, user: str, meeting_id: int, *, confirm: boo
 
 
 def meeting_plan(meeting: Meeting) -> MeetingPlan:
-    """What the schedule and the documents need to know of a stored meeting."""
-    return MeetingPlan(
-        title=meeting.title,
-        purpose=meeting.purpose,
-        start=meeting.start,
-        place_or_link=meeting.place_or_link,
-        slot_minutes=meeting.slot_minutes,
-        break_minutes=meeting.break_minutes,
-    )
+    """What the schedule and the documents need to know of a stored meeting (the plan's fields
+    are columns of the stored meeting, under the same names)."""
+    return MeetingPlan(**{f.name: getattr(meeting, f.name) for f in fields(MeetingPlan)})
 
 
 # --- Invitations and attendance -----------------------------------------------------------------
@@ -133,15 +132,7 @@ def invited_suppliers(session: Session, user: str, meeting_id: int) -> pd.DataFr
     """The invited suppliers as directory rows (from the snapshots taken when invited), in
     schedule order, with `invite_id`, `slot_start`, `attended`, `info_given`, `invited_at`."""
     found = invites(session, user, meeting_id)
-    extra = {
-        "id": [i.supplier_id for i in found],
-        "invite_id": [i.id for i in found],
-        "slot_start": [i.slot_start for i in found],
-        "attended": [i.attended for i in found],
-        "info_given": [i.info_given for i in found],
-        "invited_at": [i.invited_at for i in found],
-    }
-    return snapshots_frame((i.snapshot for i in found), extra)
+    return snapshots_frame(found, _FRAME_COLUMNS)
 
 
 def record_attendance(
@@ -242,28 +233,20 @@ def create_meeting_from_shortlist(
     session: Session,
     user: str,
     shortlist_id: int,
+    plan: MeetingPlan,
     *,
-    title: str,
-    start: datetime,
-    slot_minutes: int,
-    purpose: str = "",
-    place_or_link: str = "",
-    break_minutes: int = 0,
     statuses: Iterable[str] = DEFAULT_INVITED_STATUSES,
     order: Order = "distance",
 ) -> PreparedMeeting:
-    """Create the meeting, invite the list's suppliers whose follow-up status is one of
-    `statuses` (with their snapshots) and plan the day in `order`: what the page's form and
+    """Create the meeting `plan` describes, invite the list's suppliers whose follow-up status is
+    one of `statuses` (with their snapshots) and plan the day in `order`: what the page's form and
     `python -m sourcing meeting create` do. None matching: ValueError (French; the caller's
     transaction is rolled back, nothing is kept)."""
     wanted = set(statuses)
     unknown = sorted(wanted - set(STATUSES))
     if unknown:
         raise ValueError(f"Statut inconnu : « {', '.join(unknown)} ». Statuts possibles : {', '.join(STATUSES)}.")
-    meeting = create_meeting(
-        session, user, title=title, purpose=purpose, start=start, place_or_link=place_or_link,
-        slot_minutes=slot_minutes, break_minutes=break_minutes, shortlist_id=shortlist_id,
-    )  # fmt: skip
+    meeting = create_meeting(session, user, shortlist_id=shortlist_id, **asdict(plan))
     chosen = [e for e in entries(session, user, shortlist_id) if e.status in wanted]
     if not chosen:
         raise ValueError("Aucun fournisseur de la liste n'a l'un de ces statuts : rien à planifier.")

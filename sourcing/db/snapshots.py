@@ -8,7 +8,7 @@ directory is reloaded, or after the supplier has left it.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Final
@@ -78,15 +78,16 @@ def supplier_snapshot(row: Mapping[str, Any] | pd.Series) -> dict[str, Any]:
     return snap
 
 
-def snapshots_frame(snapshots: Iterable[Mapping[str, Any]], extra: Mapping[str, Sequence[Any]]) -> pd.DataFrame:
-    """Directory rows rebuilt from snapshots (list columns as lists), then the `extra` columns
-    (one value per snapshot; a canonical column named there, such as `id`, is replaced)."""
-    records = [{c: snap.get(c) for c in CANONICAL_COLUMNS} for snap in snapshots]
+def snapshots_frame(rows: Sequence[Any], columns: Mapping[str, str]) -> pd.DataFrame:
+    """Directory rows rebuilt from each row's `snapshot` (list columns as lists), then one column
+    per `columns` item, frame column -> row attribute (a canonical column named there, such as
+    `id`, is replaced)."""
+    records = [{c: row.snapshot.get(c) for c in CANONICAL_COLUMNS} for row in rows]
     frame = pd.DataFrame.from_records(records, columns=list(CANONICAL_COLUMNS))
     for col in LIST_COLUMNS:
         frame[col] = frame[col].map(lambda v: v if isinstance(v, list) else [])
-    for col, values in extra.items():
-        frame[col] = list(values)
+    for col, attribute in columns.items():
+        frame[col] = [getattr(row, attribute) for row in rows]
     return frame
 
 
