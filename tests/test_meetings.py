@@ -16,8 +16,7 @@ from sourcing.db import service
 from sourcing.db.engine import session_scope, upgrade_database
 from sourcing.directory import load_demo
 from sourcing.schedule import MeetingPlan, build_schedule, invitation_list
-
-from .conftest import PROJECT_DIR
+from tests.helpers import PROJECT_DIR
 
 
 def _suppliers(n: int) -> pd.DataFrame:
