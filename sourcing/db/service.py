@@ -7,8 +7,9 @@ to import from. The code lives in the modules beside this one:
 - `snapshots`: a supplier as it was when added, and what changed in the directory since;
 - `meetings`: stored meetings, invitations, schedule, attendance.
 
-Every function takes an open `Session` (see `session_scope`) and the acting `user`; it never
-commits itself, so that a caller can group several calls in one transaction.
+Every function that reads or writes takes an open `Session` (see `session_scope`) and the
+acting `user`; it never commits itself, so that a caller can group several calls in one
+transaction. (`review_changes`, `change_label` and `meeting_plan` only compute.)
 
 Access rule: a shortlist is readable and editable by its owner and by the users it is shared
 with; only the owner renames, deletes or (un)shares it. Anyone else gets a PermissionError with
