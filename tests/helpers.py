@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -82,3 +83,18 @@ def docx_text(data: bytes) -> str:
     document = docx.Document(io.BytesIO(data))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def format_regex(template: str) -> re.Pattern[str]:
+    """A pattern for any text `template.format(...)` gives (a UI text of ui/texts.py): each field is a
+    group matching some text, Markdown bold marks may be there or not (rendered). Written so that
+    JavaScript reads it too (Playwright's get_by_text)."""
+    pattern = ""
+    for piece in re.split(r"(\{[^}]*\}|\*\*)", template):
+        if piece == "**":
+            pattern += r"(?:\*\*)?"
+        elif piece.startswith("{"):
+            pattern += "(.+?)"
+        else:
+            pattern += re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", piece)
+    return re.compile(pattern)

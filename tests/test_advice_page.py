@@ -7,7 +7,8 @@ from datetime import date
 from streamlit.testing.v1 import AppTest
 
 from sourcing.advisor import LEVER_IDS, RULES
-from tests.helpers import ADVICE_PAGE, open_page
+from tests.helpers import ADVICE_PAGE, format_regex, open_page
+from ui import texts as T
 
 
 def _texts(at: AppTest) -> str:
@@ -16,7 +17,7 @@ def _texts(at: AppTest) -> str:
 
 def test_advice_page_shows_every_lever_and_the_note_download():
     at = open_page(ADVICE_PAGE)
-    assert any("fictives" in i.value for i in at.info)  # demo badge
+    assert any(T.DEMO_BADGE in i.value for i in at.info)
     at.text_input(key="conseil_besoin").input("Entretien des espaces verts")
     at.radio(key="conseil_nature").set_value("services")
     at.number_input(key="conseil_montant").set_value(300_000.0)
@@ -35,8 +36,8 @@ def test_advice_page_shows_every_lever_and_the_note_download():
     for rule in RULES:
         # Titles go through Markdown escaping: compare without the backslashes.
         assert rule.title in texts.replace("\\", "")
-    assert texts.count("Obligatoire") >= 1 and "Ne s'applique pas" in texts
-    assert any(m.label == "Heures d'insertion à exiger" for m in at.metric)
+    assert texts.count(T.BADGE_MANDATORY) >= 1 and T.BADGE_NOT_APPLICABLE in texts
+    assert any(m.label == T.ADVICE_HOURS_METRIC for m in at.metric)
     downloads = at.get("download_button")
     assert len(downloads) == 1
 
@@ -47,7 +48,7 @@ def test_unknown_place_is_reported_in_french():
     at.text_input(key="conseil_lieu").input("Zzyzx-sur-Nowhere")
     at.button[0].click().run()
     assert not at.exception
-    assert at.error and "Impossible d'analyser cet achat" in at.error[0].value
+    assert at.error and format_regex(T.ADVICE_INPUT_ERROR).match(at.error[0].value)
     assert not at.get("download_button")
 
 
@@ -55,7 +56,7 @@ def test_missing_need_is_refused():
     at = open_page(ADVICE_PAGE)
     at.button[0].click().run()
     assert not at.exception
-    assert at.error and "Décrivez ce que vous achetez" in at.error[0].value
+    assert at.error and T.ADVICE_NEED_MISSING in at.error[0].value
 
 
 def test_place_text_is_escaped_in_the_error():

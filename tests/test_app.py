@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 
 from sourcing.directory import load_demo
 from sourcing.search import SearchIndex, SearchQuery, search
-from tests.helpers import DIRECTORY_PAGE, app_test, open_page
+from tests.helpers import DIRECTORY_PAGE, app_test, format_regex, open_page
+from ui import texts as T
 
 
 @pytest.fixture(scope="module")
@@ -18,21 +19,22 @@ def demo_index():
 
 
 def count_in_headline(at: AppTest) -> int:
-    headline = next(h.value for h in at.subheader if "trouvé" in h.value)
-    return int(re.sub(r"\D", "", headline.split("fournisseur")[0]))
+    """The count of the results headline (T.RESULTS_COUNT)."""
+    counts = (format_regex(T.RESULTS_COUNT).match(h.value) for h in at.subheader)
+    return int(re.sub(r"\D", "", next(c for c in counts if c).group(1)))
 
 
 def test_directory_page_shows_demo_directory_and_its_report():
     at = open_page(DIRECTORY_PAGE)
     texts = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
-    assert "données fictives de démonstration" in texts
+    assert T.DEMO_BADGE in texts
     metrics = {m.label: m.value for m in at.metric}
-    n = int(metrics["Fournisseurs"].replace("\u202f", ""))
+    n = int(metrics[T.METRIC_SUPPLIERS].replace("\u202f", ""))
     assert 4500 <= n <= 5500
-    assert any("lignes lues" in m.value for m in at.markdown)
+    assert any(format_regex(T.REPORT_SUMMARY).search(m.value) for m in at.markdown)
     table = at.dataframe[-1].value
     assert len(table) == min(n, 5000)
-    assert {"Raison sociale", "Types", "Commune", "SIRET"} <= set(table.columns)
+    assert {T.COLUMN_LABELS[c] for c in ("name", "kinds", "city", "siret")} <= set(table.columns)
 
 
 def test_search_page_counts_every_supplier_without_filters(demo_index):

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 from sourcing.db import service
 from sourcing.db.engine import session_scope, upgrade_database
 from sourcing.directory import load_demo
-from tests.helpers import LISTS_PAGE, app_test, open_page
+from tests.helpers import LISTS_PAGE, app_test, format_regex, open_page
+from ui import texts as T
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +31,12 @@ def _my_lists(user: str = "local") -> dict[str, int]:
 
 def test_first_visit_explains_and_creates_a_list():
     at = open_page(LISTS_PAGE)
-    assert "Vous n'avez pas encore de liste" in _texts(at)
+    assert T.LISTS_NONE in _texts(at)
     at.text_input(key="new_list_name").input("Espaces verts 2027")
-    at.button(key="FormSubmitter:new_list-Créer la liste").click().run()
+    at.button(key=f"FormSubmitter:new_list-{T.LIST_CREATE}").click().run()
     assert not at.exception
     assert _my_lists() == {"Espaces verts 2027": 0}
-    assert "Liste « Espaces verts 2027 » créée." in _texts(at)
+    assert T.LIST_CREATED.format(name="Espaces verts 2027") in _texts(at)
     assert at.selectbox(key="shortlist_pick").value is not None
 
 
@@ -45,7 +46,7 @@ def test_duplicate_name_is_refused_in_french_and_nothing_changes():
         service.create_shortlist(s, "local", "Nettoyage")
     at = open_page(LISTS_PAGE)
     at.text_input(key="new_list_name").input("  Nettoyage ")
-    at.button(key="FormSubmitter:new_list-Créer la liste").click().run()
+    at.button(key=f"FormSubmitter:new_list-{T.LIST_CREATE}").click().run()
     assert "Vous avez déjà une liste « Nettoyage »" in _texts(at)
     assert _my_lists() == {"Nettoyage": 0}
 
@@ -57,7 +58,7 @@ def test_delete_asks_for_confirmation_first(demo):
         service.add_suppliers(s, "local", list_id, demo.head(2))
     at = open_page(LISTS_PAGE)
     at.button(key=f"del_{list_id}").click().run()
-    assert "Supprimer définitivement la liste « À supprimer » ?" in _texts(at)
+    assert T.LIST_DELETE_CONFIRM.format(name="À supprimer", n=2) in _texts(at)
     assert _my_lists() == {"À supprimer": 2}  # nothing deleted yet
     at.button(key=f"del_no_{list_id}").click().run()
     assert _my_lists() == {"À supprimer": 2}
@@ -65,7 +66,7 @@ def test_delete_asks_for_confirmation_first(demo):
     at.button(key=f"del_yes_{list_id}").click().run()
     assert not at.exception
     assert _my_lists() == {}
-    assert "Liste « À supprimer » supprimée." in _texts(at)
+    assert T.LIST_DELETED.format(name="À supprimer") in _texts(at)
 
 
 def test_status_notes_and_contact_log_are_saved(demo):
@@ -74,24 +75,24 @@ def test_status_notes_and_contact_log_are_saved(demo):
         list_id = service.create_shortlist(s, "local", "Traiteurs").id
         service.add_suppliers(s, "local", list_id, demo.head(3))
     at = open_page(LISTS_PAGE)
-    assert "3 fournisseur(s) — 3 à contacter" in _texts(at)
-    form_status = next(sb for sb in at.selectbox if sb.label == "Statut")
+    assert T.LIST_SUMMARY.format(n=3, by_status="3 à contacter") in _texts(at)
+    form_status = next(sb for sb in at.selectbox if sb.label == T.COL_STATUS)
     form_status.select("invité")
-    next(ta for ta in at.text_area if ta.label == "Notes").input("Relancer en janvier")
-    next(b for b in at.button if b.label == "Enregistrer le statut et les notes").click().run()
+    next(ta for ta in at.text_area if ta.label == T.COL_NOTES).input("Relancer en janvier")
+    next(b for b in at.button if b.label == T.ENTRY_SAVE).click().run()
     assert not at.exception
-    assert "3 fournisseur(s) — 2 à contacter, 1 invité" in _texts(at)
+    assert T.LIST_SUMMARY.format(n=3, by_status="2 à contacter, 1 invité") in _texts(at)
     with session_scope() as s:
         first = service.entries(s, "local", list_id)[0]
         assert (first.status, first.notes) == ("invité", "Relancer en janvier")
-    next(ta for ta in at.text_area if ta.label == "Compte rendu").input("Appel : intéressé, 2 équipes")
-    next(b for b in at.button if b.label == "Enregistrer le contact").click().run()
+    next(ta for ta in at.text_area if ta.label == T.CONTACT_TEXT).input("Appel : intéressé, 2 équipes")
+    next(b for b in at.button if b.label == T.CONTACT_ADD).click().run()
     assert not at.exception
     with session_scope() as s:
         (log,) = service.contact_log(s, "local", first.id)
         assert (log.channel, log.text, log.author) == ("courriel", "Appel : intéressé, 2 équipes", "local")
-    table = next(df.value for df in at.dataframe if "Compte rendu" in df.value.columns)
-    assert table["Compte rendu"].tolist() == ["Appel : intéressé, 2 équipes"]
+    table = next(df.value for df in at.dataframe if T.CONTACT_TEXT in df.value.columns)
+    assert table[T.CONTACT_TEXT].tolist() == ["Appel : intéressé, 2 équipes"]
 
 
 def test_changes_since_added_are_shown(demo):
@@ -102,13 +103,13 @@ def test_changes_since_added_are_shown(demo):
         list_id = service.create_shortlist(s, "local", "Suivi").id
         service.add_suppliers(s, "local", list_id, changed)
     at = open_page(LISTS_PAGE)
-    assert "1 fournisseur(s) ont changé dans l'annuaire depuis leur ajout" in _texts(at)
-    diff = next(df.value for df in at.dataframe if "À l'ajout" in df.value.columns)
+    assert T.LIST_CHANGED_NOTE.format(n=1) in _texts(at)
+    diff = next(df.value for df in at.dataframe if T.CHANGE_OLD in df.value.columns)
     assert diff.to_dict("records") == [
-        {"Champ": "Téléphone", "À l'ajout": "01 00 00 00 00", "Maintenant": str(demo["phone"].iloc[0])}
+        {T.CHANGE_FIELD: "Téléphone", T.CHANGE_OLD: "01 00 00 00 00", T.CHANGE_NEW: str(demo["phone"].iloc[0])}
     ]
-    next(b for b in at.button if b.label == "Prendre les données actuelles").click().run()
-    assert "ont changé" not in _texts(at)
+    next(b for b in at.button if b.label == T.ENTRY_ACCEPT).click().run()
+    assert not format_regex(T.LIST_CHANGED_NOTE).search(_texts(at))
 
 
 def test_review_changes_keeps_what_a_buyer_cares_about(demo):
@@ -144,17 +145,19 @@ def test_meeting_form_invites_by_status_and_plans_the_day(demo):
         declined = service.entries(s, "local", list_id)[3]
         service.set_status(s, "local", declined.id, "décliné")
     at = open_page(LISTS_PAGE)
-    next(t for t in at.text_input if t.label == "Titre").input("Sourçage restauration")
-    next(t for t in at.text_input if t.label == "Lieu ou lien de visioconférence").input("Mairie")
-    next(b for b in at.button if b.label == "Créer la rencontre et son programme").click().run()
+    next(t for t in at.text_input if t.label == T.MEETING_TITLE).input("Sourçage restauration")
+    next(t for t in at.text_input if t.label == T.MEETING_PLACE).input("Mairie")
+    next(b for b in at.button if b.label == T.MEETING_CREATE).click().run()
     assert not at.exception
-    assert "Rencontre « Sourçage restauration » créée : 3 fournisseur(s) invité(s)." in _texts(at)
-    schedule = next(df.value for df in at.dataframe if "Créneau" in df.value.columns and "Courriel" in df.value.columns)
-    assert schedule["Créneau"].tolist() == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]
-    assert demo["name"].iloc[3] not in schedule["Raison sociale"].tolist()  # declined: not invited
+    assert T.MEETING_CREATED.format(title="Sourçage restauration", n=3) in _texts(at)
+    schedule = next(
+        df.value for df in at.dataframe if T.MEETING_SLOT_COL in df.value.columns and "Courriel" in df.value.columns
+    )
+    assert schedule[T.MEETING_SLOT_COL].tolist() == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]
+    assert demo["name"].iloc[3] not in schedule[T.COL_NAME].tolist()  # declined: not invited
     # One brief per invited supplier can be downloaded on its own; the declined one is not offered.
-    brief_pick = next(sb for sb in at.selectbox if sb.label == "Fiche d'un fournisseur invité")
-    assert sorted(brief_pick.options) == sorted(schedule["Raison sociale"])  # AppTest lists the shown labels
+    brief_pick = next(sb for sb in at.selectbox if sb.label == T.MEETING_BRIEF_PICK)
+    assert sorted(brief_pick.options) == sorted(schedule[T.COL_NAME])  # AppTest lists the shown labels
 
 
 def test_add_from_the_supplier_card_into_a_new_list(demo):
@@ -168,10 +171,10 @@ def test_add_from_the_supplier_card_into_a_new_list(demo):
     at.button(key="add_one").click().run()
     assert not at.exception
     assert _my_lists() == {"Depuis la fiche": 1}
-    assert "1 fournisseur(s) ajouté(s) à « Depuis la fiche » (0 déjà présent(s))." in _texts(at)
+    assert T.ADD_DONE.format(added=1, name="Depuis la fiche", already=0) in _texts(at)
     at.button(key="add_one").click().run()  # the same supplier again: kept once
     assert _my_lists() == {"Depuis la fiche": 1}
-    assert "0 fournisseur(s) ajouté(s) à « Depuis la fiche » (1 déjà présent(s))." in _texts(at)
+    assert T.ADD_DONE.format(added=0, name="Depuis la fiche", already=1) in _texts(at)
 
 
 def test_without_a_name_a_new_list_is_refused(demo):
@@ -191,7 +194,7 @@ def test_signed_out_buyer_sees_only_the_sign_in():
     at = app_test({"is_logged_in": False}, auth=True)
     at.run()
     assert not at.exception
-    assert [b.label for b in at.button] == ["Se connecter"]
+    assert [b.label for b in at.button] == [T.LOGIN_BUTTON]
     assert not at.dataframe
 
 
@@ -201,7 +204,7 @@ def test_one_buyer_cannot_see_or_open_another_buyers_list(demo):
         alice_list = service.create_shortlist(s, "alice@mairie-a.fr", "Marché voirie").id
         service.add_suppliers(s, "alice@mairie-a.fr", alice_list, demo.head(2))
     bob = open_page(LISTS_PAGE, {"is_logged_in": True, "email": "bob@mairie-b.fr"}, auth=True)
-    assert "Vous n'avez pas encore de liste" in _texts(bob)
+    assert T.LISTS_NONE in _texts(bob)
     assert "Marché voirie" not in str([sb.options for sb in bob.selectbox])
     bob.session_state["shortlist_pick"] = alice_list  # even pointing the page at it directly
     bob.run()
@@ -209,7 +212,7 @@ def test_one_buyer_cannot_see_or_open_another_buyers_list(demo):
         demo["name"].iloc[0] in str(df.value.values) for df in bob.dataframe
     )
     alice = open_page(LISTS_PAGE, {"is_logged_in": True, "email": "alice@mairie-a.fr"}, auth=True)
-    assert "2 fournisseur(s) — 2 à contacter" in _texts(alice)
+    assert T.LIST_SUMMARY.format(n=2, by_status="2 à contacter") in _texts(alice)
     with session_scope() as s:  # and the rules refuse any change by bob
         entry = service.entries(s, "alice@mairie-a.fr", alice_list)[0]
         with pytest.raises(PermissionError):
@@ -232,4 +235,4 @@ def test_rename_and_duplicate_keep_the_suppliers(demo):
     assert _my_lists() == {"Propreté urbaine 2027": 3, "Propreté urbaine 2027 (copie)": 3}
     picked = at.selectbox(key="shortlist_pick")
     assert picked.value != list_id  # the copy is opened
-    assert "Copie créée : « Propreté urbaine 2027 (copie) »." in _texts(at)
+    assert T.LIST_DUPLICATED.format(name="Propreté urbaine 2027 (copie)") in _texts(at)

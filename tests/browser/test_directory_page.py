@@ -7,7 +7,7 @@ import re
 import pytest
 
 from tests.browser.helpers import ARTIFACTS, wait_for_app
-from tests.helpers import TEST_DATA_DIR
+from tests.helpers import TEST_DATA_DIR, format_regex
 from ui import texts as T
 
 pytestmark = pytest.mark.browser
@@ -17,8 +17,8 @@ def test_demo_directory_is_shown_and_labelled(page, app_url):
     page.goto(f"{app_url}/annuaire")
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]')
-    main.get_by_text("données fictives de démonstration").first.wait_for()
-    metric = main.locator('[data-testid="stMetric"]').filter(has_text="Fournisseurs").first
+    main.get_by_text(T.DEMO_BADGE).first.wait_for()
+    metric = main.locator('[data-testid="stMetric"]').filter(has_text=T.METRIC_SUPPLIERS).first
     count = int(re.sub(r"\D", "", metric.locator('[data-testid="stMetricValue"]').inner_text()))
     assert 4500 <= count <= 5500
     # The suppliers table (the last grid: the report's grid sits in a closed expander) is drawn.
@@ -42,7 +42,7 @@ def _add_source(page, app_url: str, path, label: str, data_date: str) -> None:
     main.get_by_label(T.SOURCE_DATE, exact=True).press("Tab")
     wait_for_app(page)
     main.get_by_role("button", name=T.UPLOAD_BUTTON).click()
-    main.get_by_text(f"Source « {label} » ajoutée").wait_for(timeout=120_000)
+    main.get_by_text(T.SOURCE_ADDED.split(" : ")[0].format(label=label)).wait_for(timeout=120_000)
     wait_for_app(page)
 
 
@@ -53,7 +53,7 @@ def test_two_sources_added_are_there_for_another_buyer(browser, page, own_app_ur
     cress = TEST_DATA_DIR / "store" / "cress-ain-2026-03.csv"
     _add_source(page, own_app_url, siae67, "SIAE 67", "2026-02-01")
     main = page.locator('[data-testid="stMain"]')
-    summary = main.get_by_text(re.compile(r"lignes lues")).first.inner_text()
+    summary = main.get_by_text(format_regex(T.REPORT_SUMMARY)).first.inner_text()
     rows_read, rows_loaded, rows_rejected = [int(n) for n in re.findall(r"\d+", summary)][:3]
     assert rows_read == 65 and rows_loaded + rows_rejected == rows_read
     _add_source(page, own_app_url, cress, "CRESS Ain", "15/03/2026")

@@ -11,6 +11,7 @@ from icalendar import Calendar
 
 from tests.browser.helpers import ARTIFACTS, wait_for_app
 from tests.helpers import docx_text
+from ui import texts as T
 
 pytestmark = pytest.mark.browser
 
@@ -49,34 +50,35 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
         grid.scroll_into_view_if_needed()
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 15, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2 + i * ROW_HEIGHT)
-        main.get_by_role("button", name=f"Ajouter les {i + 1} fournisseur(s) cochés").wait_for(timeout=60_000)
+        main.get_by_role("button", name=T.ADD_SELECTED.format(n=i + 1)).wait_for(timeout=60_000)
     chosen = _grid_names(page)
 
     # No list yet: the target is a new list, named here.
-    main.get_by_label("Nom de la nouvelle liste").fill("Restauration collective 2027")
-    main.get_by_label("Nom de la nouvelle liste").press("Enter")
+    main.get_by_label(T.ADD_NEW_NAME).fill("Restauration collective 2027")
+    main.get_by_label(T.ADD_NEW_NAME).press("Enter")
     wait_for_app(page)
-    main.get_by_role("button", name="Ajouter les 3 fournisseur(s) cochés").click()
-    main.get_by_text("3 fournisseur(s) ajouté(s) à « Restauration collective 2027 »").wait_for(timeout=60_000)
+    main.get_by_role("button", name=T.ADD_SELECTED.format(n=3)).click()
+    added = T.ADD_DONE.format(added=3, name="Restauration collective 2027", already=0)
+    main.get_by_text(added).wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "lists-added-from-search.png"), full_page=True)
 
-    main.get_by_role("link", name="Ouvrir mes listes").click()
-    main.get_by_text("3 fournisseur(s) — 3 à contacter").wait_for(timeout=60_000)
+    main.get_by_role("link", name=T.ADD_GO).click()
+    main.get_by_text(T.LIST_SUMMARY.format(n=3, by_status="3 à contacter")).wait_for(timeout=60_000)
     list_grid = main.locator('[data-testid="stDataFrame"]').first
     list_grid.locator('[role="row"]').nth(3).wait_for(state="attached", timeout=60_000)
     listed = list_grid.text_content()  # the grid's accessible table (the grid itself is a canvas)
     assert all(name in listed for name in chosen), (chosen, listed[:500])
 
     # Change a status in the follow-up panel (the first supplier of the list is preselected).
-    follow = main.locator('[data-testid="stForm"]').filter(has_text="Enregistrer le statut et les notes")
+    follow = main.locator('[data-testid="stForm"]').filter(has_text=T.ENTRY_SAVE)
     follow.locator('[data-testid="stSelectbox"] input').first.click()
     page.keyboard.type("contacté")
     page.get_by_role("option", name="contacté", exact=True).click()
-    follow.get_by_label("Notes").fill("Appelé le directeur : intéressé")
-    follow.get_by_role("button", name="Enregistrer le statut et les notes").click()
-    main.get_by_text("3 fournisseur(s) — 2 à contacter, 1 contacté").wait_for(timeout=60_000)
+    follow.get_by_label(T.COL_NOTES).fill("Appelé le directeur : intéressé")
+    follow.get_by_role("button", name=T.ENTRY_SAVE).click()
+    main.get_by_text(T.LIST_SUMMARY.format(n=3, by_status="2 à contacter, 1 contacté")).wait_for(timeout=60_000)
     first_name = list_grid.locator('[role="row"]').nth(1).locator('[role="gridcell"]').first.text_content().strip()
-    assert f"Modifications enregistrées (1) : {first_name}." in main.inner_text()
+    assert T.LIST_SAVED.format(n=1, names=first_name) in main.inner_text()
     page.screenshot(path=str(ARTIFACTS / "lists-status-changed.png"), full_page=True)
 
     # Edit a note right in the grid: select the second row's first cell, move to Notes, open the
@@ -94,27 +96,27 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     editor.wait_for(timeout=10_000)
     editor.fill("Rappeler lundi")
     editor.press("Enter")
-    main.get_by_text(f"Modifications enregistrées (1) : {second_name}.").wait_for(timeout=60_000)
+    main.get_by_text(T.LIST_SAVED.format(n=1, names=second_name)).wait_for(timeout=60_000)
     # Saved in the database, not only in the browser: a new session shows it.
     page.reload()
     wait_for_app(page)
-    main.get_by_text("3 fournisseur(s) — 2 à contacter, 1 contacté").wait_for(timeout=60_000)
+    main.get_by_text(T.LIST_SUMMARY.format(n=3, by_status="2 à contacter, 1 contacté")).wait_for(timeout=60_000)
     rows = main.locator('[data-testid="stDataFrame"]').first.locator('[role="row"]')
     rows.nth(3).wait_for(state="attached", timeout=60_000)
     second = rows.nth(2).text_content()
     assert second_name in second and "Rappeler lundi" in second and "à contacter" in second, second
 
     # Plan a meeting with the list's suppliers.
-    main.get_by_role("tab", name="Rencontres fournisseurs").click()
-    form = main.locator('[data-testid="stForm"]').filter(has_text="Créer la rencontre et son programme")
-    form.get_by_label("Titre").fill("Sourçage restauration")
-    form.get_by_label("Objet (l'achat envisagé)").fill("Repas des écoles 2027-2029")
-    form.get_by_label("Lieu ou lien de visioconférence").fill("Hôtel de ville, salle du conseil")
-    form.get_by_role("button", name="Créer la rencontre et son programme").click()
-    main.get_by_text("Rencontre « Sourçage restauration » créée : 3 fournisseur(s) invité(s).").wait_for(timeout=60_000)
+    main.get_by_role("tab", name=T.TAB_MEETINGS).click()
+    form = main.locator('[data-testid="stForm"]').filter(has_text=T.MEETING_CREATE)
+    form.get_by_label(T.MEETING_TITLE).fill("Sourçage restauration")
+    form.get_by_label(T.MEETING_PURPOSE).fill("Repas des écoles 2027-2029")
+    form.get_by_label(T.MEETING_PLACE).fill("Hôtel de ville, salle du conseil")
+    form.get_by_role("button", name=T.MEETING_CREATE).click()
+    main.get_by_text(T.MEETING_CREATED.format(title="Sourçage restauration", n=3)).wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "meeting-planned.png"), full_page=True)
 
-    name, pack = _download(page, "Dossier de la rencontre (Word)", tmp_path)
+    name, pack = _download(page, T.MEETING_PACK_DOCX, tmp_path)
     assert re.fullmatch(r"rencontre-\d{4}-\d{2}-\d{2}-sour.age-restauration-dossier\.docx", name)
     text = docx_text(pack)
     assert "Sourçage restauration" in text and "Repas des écoles 2027-2029" in text
@@ -124,7 +126,7 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     slot_times = re.findall(r"\d\d:\d\d–\d\d:\d\d", text)
     assert slot_times[:3] == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]  # 20 min slots, 5 min pauses
 
-    name, ics = _download(page, "Agenda (.ics)", tmp_path)
+    name, ics = _download(page, T.MEETING_ICS, tmp_path)
     assert name.endswith(".ics")
     events = list(Calendar.from_ical(ics).walk("VEVENT"))
     assert len(events) == 4  # the meeting and one event per supplier
@@ -134,19 +136,19 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     assert events[1].decoded("dtstart").strftime("%H:%M") == "09:00"
 
     # One supplier's brief on its own (the first invited one is preselected).
-    page.get_by_role("button", name="Fiche (Word)").scroll_into_view_if_needed()
+    page.get_by_role("button", name=T.MEETING_BRIEF_DOCX).scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "meeting-documents.png"))
-    name, brief = _download(page, "Fiche (Word)", tmp_path)
+    name, brief = _download(page, T.MEETING_BRIEF_DOCX, tmp_path)
     assert name.startswith("fiche-") and name.endswith(".docx")
     brief_text = docx_text(brief)
     assert sum(f"Fiche fournisseur : {n}" in brief_text for n in chosen) == 1
     assert "Questions à poser" in brief_text
 
     # After the meeting: the same information recorded for every invitee, then the traceability record.
-    main.get_by_label("Information communiquée à tous les invités").fill("Calendrier et allotissement envisagés")
-    main.get_by_role("button", name="Appliquer à tous").click()
-    main.get_by_text("Modifications enregistrées (3) :").wait_for(timeout=60_000)
-    name, trace = _download(page, "Fiche de traçabilité (Word)", tmp_path)
+    main.get_by_label(T.MEETING_SAME_INFO).fill("Calendrier et allotissement envisagés")
+    main.get_by_role("button", name=T.MEETING_SAME_INFO_BUTTON).click()
+    main.get_by_text(T.LIST_SAVED.partition("{names}")[0].format(n=3)).wait_for(timeout=60_000)
+    name, trace = _download(page, T.MEETING_TRACE_DOCX, tmp_path)
     assert name.endswith("-tracabilite.docx")
     trace_text = docx_text(trace)
     assert "3 opérateur(s) invité(s)" in trace_text

@@ -16,7 +16,8 @@ from sourcing.directory import load_demo
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
 from tests.browser.helpers import ARTIFACTS, wait_for_app
-from tests.helpers import VALID_SIRETS, XSS_NAMES
+from tests.helpers import VALID_SIRETS, XSS_NAMES, format_regex
+from ui import texts as T
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +27,18 @@ def demo_index():
     return SearchIndex.build(load_demo())
 
 
+RESULTS_COUNT = format_regex(T.RESULTS_COUNT)
+
+
+def headline(page):
+    """The results headline (T.RESULTS_COUNT, then the place when there is one)."""
+    return page.locator('[data-testid="stMain"] h3').filter(has_text=RESULTS_COUNT).first
+
+
 def headline_count(page) -> int:
-    heading = page.locator('[data-testid="stMain"] h3').filter(has_text="trouvé").first
+    heading = headline(page)
     heading.wait_for(timeout=60_000)
-    return int(re.sub(r"\D", "", heading.inner_text().split("fournisseur")[0]))
+    return int(re.sub(r"\D", "", RESULTS_COUNT.search(heading.inner_text()).group(1)))
 
 
 def map_frame(page):
@@ -65,10 +74,11 @@ def test_filter_changes_count_and_map_draws_results(page, app_url, demo_index):
     assert markers_drawn(map_frame(page)) > 0
     page.locator('[data-testid="stSidebar"]').get_by_text("ESAT", exact=True).click()
     page.wait_for_function(
-        "n => { const h = [...document.querySelectorAll('[data-testid=stMain] h3')]"
-        ".find(e => e.innerText.includes('trouvé'));"
-        " return h && parseInt(h.innerText.replace(/\\D/g, '')) !== n; }",
-        arg=total,
+        "([n, pattern]) => { const re = new RegExp(pattern);"
+        " const m = [...document.querySelectorAll('[data-testid=stMain] h3')]"
+        ".map(e => e.innerText.match(re)).find(Boolean);"
+        " return m && parseInt(m[1].replace(/\\D/g, '')) !== n; }",
+        arg=[total, RESULTS_COUNT.pattern],
         timeout=60_000,
     )
     wait_for_app(page)
@@ -86,7 +96,7 @@ def test_url_restores_a_search(page, app_url, demo_index):
     lyon = Gazetteer.load().resolve("INSEE 69123")
     expected = search(demo_index, SearchQuery(kinds=("ESAT",), near=(lyon.lat, lyon.lon), radius_km=40.0)).total
     assert headline_count(page) == expected > 0
-    assert "Lyon" in page.locator('[data-testid="stMain"] h3').filter(has_text="trouvé").first.inner_text()
+    assert "Lyon" in headline(page).inner_text()
     frame = map_frame(page)
     assert markers_drawn(frame) > 0
     # The buyer's point and the 40 km circle (drawn on the canvas) are named in the legend.
@@ -107,9 +117,9 @@ def test_selecting_a_row_opens_the_supplier_card(page, app_url):
     # The first column of the grid holds the row-selection checkboxes; row 1 is below the header.
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)
     page.screenshot(path=str(ARTIFACTS / "search-row-clicked.png"))
-    page.get_by_text("Source :").first.wait_for(timeout=60_000)
+    page.get_by_text(format_regex(T.DETAIL_SOURCE)).first.wait_for(timeout=60_000)
     card = page.locator('[data-testid="stMain"]').inner_text()
-    assert "Fiche fournisseur" in card and "(démo)" in card
+    assert T.DETAIL_HEADER in card and "(démo)" in card
 
 
 def test_hostile_names_render_as_text_and_run_nothing(page, app_url, tmp_path):
@@ -126,9 +136,9 @@ def test_hostile_names_render_as_text_and_run_nothing(page, app_url, tmp_path):
     page.goto(f"{app_url}/annuaire")
     wait_for_app(page)
     page.locator('input[type="file"]').set_input_files(str(csv_file))
-    page.get_by_role("button", name="Importer ce fichier").click()
-    page.get_by_text("Annuaire chargé").wait_for(timeout=60_000)
-    page.get_by_role("link", name="Recherche et carte").click()
+    page.get_by_role("button", name=T.UPLOAD_BUTTON).click()
+    page.get_by_text(format_regex(T.LOADED_FILE)).first.wait_for(timeout=60_000)
+    page.get_by_role("link", name=T.PAGE_SEARCH).click()
     wait_for_app(page)
     assert headline_count(page) == 3
     frame = map_frame(page)
@@ -151,10 +161,10 @@ def test_hostile_names_render_as_text_and_run_nothing(page, app_url, tmp_path):
     assert frame.locator(".leaflet-container img[src='x'], .leaflet-container script").count() == 0
     # The click reruns the app to open the supplier's card: once it is drawn and the run is over,
     # every script the names could have slipped in had its chance to run.
-    page.get_by_text("Source :").first.wait_for(timeout=60_000)
+    page.get_by_text(format_regex(T.DETAIL_SOURCE)).first.wait_for(timeout=60_000)
     wait_for_app(page)
     main_text = page.locator('[data-testid="stMain"]').inner_text()
-    assert "Fiche fournisseur" in main_text
+    assert T.DETAIL_HEADER in main_text
     assert page.dialogs == []
     assert not [m for m in console if "alert" in m]
 
@@ -170,7 +180,7 @@ def test_clicking_a_marker_selects_the_supplier_in_the_table(page, app_url):
     popup = frame.locator(".leaflet-popup-content").first
     popup.wait_for(timeout=10_000)
     name = popup.locator("strong, b, .sup-name").first.inner_text().strip()
-    page.get_by_text("Source :").first.wait_for(timeout=60_000)
+    page.get_by_text(format_regex(T.DETAIL_SOURCE)).first.wait_for(timeout=60_000)
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]')
     assert name in main.inner_text()  # the card shows the clicked supplier
