@@ -18,7 +18,13 @@ from typing import TextIO
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, CHROMIUM_ARGS, SERVER_READY_LINE, SERVER_START_TIMEOUT_S
+from tests.browser.helpers import (
+    ARTIFACTS,
+    CHROMIUM_ARGS,
+    DEFAULT_WAIT_MS,
+    SERVER_READY_LINE,
+    SERVER_START_TIMEOUT_S,
+)
 from tests.helpers import PROJECT_DIR
 
 
@@ -114,6 +120,8 @@ def browser():
 @pytest.fixture
 def page(browser, request):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    # Every wait is on a condition; this is only how long a condition may take on a loaded machine.
+    context.set_default_timeout(DEFAULT_WAIT_MS)
     # No network beyond the app: any request to another host fails the test's expectations.
     pg = context.new_page()
     pg.dialogs = []  # type: ignore[attr-defined]

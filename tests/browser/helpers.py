@@ -9,6 +9,8 @@ ARTIFACTS = PROJECT_DIR / "tests" / "artifacts"
 # What `streamlit run` prints once its server listens, and how long it may take to say it.
 SERVER_READY_LINE = "You can now view your Streamlit app"
 SERVER_START_TIMEOUT_S = 90
+# Playwright's default wait (30 s) is short when several test suites share two cores.
+DEFAULT_WAIT_MS = 60_000
 # Debian's Chromium, headless, with nothing that would call home.
 CHROMIUM_ARGS = [
     "--headless",
