@@ -42,29 +42,31 @@ def test_advice_page_shows_every_lever_and_the_note_download():
     assert len(downloads) == 1
 
 
-def test_unknown_place_is_reported_in_french():
+def _analyse(need: str = "", place: str = "") -> AppTest:
+    """The page with only what the buyer buys and where filled in, analysed."""
     at = open_page(ADVICE_PAGE)
-    at.text_input(key="conseil_besoin").input("Nettoyage des locaux")
-    at.text_input(key="conseil_lieu").input("Zzyzx-sur-Nowhere")
+    if need:
+        at.text_input(key="conseil_besoin").input(need)
+    if place:
+        at.text_input(key="conseil_lieu").input(place)
     at.button[0].click().run()
     assert not at.exception
+    return at
+
+
+def test_unknown_place_is_reported_in_french():
+    at = _analyse("Nettoyage des locaux", "Zzyzx-sur-Nowhere")
     assert at.error and format_regex(T.ADVICE_INPUT_ERROR).match(at.error[0].value)
     assert not at.get("download_button")
 
 
 def test_missing_need_is_refused():
-    at = open_page(ADVICE_PAGE)
-    at.button[0].click().run()
-    assert not at.exception
+    at = _analyse()
     assert at.error and T.ADVICE_NEED_MISSING in at.error[0].value
 
 
 def test_place_text_is_escaped_in_the_error():
     """The buyer's text comes back in the error message: Markdown and HTML stay inert (escaped)."""
-    at = open_page(ADVICE_PAGE)
-    at.text_input(key="conseil_besoin").input("Nettoyage des locaux")
-    at.text_input(key="conseil_lieu").input("**Zz** <img src=x>")
-    at.button[0].click().run()
-    assert not at.exception
+    at = _analyse("Nettoyage des locaux", "**Zz** <img src=x>")
     message = at.error[0].value
     assert "\\*\\*Zz\\*\\* \\<img src=x\\>" in message

@@ -76,28 +76,31 @@ def test_migrations_create_tables_and_are_idempotent(db_url):
         assert [i.id for i in service.list_shortlists(s, "local")] == [sid]
 
 
-def _head_revision() -> str:
+def _alembic_config():
+    """Alembic's configuration as the `alembic` command line builds it: env.py then connects to
+    `database_url()` itself."""
     from alembic.config import Config
-    from alembic.script import ScriptDirectory
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    return ScriptDirectory.from_config(config).get_current_head()
+    return config
 
 
-def test_upgrade_from_first_schema_keeps_saved_work(tmp_path):
+def _head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config()).get_current_head()
+
+
+def test_upgrade_from_first_schema_keeps_saved_work(tmp_path, monkeypatch):
     """A database left by the first release (schema 0001) upgrades in place: lists, meetings and
     invitations survive; invitations made before the upgrade have no known invitation date."""
     from alembic import command
-    from alembic.config import Config
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    with get_engine(url).connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0001")
-        connection.commit()
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("SOURCING_DB_PATH", str(tmp_path / "old.db"))
+    url = database_url()
+    command.upgrade(_alembic_config(), "0001")  # through the command line's path of env.py
     with get_engine(url).begin() as conn:
         conn.exec_driver_sql(
             "INSERT INTO meetings (id, owner, title, purpose, start, place_or_link, slot_minutes, break_minutes,"

@@ -515,17 +515,9 @@ def test_geocode_shape(gaz: Gazetteer) -> None:
     frame = pd.DataFrame({"city": ["Lille", "Lyon"]}, index=[10, 3])
     out = gaz.geocode(frame)
     assert list(out.index) == [10, 3]
-    assert list(out.columns) == [
-        "insee_code",
-        "city",
-        "postal_code",
-        "department",
-        "region",
-        "epci",
-        "lat",
-        "lon",
-        "geo_precision",
-    ]
+    # Written out, not read from GEOCODE_COLUMNS: this is the contract the importer relies on.
+    columns = ["insee_code", "city", "postal_code", "department", "region", "epci", "lat", "lon", "geo_precision"]
+    assert list(out.columns) == columns
     assert out["insee_code"].tolist() == ["59350", "69123"]
     empty = gaz.geocode(pd.DataFrame({"city": []}))
     assert len(empty) == 0 and "geo_precision" in empty.columns

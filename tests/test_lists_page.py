@@ -3,6 +3,7 @@ a real SQLite file per test (see the `_own_database` fixture)."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -24,6 +25,16 @@ def _texts(at: AppTest) -> str:
     return text.replace("\\", "")  # Markdown escapes of untrusted text
 
 
+def _saved_list(name: str, suppliers: pd.DataFrame | None = None, owner: str = "local") -> int:
+    """A list saved before the page opens, with `suppliers` in it; its id."""
+    upgrade_database()
+    with session_scope() as s:
+        list_id = service.create_shortlist(s, owner, name).id
+        if suppliers is not None:
+            service.add_suppliers(s, owner, list_id, suppliers)
+    return list_id
+
+
 def _my_lists(user: str = "local") -> dict[str, int]:
     with session_scope() as s:
         return {i.name: i.entries for i in service.list_shortlists(s, user)}
@@ -41,9 +52,7 @@ def test_first_visit_explains_and_creates_a_list():
 
 
 def test_duplicate_name_is_refused_in_french_and_nothing_changes():
-    upgrade_database()
-    with session_scope() as s:
-        service.create_shortlist(s, "local", "Nettoyage")
+    _saved_list("Nettoyage")
     at = open_page(LISTS_PAGE)
     at.text_input(key="new_list_name").input("  Nettoyage ")
     at.button(key=f"FormSubmitter:new_list-{T.LIST_CREATE}").click().run()
@@ -52,10 +61,7 @@ def test_duplicate_name_is_refused_in_french_and_nothing_changes():
 
 
 def test_delete_asks_for_confirmation_first(demo):
-    upgrade_database()
-    with session_scope() as s:
-        list_id = service.create_shortlist(s, "local", "À supprimer").id
-        service.add_suppliers(s, "local", list_id, demo.head(2))
+    list_id = _saved_list("À supprimer", demo.head(2))
     at = open_page(LISTS_PAGE)
     at.button(key=f"del_{list_id}").click().run()
     assert T.LIST_DELETE_CONFIRM.format(name="À supprimer", n=2) in _texts(at)
@@ -70,10 +76,7 @@ def test_delete_asks_for_confirmation_first(demo):
 
 
 def test_status_notes_and_contact_log_are_saved(demo):
-    upgrade_database()
-    with session_scope() as s:
-        list_id = service.create_shortlist(s, "local", "Traiteurs").id
-        service.add_suppliers(s, "local", list_id, demo.head(3))
+    list_id = _saved_list("Traiteurs", demo.head(3))
     at = open_page(LISTS_PAGE)
     assert T.LIST_SUMMARY.format(n=3, by_status="3 à contacter") in _texts(at)
     form_status = next(sb for sb in at.selectbox if sb.label == T.COL_STATUS)
@@ -96,12 +99,9 @@ def test_status_notes_and_contact_log_are_saved(demo):
 
 
 def test_changes_since_added_are_shown(demo):
-    upgrade_database()
     changed = demo.head(1).copy()
     changed["phone"] = "01 00 00 00 00"  # the phone number when added; the directory has another now
-    with session_scope() as s:
-        list_id = service.create_shortlist(s, "local", "Suivi").id
-        service.add_suppliers(s, "local", list_id, changed)
+    _saved_list("Suivi", changed)
     at = open_page(LISTS_PAGE)
     assert T.LIST_CHANGED_NOTE.format(n=1) in _texts(at)
     diff = next(df.value for df in at.dataframe if T.CHANGE_OLD in df.value.columns)
@@ -138,10 +138,8 @@ def test_review_changes_keeps_what_a_buyer_cares_about(demo):
 
 
 def test_meeting_form_invites_by_status_and_plans_the_day(demo):
-    upgrade_database()
+    list_id = _saved_list("Rencontre", demo.head(4))
     with session_scope() as s:
-        list_id = service.create_shortlist(s, "local", "Rencontre").id
-        service.add_suppliers(s, "local", list_id, demo.head(4))
         declined = service.entries(s, "local", list_id)[3]
         service.set_status(s, "local", declined.id, "décliné")
     at = open_page(LISTS_PAGE)
@@ -199,10 +197,7 @@ def test_signed_out_buyer_sees_only_the_sign_in():
 
 
 def test_one_buyer_cannot_see_or_open_another_buyers_list(demo):
-    upgrade_database()
-    with session_scope() as s:
-        alice_list = service.create_shortlist(s, "alice@mairie-a.fr", "Marché voirie").id
-        service.add_suppliers(s, "alice@mairie-a.fr", alice_list, demo.head(2))
+    alice_list = _saved_list("Marché voirie", demo.head(2), owner="alice@mairie-a.fr")
     bob = open_page(LISTS_PAGE, {"is_logged_in": True, "email": "bob@mairie-b.fr"}, auth=True)
     assert T.LISTS_NONE in _texts(bob)
     assert "Marché voirie" not in str([sb.options for sb in bob.selectbox])
@@ -222,10 +217,7 @@ def test_one_buyer_cannot_see_or_open_another_buyers_list(demo):
 
 
 def test_rename_and_duplicate_keep_the_suppliers(demo):
-    upgrade_database()
-    with session_scope() as s:
-        list_id = service.create_shortlist(s, "local", "Brouillon").id
-        service.add_suppliers(s, "local", list_id, demo.head(3))
+    list_id = _saved_list("Brouillon", demo.head(3))
     at = open_page(LISTS_PAGE)
     at.text_input(key=f"rename_{list_id}").input("Propreté urbaine 2027")
     at.button(key=f"rename_btn_{list_id}").click().run()
