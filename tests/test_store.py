@@ -15,7 +15,7 @@ import pytest
 from sourcing.db import upgrade_database
 from sourcing.store import dates, files, provenance, service
 from sourcing.store.merge import NO_SOURCE, PROVENANCE_FIELDS
-from tests.helpers import TEST_DATA_DIR
+from tests.helpers import PROJECT_DIR, TEST_DATA_DIR
 
 DATA = TEST_DATA_DIR
 ASP = DATA / "realdata/les-emplois/2019_07_liste_siae.csv"
@@ -294,10 +294,9 @@ def test_sigkill_in_the_middle_of_builds_always_leaves_a_complete_version(store_
 
     rng = random.Random(20261201)
     env = {**os.environ}
-    project = Path(__file__).resolve().parents[1]
     kills = 0
     for _ in range(10):
-        proc = subprocess.Popen([sys.executable, "-c", _CHURN, str(SIAE67), str(CRESS)], cwd=project, env=env,
+        proc = subprocess.Popen([sys.executable, "-c", _CHURN, str(SIAE67), str(CRESS)], cwd=PROJECT_DIR, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)  # fmt: skip
         # Wait for one whole add (imports done), then kill somewhere inside the following ones.
         assert proc.stdout.readline().startswith("start")
