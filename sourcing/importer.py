@@ -14,7 +14,8 @@ import pandas as pd
 
 from sourcing import formats
 from sourcing.formats.base import RawTable
-from sourcing.normalise import ImportReport, normalise
+from sourcing.import_report import ImportReport
+from sourcing.normalise import normalise
 from sourcing.reading import ReadError, read_path, read_tables
 
 MIN_SCORE = 0.5

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -24,6 +24,7 @@ import pandas as pd
 from sourcing import gazetteer as gz
 from sourcing import taxonomy
 from sourcing.formats.base import RawTable
+from sourcing.import_report import ImportReport, RowWarnings
 from sourcing.kinds import fold, kinds_from_legal_form, kinds_from_text, map_unique
 from sourcing.model import CANONICAL_COLUMNS, GEO_PRECISIONS, HEADCOUNT_BANDS, KIND_CODES, LIST_COLUMNS, RAW_PREFIX
 from sourcing.siret import SIRET_WARNING_MESSAGES, clean_siret_series, siren_valid
@@ -42,75 +43,6 @@ _BOXES = (
     (-14.5, -13.0, -178.5, -176.0),  # Wallis-et-Futuna
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-@dataclass
-class ImportReport:
-    """What happened to every row of a file. Serialisable as the CLI's JSON."""
-
-    filename: str = ""
-    format: str = ""
-    format_label: str = ""
-    encoding: str | None = None
-    delimiter: str | None = None
-    sheet: str | None = None
-    rows_read: int = 0
-    rows_loaded: int = 0
-    rows_rejected: int = 0
-    suppliers: int = 0
-    duplicates: int = 0
-    rejected: list[dict] = field(default_factory=list)  # {line, reason}
-    warnings: list[dict] = field(default_factory=list)  # {line, field, code, message}
-    geocoded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GEO_PRECISIONS, 0))
-
-    def to_dict(self) -> dict:
-        return {
-            "filename": self.filename,
-            "format": self.format,
-            "format_label": self.format_label,
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "sheet": self.sheet,
-            "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded,
-            "rows_rejected": self.rows_rejected,
-            "suppliers": self.suppliers,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-            "warnings": self.warnings,
-            "geocoded": self.geocoded,
-        }
-
-    def rows_frame(self) -> pd.DataFrame:
-        """One line per rejection or warning, for display and download (French headers)."""
-        rej = pd.DataFrame(self.rejected, columns=["line", "reason"])
-        rej = rej.assign(niveau="rejetée", champ="", code="rejected").rename(columns={"reason": "message"})
-        warn = pd.DataFrame(self.warnings, columns=["line", "field", "code", "message"])
-        warn = warn.assign(niveau="avertissement").rename(columns={"field": "champ"})
-        out = pd.concat([rej, warn], ignore_index=True)
-        out = out.rename(columns={"line": "ligne"})[["ligne", "niveau", "champ", "code", "message"]]
-        return out.sort_values(["ligne", "niveau"], kind="stable").reset_index(drop=True)
-
-
-class _Warnings:
-    """Collects warnings column-wise: one (lines, field, code, messages) block per check."""
-
-    def __init__(self) -> None:
-        self.blocks: list[pd.DataFrame] = []
-
-    def add(self, lines: pd.Series, field_name: str, code: str, message: str | pd.Series) -> None:
-        if len(lines) == 0:
-            return
-        self.blocks.append(
-            pd.DataFrame({"line": lines.to_numpy(), "field": field_name, "code": code, "message": message})
-        )
-
-    def records(self) -> list[dict]:
-        if not self.blocks:
-            return []
-        frame = pd.concat(self.blocks, ignore_index=True).sort_values("line", kind="stable")
-        frame["line"] = frame["line"].astype(int)
-        return frame.to_dict("records")
 
 
 def _text(staging: pd.DataFrame, column: str) -> pd.Series:
@@ -234,7 +166,7 @@ def _union_lists(values: pd.Series) -> list:
     return list(seen)
 
 
-def _merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: _Warnings) -> pd.DataFrame:
+def _merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings) -> pd.DataFrame:
     """Fold later rows with the same id into the first one: lists united, blanks filled.
 
     Only the rows involved are grouped; the first row of each id is updated in place and the
@@ -277,6 +209,22 @@ def _merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: _Warnings) ->
     return out[~dup].reset_index(drop=True)
 
 
+@dataclass
+class _Rows:
+    """The rows that survived rejection, with what every later step reads from them."""
+
+    staging: pd.DataFrame  # staging columns of the kept rows, index 0..n-1
+    lines: pd.Series  # their line numbers in the source file
+    raw_index: pd.Index  # their positions in table.rows
+    name: pd.Series
+    trade_name: pd.Series
+    raw_siret: pd.Series
+    warnings: RowWarnings
+
+    def text(self, column: str) -> pd.Series:
+        return _text(self.staging, column)
+
+
 def normalise(
     staging: pd.DataFrame,
     table: RawTable,
@@ -292,13 +240,29 @@ def normalise(
         sheet=table.sheet,
         rows_read=len(staging),
     )
-    warnings = _Warnings()
+    warnings = RowWarnings()
     for w in table.warnings:
         warnings.blocks.append(pd.DataFrame([w]))
-    staging = staging.reset_index(drop=True)
-    lines = staging["line"].astype(int)
+    rows = _reject_unusable_rows(staging.reset_index(drop=True), report, warnings)
+    out = pd.DataFrame(index=range(len(rows.lines)))
+    # Each step adds its canonical columns; the order fixes the order of warnings on a line.
+    _identifiers(rows, out)
+    _kinds(rows, out)
+    _activity(rows, out)
+    _place(rows, out)
+    _intervention_area(rows, out)
+    _size_labels_contacts(rows, out)
+    _source_and_traceability(rows, out, source_name, source_date)
+    out = pd.concat([out[list(CANONICAL_COLUMNS)], _raw_columns(table, rows.raw_index)], axis=1)
+    out = _merge_same_supplier(out, report, warnings)
+    report.geocoded = {p: int((out["geo_precision"] == p).sum()) for p in GEO_PRECISIONS}
+    report.warnings = warnings.records()
+    return out, report
 
-    # --- Rejections ---------------------------------------------------------------------
+
+def _reject_unusable_rows(staging: pd.DataFrame, report: ImportReport, warnings: RowWarnings) -> _Rows:
+    """Reject rows without a name (or flagged by their format); every rejection is reported."""
+    lines = staging["line"].astype(int)
     name = _text(staging, "name")
     trade_name = _text(staging, "trade_name")
     name = name.where(name != "", trade_name)
@@ -311,7 +275,7 @@ def normalise(
         {"line": int(line), "reason": str(r)} for line, r in zip(lines[rejected], reason[rejected], strict=True)
     ]
     report.rows_rejected = int(rejected.sum())
-    raw_index = staging.index[~rejected]  # positions in table.rows
+    raw_index = staging.index[~rejected]
     if report.rows_rejected:  # filtering copies every column: only when something was rejected
         keep = ~rejected
         staging = staging[keep].reset_index(drop=True)
@@ -319,27 +283,30 @@ def normalise(
             s[keep].reset_index(drop=True) for s in (lines, name, trade_name, raw_siret)
         )
     trade_name = trade_name.where(trade_name.str.upper() != name.str.upper(), "")
-    n = len(staging)
-    out = pd.DataFrame(index=range(n))
+    return _Rows(staging, lines, raw_index, name, trade_name, raw_siret, warnings)
 
-    # --- Identifiers --------------------------------------------------------------------
-    siret, siret_codes = clean_siret_series(raw_siret)
+
+def _identifiers(rows: _Rows, out: pd.DataFrame) -> None:
+    """SIRET (cleaned, problems reported), SIREN (from the SIRET when there is one), names."""
+    siret, siret_codes = clean_siret_series(rows.raw_siret)
     for code, message in SIRET_WARNING_MESSAGES.items():
         mask = siret_codes == code
         if mask.any():
-            warnings.add(lines[mask], "siret", code, message + " (« " + raw_siret[mask] + " »)")
-    siren = _text(staging, "siren").str.replace(r"\s", "", regex=True)
+            rows.warnings.add(rows.lines[mask], "siret", code, message + " (« " + rows.raw_siret[mask] + " »)")
+    siren = rows.text("siren").str.replace(r"\s", "", regex=True)
     siren = siren.where(siren.map(siren_valid), "")
     siren = pd.Series(np.where(siret.notna(), siret.fillna("").str[:9], siren), index=siret.index)
     out["siret"] = siret
     out["siren"] = _none_if_empty(siren)
-    out["name"] = name
-    out["trade_name"] = trade_name
+    out["name"] = rows.name
+    out["trade_name"] = rows.trade_name
 
-    # --- Kinds --------------------------------------------------------------------------
-    kind_text = _text(staging, "kind_text")
-    legal_form = _text(staging, "legal_form")
-    ess_flag = _text(staging, "ess_flag").str.upper()
+
+def _kinds(rows: _Rows, out: pd.DataFrame) -> None:
+    """Kind codes from the kind wording, the legal form and the ESS flag, once per distinct triple."""
+    kind_text = rows.text("kind_text")
+    legal_form = rows.text("legal_form")
+    ess_flag = rows.text("ess_flag").str.upper()
     combo = kind_text + "\x1f" + legal_form + "\x1f" + ess_flag
 
     def kinds_of(key: str) -> list[str]:
@@ -352,20 +319,24 @@ def normalise(
     out["kinds"] = map_unique(combo, kinds_of)
     unknown_kind = (kind_text != "") & (map_unique(kind_text, kinds_from_text).map(len) == 0)
     if unknown_kind.any():
-        warnings.add(
-            lines[unknown_kind], "kind", "kind_unknown",
+        rows.warnings.add(
+            rows.lines[unknown_kind], "kind", "kind_unknown",
             "type de structure non reconnu : « " + kind_text[unknown_kind] + " »",
         )  # fmt: skip
     out["legal_form"] = legal_form
 
-    # --- Activity -----------------------------------------------------------------------
-    naf_text = _text(staging, "naf")
+
+def _activity(rows: _Rows, out: pd.DataFrame) -> None:
+    """NAF code (checked), sectors and description."""
+    naf_text = rows.text("naf")
     naf = taxonomy.normalise_naf(naf_text)
     bad_naf = (naf_text != "") & naf.isna()
     if bad_naf.any():
-        warnings.add(lines[bad_naf], "naf", "naf_invalid", "code NAF invalide : « " + naf_text[bad_naf] + " »")
+        rows.warnings.add(
+            rows.lines[bad_naf], "naf", "naf_invalid", "code NAF invalide : « " + naf_text[bad_naf] + " »"
+        )
     out["naf"] = naf
-    sector_text = _text(staging, "sector_text")
+    sector_text = rows.text("sector_text")
     # Sectors from the directory's own words first, then from the NAF code; computed once per
     # distinct (NAF, text) pair.
     codes, pairs = pd.factorize(naf.fillna("") + "\x1f" + sector_text)
@@ -376,40 +347,48 @@ def normalise(
         for a, b in zip(taxonomy.sectors_for_text(pair_text), taxonomy.sectors_for_naf(pair_naf), strict=True)
     ]
     out["sectors"] = [list(per_pair[c]) for c in codes.tolist()]
-    out["description"] = _text(staging, "description")
+    out["description"] = rows.text("description")
 
-    # --- Place --------------------------------------------------------------------------
-    out["address"] = _text(staging, "address")
-    geo_in = pd.DataFrame(
-        {
-            "insee_code": _text(staging, "insee_code"),
-            "postal_code": _text(staging, "postal_code"),
-            "city": _text(staging, "city"),
-            "department": _text(staging, "department"),
-        }
-    )
-    located = gz.Gazetteer.load().geocode(geo_in)
-    lat = _parse_float(_text(staging, "lat"))
-    lon = _parse_float(_text(staging, "lon"))
-    if "proj_x" in staging:
+
+def _source_coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """The file's own coordinates as WGS84 (projected ones converted, swapped ones corrected):
+    (lat, lon, usable), where usable rows have a point in France."""
+    lat = _parse_float(rows.text("lat"))
+    lon = _parse_float(rows.text("lon"))
+    if "proj_x" in rows.staging:
         plat, plon = _projected_to_wgs84(
-            _parse_float(_text(staging, "proj_x")), _parse_float(_text(staging, "proj_y")), _text(staging, "proj_crs")
+            _parse_float(rows.text("proj_x")), _parse_float(rows.text("proj_y")), rows.text("proj_crs")
         )
         lat, lon = lat.fillna(plat), lon.fillna(plon)
     have = lat.notna() & lon.notna()
     inside = _in_france(lat.to_numpy(), lon.to_numpy())
     swapped = have & ~inside & _in_france(lon.to_numpy(), lat.to_numpy())
     if swapped.any():
-        warnings.add(lines[swapped], "lat", "coords_swapped", "latitude et longitude inversées : corrigé")
+        rows.warnings.add(rows.lines[swapped], "lat", "coords_swapped", "latitude et longitude inversées : corrigé")
         lat[swapped], lon[swapped] = lon[swapped].to_numpy(), lat[swapped].to_numpy()
         inside = _in_france(lat.to_numpy(), lon.to_numpy())
     outside = have & ~inside
     if outside.any():
-        warnings.add(
-            lines[outside], "lat", "coords_outside",
+        rows.warnings.add(
+            rows.lines[outside], "lat", "coords_outside",
             "coordonnées hors de France ignorées, localisation par la commune",
         )  # fmt: skip
-    source_point = have & inside
+    return lat, lon, have & inside
+
+
+def _place(rows: _Rows, out: pd.DataFrame) -> None:
+    """Address, commune and its areas from the gazetteer; the file's point when it has a usable one."""
+    out["address"] = rows.text("address")
+    geo_in = pd.DataFrame(
+        {
+            "insee_code": rows.text("insee_code"),
+            "postal_code": rows.text("postal_code"),
+            "city": rows.text("city"),
+            "department": rows.text("department"),
+        }
+    )
+    located = gz.Gazetteer.load().geocode(geo_in)
+    lat, lon, source_point = _source_coordinates(rows)
     for col in ("insee_code", "city", "department", "region", "epci"):
         out[col] = located[col].to_numpy()
     postal = located["postal_code"].fillna("")
@@ -419,13 +398,15 @@ def normalise(
     out["geo_precision"] = np.where(source_point, "address", located["geo_precision"])
     unlocated = out["geo_precision"] == "none"
     if unlocated.any():
-        warnings.add(
-            lines[unlocated], "city", "not_located",
+        rows.warnings.add(
+            rows.lines[unlocated], "city", "not_located",
             "adresse non localisée : « " + geo_in["postal_code"][unlocated] + " " + geo_in["city"][unlocated] + " »",
         )  # fmt: skip
 
-    # --- Intervention area, size, labels, contacts ----------------------------------------
-    area_text = _text(staging, "area_text")
+
+def _intervention_area(rows: _Rows, out: pd.DataFrame) -> None:
+    """Radius, départements, régions or national, parsed once per distinct text."""
+    area_text = rows.text("area_text")
     codes, texts = pd.factorize(area_text)
     parsed = [_parse_area(t) for t in texts]
     out["area_radius_km"] = np.array([p[0] for p in parsed], dtype=float)[codes]
@@ -436,40 +417,52 @@ def normalise(
     out["area_national"] = np.array([p[3] for p in parsed], dtype=bool)[codes]
     not_understood = pd.Series(~np.array([p[4] for p in parsed], dtype=bool)[codes])
     if not_understood.any():
-        warnings.add(
-            lines[not_understood], "area", "area_unknown",
+        rows.warnings.add(
+            rows.lines[not_understood], "area", "area_unknown",
             "zone d'intervention non comprise : « " + area_text[not_understood] + " »",
         )  # fmt: skip
-    out["headcount_band"] = map_unique(_text(staging, "headcount"), _headcount_label)
-    out["labels"] = _split_list(_text(staging, "labels_text"))
-    out["networks"] = _split_list(_text(staging, "networks_text"))
-    email = _text(staging, "email").str.lower()
+
+
+def _size_labels_contacts(rows: _Rows, out: pd.DataFrame) -> None:
+    """Headcount band, labels, networks, and contacts (invalid e-mails dropped, websites given a scheme)."""
+    out["headcount_band"] = map_unique(rows.text("headcount"), _headcount_label)
+    out["labels"] = _split_list(rows.text("labels_text"))
+    out["networks"] = _split_list(rows.text("networks_text"))
+    email = rows.text("email").str.lower()
     bad_email = (email != "") & ~email.str.match(_EMAIL)
     if bad_email.any():
-        warnings.add(lines[bad_email], "email", "email_invalid", "courriel invalide : « " + email[bad_email] + " »")
+        rows.warnings.add(
+            rows.lines[bad_email], "email", "email_invalid", "courriel invalide : « " + email[bad_email] + " »"
+        )
     out["email"] = email.where(~bad_email, "")
-    out["phone"] = _text(staging, "phone")
-    website = _text(staging, "website")
+    out["phone"] = rows.text("phone")
+    website = rows.text("website")
     needs_scheme = (website != "") & ~website.str.match(r"(?i)^https?://")
     out["website"] = website.where(~needs_scheme, "https://" + website)
 
-    # --- Source and traceability ----------------------------------------------------------
+
+def _source_and_traceability(rows: _Rows, out: pd.DataFrame, source_name: str, source_date: str | None) -> None:
+    """Where each row comes from (source, date, line) and its supplier id."""
     out["source_name"] = source_name
-    row_date = _text(staging, "source_date").str[:10]
+    row_date = rows.text("source_date").str[:10]
     out["source_date"] = row_date.where(row_date != "", source_date or date.today().isoformat())
-    out["source_line"] = lines.to_numpy()
-    out["id"] = _supplier_ids(out["siret"], source_name, name, out["postal_code"].fillna(""))
+    out["source_line"] = rows.lines.to_numpy()
+    out["id"] = _supplier_ids(out["siret"], source_name, rows.name, out["postal_code"].fillna(""))
+
+
+def _raw_columns(table: RawTable, raw_index: pd.Index) -> pd.DataFrame:
+    """The kept rows verbatim, as `raw:<header>` columns, for traceability."""
     raw = table.frame().iloc[np.asarray(raw_index)].reset_index(drop=True)
     raw.columns = [RAW_PREFIX + c for c in table.columns]
+    return raw
 
-    # --- Duplicates: same id -> one supplier, kinds and sectors united ----------------------
-    out = pd.concat([out[list(CANONICAL_COLUMNS)], raw.reset_index(drop=True)], axis=1)
+
+def _merge_same_supplier(out: pd.DataFrame, report: ImportReport, warnings: RowWarnings) -> pd.DataFrame:
+    """Duplicates: same id -> one supplier, kinds and sectors united; counted in the report."""
     dup = out["id"].duplicated(keep="first")
-    report.rows_loaded = n
+    report.rows_loaded = len(out)
     if dup.any():
         out = _merge_duplicates(out, dup, warnings)
         report.duplicates = int(dup.sum())
     report.suppliers = len(out)
-    report.geocoded = {p: int((out["geo_precision"] == p).sum()) for p in GEO_PRECISIONS}
-    report.warnings = warnings.records()
-    return out, report
+    return out
