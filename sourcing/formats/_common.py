@@ -7,7 +7,7 @@ so no helper loops over rows in Python.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pandas as pd
 
@@ -37,6 +37,14 @@ def share_present(table: RawTable, expected: Iterable[str]) -> float:
     return sum(1 for e in expected if e in keys) / len(expected) if expected else 0.0
 
 
+def share_if_present(table: RawTable, required: Iterable[str], expected: Iterable[str]) -> float:
+    """`share_present` of `expected` (3 decimals), or 0.0 when a `required` header is missing."""
+    keys = header_keys(table)
+    if not all(header_key(name) in keys for name in required):
+        return 0.0
+    return round(share_present(table, expected), 3)
+
+
 def raw_frame(table: RawTable) -> pd.DataFrame:
     """The table's rows as a text DataFrame; index = position in ``table.rows``."""
     return table.frame()
@@ -47,6 +55,17 @@ def text(frame: pd.DataFrame, column: str | None) -> pd.Series:
     if column is None or column not in frame:
         return pd.Series("", index=frame.index, dtype="str")
     return frame[column].fillna("").astype("str")
+
+
+def column_reader(frame: pd.DataFrame, keys: dict[str, str] | None = None) -> Callable[[str], pd.Series]:
+    """`get(name)`: the column `name` as text, all-empty when the file lacks it.
+
+    With `keys` (from `header_keys`), `name` is matched by its header key, so "CODE POSTAL"
+    finds "Code postal" or "code_postal"; without, it is the exact column name.
+    """
+    if keys is None:
+        return lambda name: text(frame, name)
+    return lambda name: text(frame, keys.get(header_key(name)))
 
 
 def join_nonempty(parts: Sequence[pd.Series], sep: str = " ") -> pd.Series:

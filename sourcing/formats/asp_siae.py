@@ -33,21 +33,12 @@ CORE = (
 
 def score(table: RawTable) -> float:
     """Share of the ASP core columns present; 0 without MESURE and DENOMINATION_SOCIALE."""
-    keys = c.header_keys(table)
-    if c.header_key("MESURE") not in keys or c.header_key("DENOMINATION_SOCIALE") not in keys:
-        return 0.0
-    return round(c.share_present(table, CORE), 3)
-
-
-def _col(table: RawTable, name: str) -> str | None:
-    return c.header_keys(table).get(c.header_key(name))
+    return c.share_if_present(table, ("MESURE", "DENOMINATION_SOCIALE"), CORE)
 
 
 def to_staging(table: RawTable, **_options: object) -> pd.DataFrame:
     frame = c.raw_frame(table)
-
-    def get(name: str) -> pd.Series:
-        return c.text(frame, _col(table, name))
+    get = c.column_reader(frame, c.header_keys(table))
 
     fields = {
         "kind_text": get("MESURE"),

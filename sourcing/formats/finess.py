@@ -85,9 +85,7 @@ def _insee(department: pd.Series, commune: pd.Series) -> pd.Series:
 def to_staging(table: RawTable, **_options: object) -> pd.DataFrame:
     frame = c.raw_frame(table)
     frame.columns = [col.lower() for col in frame.columns]
-
-    def get(name: str) -> pd.Series:
-        return c.text(frame, name if name in frame else None)
+    get = c.column_reader(frame)
 
     category = get("categetab").str.strip()
     kind = category.map(KIND_BY_CATEGORY).fillna("")

@@ -27,11 +27,8 @@ def score(table: RawTable) -> float:
 
 
 def to_staging(table: RawTable, **_options: object) -> pd.DataFrame:
-    keys = c.header_keys(table)
     frame = c.raw_frame(table)
-
-    def get(name: str) -> pd.Series:
-        return c.text(frame, keys.get(c.header_key(name)))
+    get = c.column_reader(frame, c.header_keys(table))
 
     fields = {
         "name": get("GEIQ"),

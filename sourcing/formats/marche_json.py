@@ -45,9 +45,7 @@ def score(table: RawTable) -> float:
 
 def to_staging(table: RawTable, **_options: object) -> pd.DataFrame:
     frame = c.raw_frame(table)
-
-    def get(name: str) -> pd.Series:
-        return c.text(frame, name if name in frame else None)
+    get = c.column_reader(frame)
 
     point = get("coords").str.extract(_POINT)
     fields = {

@@ -26,10 +26,7 @@ _POSTAL_CITY = r"(?s)^(?P<before>.*)(?P<postal>\b\d{5})[ \t]+(?P<city>[^\n\d][^\
 
 def score(table: RawTable) -> float:
     """Share of the seven expected headers; 0 unless "type", "nom" and "adresse" are there."""
-    keys = c.header_keys(table)
-    if not all(k in keys for k in ("type", "nom", "adresse")):
-        return 0.0
-    return round(c.share_present(table, EXPECTED), 3)
+    return c.share_if_present(table, ("type", "nom", "adresse"), EXPECTED)
 
 
 def split_address(cell: pd.Series) -> pd.DataFrame:
@@ -55,11 +52,8 @@ def split_address(cell: pd.Series) -> pd.DataFrame:
 
 
 def to_staging(table: RawTable, **_options: object) -> pd.DataFrame:
-    keys = c.header_keys(table)
     frame = c.raw_frame(table)
-
-    def get(name: str) -> pd.Series:
-        return c.text(frame, keys.get(c.header_key(name)))
+    get = c.column_reader(frame, c.header_keys(table))
 
     place = split_address(get("Adresse"))
     fields = {

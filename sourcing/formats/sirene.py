@@ -114,9 +114,7 @@ def to_staging(table: RawTable, units: RawTable | None = None, **_options: objec
                                   if k.lower() in lower})  # fmt: skip
     if units is not None:
         frame = _join_units(frame, units)
-
-    def get(name: str) -> pd.Series:
-        return c.text(frame, name if name in frame else None)
+    get = c.column_reader(frame)
 
     person = c.join_nonempty(
         [
