@@ -22,29 +22,34 @@ class Kind:
     legal_basis: str  # shown on hover: what the kind means in law
 
 
+# The legal bases share their references to the reserved-contract articles and the ESS law.
+_RESERVED_HANDICAP = "marchés réservés L2113-12"
+_RESERVED_INSERTION = "marchés réservés L2113-13"
+_ESS_LAW = "ESS (loi 2014-856 art. 1)"
+
 KINDS: Final[tuple[Kind, ...]] = (
     Kind(
         "ESAT",
         "Établissement et service d'accompagnement par le travail",
         "handicap",
-        "CASF L344-2 ; marchés réservés L2113-12",
+        f"CASF L344-2 ; {_RESERVED_HANDICAP}",
     ),
-    Kind("EA", "Entreprise adaptée", "handicap", "Code du travail L5213-13 ; marchés réservés L2113-12"),
+    Kind("EA", "Entreprise adaptée", "handicap", f"Code du travail L5213-13 ; {_RESERVED_HANDICAP}"),
     Kind(
         "EATT",
         "Entreprise adaptée de travail temporaire",
         "handicap",
-        "Code du travail L5213-13-3 ; marchés réservés L2113-12",
+        f"Code du travail L5213-13-3 ; {_RESERVED_HANDICAP}",
     ),
-    Kind("EI", "Entreprise d'insertion", "insertion", "Code du travail L5132-5 ; marchés réservés L2113-13"),
+    Kind("EI", "Entreprise d'insertion", "insertion", f"Code du travail L5132-5 ; {_RESERVED_INSERTION}"),
     Kind(
         "ETTI",
         "Entreprise de travail temporaire d'insertion",
         "insertion",
-        "Code du travail L5132-6 ; marchés réservés L2113-13",
+        f"Code du travail L5132-6 ; {_RESERVED_INSERTION}",
     ),
-    Kind("AI", "Association intermédiaire", "insertion", "Code du travail L5132-7 ; marchés réservés L2113-13"),
-    Kind("ACI", "Atelier et chantier d'insertion", "insertion", "Code du travail L5132-15 ; marchés réservés L2113-13"),
+    Kind("AI", "Association intermédiaire", "insertion", f"Code du travail L5132-7 ; {_RESERVED_INSERTION}"),
+    Kind("ACI", "Atelier et chantier d'insertion", "insertion", f"Code du travail L5132-15 ; {_RESERVED_INSERTION}"),
     Kind(
         "EITI",
         "Entreprise d'insertion par le travail indépendant",
@@ -66,12 +71,12 @@ KINDS: Final[tuple[Kind, ...]] = (
         "ess",
         "Code du travail L3332-17-1 ; L2113-15 si les conditions sont réunies",
     ),
-    Kind("SCOP", "Société coopérative et participative", "ess", "Loi 78-763 ; ESS (loi 2014-856 art. 1)"),
+    Kind("SCOP", "Société coopérative et participative", "ess", f"Loi 78-763 ; {_ESS_LAW}"),
     Kind("SCIC", "Société coopérative d'intérêt collectif", "ess", "Loi 47-1775 titre II ter ; ESS"),
-    Kind("ASSOCIATION", "Association", "ess", "Loi du 1er juillet 1901 ; ESS (loi 2014-856 art. 1)"),
-    Kind("MUTUELLE", "Mutuelle", "ess", "Code de la mutualité ; ESS (loi 2014-856 art. 1)"),
-    Kind("FONDATION", "Fondation", "ess", "Loi 87-571 ; ESS (loi 2014-856 art. 1)"),
-    Kind("COOPERATIVE", "Coopérative", "ess", "Loi 47-1775 ; ESS (loi 2014-856 art. 1)"),
+    Kind("ASSOCIATION", "Association", "ess", f"Loi du 1er juillet 1901 ; {_ESS_LAW}"),
+    Kind("MUTUELLE", "Mutuelle", "ess", f"Code de la mutualité ; {_ESS_LAW}"),
+    Kind("FONDATION", "Fondation", "ess", f"Loi 87-571 ; {_ESS_LAW}"),
+    Kind("COOPERATIVE", "Coopérative", "ess", f"Loi 47-1775 ; {_ESS_LAW}"),
     Kind("ESS", "Entreprise de l'ESS", "ess", "Loi 2014-856 art. 1"),
 )
 KIND_CODES: Final[tuple[str, ...]] = tuple(k.code for k in KINDS)
