@@ -8,8 +8,10 @@ suppliers sit in real communes (from ``data/geo/communes.csv``), drawn with prob
 proportional to population, plus a floor per région so that every région has some.
 
 The mix of kinds, legal forms, NAF codes, sectors and headcounts follows what CRESS,
-ASP and UNEA directories look like (see ``PROFILES``). A handful of deliberate quirks
-(about 0.5 % of rows, see ``QUIRK_RATES``) make the import report show something.
+ASP and UNEA directories look like (see ``PROFILES``); the lines of business they draw
+from (NAF code, sectors, name stems, description) are the table ``data/demo_activities.csv``.
+A handful of deliberate quirks (about 0.5 % of rows, see ``QUIRK_RATES``) make the import
+report show something.
 
 Same ``(n, seed)`` -> same rows, byte for byte: one numpy Generator drives every draw.
 
@@ -18,6 +20,7 @@ Regenerate: ``.venv/bin/python data/make_demo.py`` (from the project root).
 
 from __future__ import annotations
 
+import csv
 import sys
 import unicodedata
 from collections.abc import Sequence
@@ -80,132 +83,36 @@ class Profile:
     naf_override: str | None = None  # ESAT: NAF 88.10C "aide par le travail" for most of them
 
 
-# Tables read better one entry a line or two: kept out of the formatter.
-# fmt: off
-A = Activity
-MARAICHAGE = A("01.13Z", ("maraichage",), ("Les Jardins", "Le Potager", "Les Paniers"),
-               "Maraîchage biologique, paniers de légumes et vente à la ferme")
-ESPACES_VERTS = A("81.30Z", ("espaces-verts", "debroussaillage"), ("Les Jardiniers", "Atelier Nature", "Vert Chantier"),
-                  "Création et entretien d'espaces verts, débroussaillage, taille de haies")
-SECOND_OEUVRE = A("43.39Z", ("second-oeuvre", "peinture-revetements"),
-                  ("Atelier Bâtiment", "Les Bâtisseurs", "Chantier"),
-                  "Second œuvre du bâtiment : peinture, revêtements de sols, petits travaux de rénovation")
-PEINTURE = A("43.34Z", ("peinture-revetements",), ("Atelier Peinture", "Les Peintres", "Couleurs"),
-             "Travaux de peinture intérieure et extérieure, ravalement")
-RESSOURCERIE = A("47.79Z", ("ressourcerie", "mobilier-reemploi"), ("La Ressourcerie", "La Recyclerie", "Le Grenier"),
-                 "Collecte, valorisation et revente d'objets de réemploi, boutique solidaire")
-MATERIAUX = A("38.32Z", ("materiaux-reemploi", "dechets-chantier"), ("Matériaux Solidaires", "Réemploi", "Le Chantier"),
-              "Tri et réemploi de matériaux de construction, curage de bâtiments")
-TEXTILE = A("38.32Z", ("collecte-textiles", "textile-reemploi"), ("Fil Solidaire", "La Fripe", "Textile"),
-            "Collecte, tri et revente de textiles usagés, friperie solidaire")
-FORET = A("02.40Z", ("travaux-forestiers", "espaces-naturels"), ("Les Bûcherons", "Chantier Nature", "Forêt"),
-          "Entretien d'espaces naturels, travaux forestiers, restauration de berges")
-CUISINE = A("56.29A", ("restauration-collective", "traiteur"), ("La Cuisine", "La Table", "Le Réfectoire"),
-            "Restauration collective, préparation de repas et service traiteur")
-COUTURE = A("14.13Z", ("confection", "couture-retouches"), ("L'Atelier Couture", "Le Fil", "Les Couturières"),
-            "Confection, couture et retouches, petites séries textiles")
-VELO = A("95.29Z", ("reparation-velos", "vehicules-occasion"), ("L'Atelier Vélo", "Cycles", "Roue Libre"),
-         "Réparation, entretien et vente de vélos d'occasion")
-PERSONNEL = A("78.30Z", ("mise-a-disposition",), ("Service Emploi", "Coup de Main", "Relais Emploi"),
-              "Mise à disposition de personnel auprès des particuliers, collectivités et entreprises")
-INTERIM = A("78.20Z", ("mise-a-disposition", "recrutement"), ("Intérim", "Tremplin Intérim", "Passerelle Emploi"),
-            "Travail temporaire d'insertion : missions en bâtiment, logistique, propreté, espaces verts")
-NETTOYAGE = A("81.21Z", ("nettoyage-locaux", "nettoyage-vitres"), ("Net Service", "Propreté", "Éclat"),
-              "Nettoyage de bureaux, de locaux et de vitres")
-AIDE_PERS = A("78.30Z", ("mise-a-disposition", "menage-domicile", "jardinage-particuliers"),
-              ("Services", "Entraide", "Coup de Pouce"),
-              "Ménage, repassage, jardinage et petits travaux chez les particuliers")
-ESAT_GENERIC = A("88.10C", ("espaces-verts",), ("ESAT", "Établissement", "Les Ateliers"),
-                 "Établissement d'accompagnement par le travail de personnes en situation de handicap")
-CONDITIONNEMENT = A("82.92Z", ("conditionnement", "mailing-routage"), ("Conditionnement", "Logi Pack", "Emballage"),
-                    "Conditionnement à façon, mise sous pli, logistique de petites séries")
-BLANCHISSERIE = A("96.01A", ("blanchisserie", "repassage"), ("La Blanchisserie", "Le Lavoir", "Linge Service"),
-                  "Blanchisserie, entretien du linge professionnel et des vêtements de travail")
-COLLECTE = A("38.11Z", ("collecte-dechets", "papiers-bureau"), ("Collecte", "Tri Service", "Écocollecte"),
-             "Collecte et tri de déchets non dangereux, papiers et cartons de bureau")
-DEMENAGEMENT = A("49.42Z", ("demenagement", "manutention"), ("Déménagement", "Transfert", "Les Déménageurs"),
-                 "Déménagement de bureaux et de particuliers, manutention, transferts d'archives")
-ELECTROMENAGER = A("95.22Z", ("reparation-electromenager", "electromenager-reconditionne", "deee"),
-                   ("Électro Service", "Réparation", "Le Réparateur"),
-                   "Rénovation et vente d'électroménager reconditionné garanti, collecte de DEEE")
-LOGISTIQUE = A("52.10B", ("logistique-stockage", "manutention"), ("Logistique", "Entrepôt", "Plateforme"),
-               "Stockage, préparation de commandes et logistique")
-INFORMATIQUE_R = A("95.11Z", ("informatique-reconditionnee", "reparation-informatique"),
-                   ("Informatique", "Numérique", "Ordi"),
-                   "Reconditionnement et vente de matériel informatique, réparation")
-CENTRE_APPELS = A("82.20Z", ("centre-appels", "accueil-standard"), ("Contact", "Allô Service", "Relation Client"),
-                  "Centre d'appels, accueil téléphonique et relation client externalisée")
-NUMERISATION = A("82.19Z", ("numerisation-ged", "saisie-donnees", "archivage"), ("Numérisation", "Archives", "Data"),
-                 "Numérisation de documents, saisie de données, tri et archivage")
-CABLAGE = A("27.33Z", ("cablage-electronique", "sous-traitance-industrielle"), ("Câblage", "Électro", "Industrie"),
-            "Câblage électrique et électronique, sous-traitance industrielle")
-TESTS = A("62.01Z", ("tests-logiciels", "accessibilite-numerique"), ("Test", "Digital", "Code"),
-          "Tests logiciels, recette et audits d'accessibilité numérique")
-PLATRERIE = A("43.31Z", ("platrerie-isolation", "second-oeuvre"), ("Plâtrerie", "Isolation", "Rénovation"),
-              "Plâtrerie, isolation intérieure et cloisons")
-ELECTRICITE = A("43.21A", ("electricite",), ("Électricité", "Courant", "Lumière"),
-                "Installation électrique, courants faibles, mise en conformité")
-PLOMBERIE = A("43.22A", ("plomberie-chauffage",), ("Plomberie", "Thermique", "Chauffage"),
-              "Plomberie, chauffage et ventilation")
-BATIMENT = A("41.20A", ("batiment-tce", "gros-oeuvre"), ("Construction", "Bâtir", "Maçonnerie"),
-             "Construction et rénovation de bâtiments, maçonnerie")
-MENUISERIE = A("43.32A", ("menuiserie", "travail-bois"), ("Menuiserie", "Atelier Bois", "Copeaux"),
-               "Menuiserie bois, agencement et mobilier sur mesure")
-IMPRIMERIE = A("18.12Z", ("impression-reprographie", "signaletique"), ("Imprimerie", "L'Encre", "Presse"),
-               "Imprimerie offset et numérique, signalétique")
-CONSEIL = A("70.22Z", ("conseil", "formation-professionnelle"), ("Conseil", "Études", "Stratégies"),
-            "Conseil aux organisations, accompagnement au changement, études")
-INGENIERIE = A("71.12B", ("conseil", "renovation-energetique"), ("Bureau d'Études", "Ingénierie", "Énergies"),
-               "Bureau d'études techniques, diagnostics énergétiques")
-GRAPHISME = A("73.11Z", ("communication-graphisme", "sites-web"), ("Studio", "Graphisme", "Communication"),
-              "Communication, graphisme et création de sites internet")
-FORMATION = A("85.59A", ("formation-professionnelle",), ("Formation", "Savoirs", "Compétences"),
-              "Formation professionnelle continue, ateliers et accompagnement")
-TRADUCTION = A("74.30Z", ("traduction", "accessibilite-communication"), ("Traduction", "Langues", "Interprétariat"),
-               "Traduction, interprétariat et transcription en langue des signes")
-RESTAURANT = A("56.10A", ("restaurant", "traiteur"), ("Le Restaurant", "La Cantine", "Le Bistrot"),
-               "Restaurant d'insertion, traiteur et plateaux-repas")
-MOBILITE = A("49.39B", ("transport-personnes",), ("Mobilité", "Transport", "Navette"),
-             "Transport solidaire de personnes, navettes et mobilité rurale")
-BOULANGERIE = A("10.71C", ("boulangerie-patisserie",), ("Le Fournil", "Boulangerie", "Pains"),
-                "Boulangerie artisanale biologique, viennoiseries")
-SPECTACLE = A("90.01Z", ("spectacle-vivant", "evenementiel"), ("Compagnie", "Théâtre", "Scène"),
-              "Création et diffusion de spectacles, animations culturelles")
-HEBERGEMENT = A("55.20Z", ("tourisme-hebergement",), ("Gîte", "Le Refuge", "Village Vacances"),
-                "Hébergement touristique, accueil de groupes et séminaires")
-INFOGERANCE = A("62.02A", ("infogerance", "conseil"), ("Informatique", "Numérique", "Réseaux"),
-                "Infogérance, maintenance de parcs informatiques et conseil")
-EDITION = A("58.11Z", ("livres-edition",), ("Éditions", "Les Éditions", "Papiers"),
-            "Édition de livres et de publications")
-ACCOMPAGNEMENT = A("88.99B", ("accompagnement-social",), ("Accueil", "Solidarité", "Le Relais Social"),
-                   "Accompagnement social, accès aux droits, médiation")
-SPORT = A("93.12Z", ("sport",), ("Club Sportif", "Sport pour Tous", "Les Sportifs"),
-          "Activités sportives, éducation par le sport, animations")
-PETITE_ENFANCE = A("88.91A", ("garde-enfants",), ("Crèche", "Les P'tits Loups", "Petite Enfance"),
-                   "Accueil de jeunes enfants, crèche associative")
-AIDE_DOMICILE = A("88.10A", ("aide-domicile", "personnes-agees"), ("Aide à Domicile", "Présence", "Domicile Service"),
-                  "Aide et accompagnement à domicile des personnes âgées et handicapées")
-SAVOIRS = A("85.59B", ("savoirs-base", "formation-numerique"), ("Savoirs", "Lire et Écrire", "Ateliers"),
-            "Ateliers de savoirs de base, français langue étrangère, inclusion numérique")
-PATRIMOINE = A("91.02Z", ("patrimoine-musees", "animation-culturelle"), ("Musée", "Patrimoine", "Mémoire"),
-               "Gestion d'un musée, médiation culturelle et patrimoniale")
-SOINS = A("86.90D", ("sante-soins",), ("Centre de Santé", "Soins", "Santé"),
-          "Centre de soins infirmiers, prévention et éducation à la santé")
-EHPAD = A("87.30A", ("personnes-agees", "hebergement-social"), ("Résidence", "La Maison", "Les Jardins d'Automne"),
-          "Hébergement et accompagnement de personnes âgées")
-FOYER = A("87.20A", ("handicap", "hebergement-social"), ("Foyer", "La Maison", "Résidence"),
-          "Foyer d'hébergement pour personnes en situation de handicap")
-DENTAIRE = A("86.23Z", ("sante-soins",), ("Centre Dentaire", "Santé", "Sourire"),
-             "Centre de santé dentaire mutualiste")
-GEIQ_ACT = A("78.30Z", ("mise-a-disposition", "recrutement"), ("GEIQ", "Groupement", "Emploi Qualification"),
-             "Groupement d'employeurs : recrutement, qualification et mise à disposition de salariés")
-del A
+# The lines of business live in a data table beside this script (one a row).
+ACTIVITIES_CSV = ROOT / "data" / "demo_activities.csv"
+
+
+def load_activities(path: Path = ACTIVITIES_CSV) -> dict[str, Activity]:
+    """The table of activities, keyed by name; its sectors and name stems are joined by "|"."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return {
+            row["key"]: Activity(
+                row["naf"], tuple(row["sectors"].split("|")), tuple(row["stems"].split("|")), row["description"]
+            )
+            for row in csv.DictReader(f, delimiter=";")
+        }
+
+
+ACTIVITIES: dict[str, Activity] = load_activities()
+
+
+def activities(names: str) -> tuple[Activity, ...]:
+    """The activities named, space-separated: ``activities("MARAICHAGE VELO")``."""
+    return tuple(ACTIVITIES[name] for name in names.split())
+
 
 # Secondary activities an ESAT / EA commonly sells besides its main one.
 ESAT_SECTORS: tuple[str, ...] = (
     "espaces-verts", "blanchisserie", "conditionnement", "restauration-collective", "nettoyage-locaux",
     "mailing-routage", "sous-traitance-industrielle", "menuiserie", "numerisation-ged", "traiteur",
 )  # fmt: skip
+# Tables read better one entry a line or two: kept out of the formatter.
+# fmt: off
 GEIQ_SECTORS: tuple[str, ...] = ("batiment-tce", "transport-marchandises", "aide-domicile", "logistique-stockage",
                                  "restauration-collective", "travaux-forestiers")
 
@@ -215,53 +122,57 @@ SIAE_NETWORKS = ("Coorace", "Chantier école", "Tissons la solidarité", "Emmaü
 
 PROFILES: tuple[Profile, ...] = (
     Profile(("ASSOCIATION", "ACI"), 15, ASSOC,
-            (MARAICHAGE, ESPACES_VERTS, SECOND_OEUVRE, RESSOURCERIE, MATERIAUX, TEXTILE, FORET, CUISINE, COUTURE, VELO),
+            activities("MARAICHAGE ESPACES_VERTS SECOND_OEUVRE RESSOURCERIE MATERIAUX TEXTILE FORET CUISINE "
+                       "COUTURE VELO"),
             {"11": 3, "12": 5, "21": 2, "22": 0.5},
             SIAE_NETWORKS, ("Agriculture biologique", "Commerce équitable")),
-    Profile(("ASSOCIATION", "AI"), 6, ASSOC, (PERSONNEL, AIDE_PERS), {"02": 1, "03": 2, "11": 3, "12": 3},
+    Profile(("ASSOCIATION", "AI"), 6, ASSOC, activities("PERSONNEL AIDE_PERS"), {"02": 1, "03": 2, "11": 3, "12": 3},
             ("Coorace",)),
-    Profile(("ASSOCIATION", "ESAT"), 10, ASSOC, (ESAT_GENERIC, ESPACES_VERTS, BLANCHISSERIE, CONDITIONNEMENT, CUISINE),
+    Profile(("ASSOCIATION", "ESAT"), 10, ASSOC,
+            activities("ESAT_GENERIC ESPACES_VERTS BLANCHISSERIE CONDITIONNEMENT CUISINE"),
             {"12": 2, "21": 5, "22": 3, "31": 0.5}, ("Andicat", "Réseau Gesat"), ("ISO 9001", "Écolabel européen"),
             extra_sectors=ESAT_SECTORS, naf_override="88.10C"),
     Profile(("ESAT",), 2, ("Établissement public médico-social",),
-            (ESAT_GENERIC, CONDITIONNEMENT, BLANCHISSERIE), {"21": 3, "22": 2},
+            activities("ESAT_GENERIC CONDITIONNEMENT BLANCHISSERIE"), {"21": 3, "22": 2},
             ("Andicat", "Réseau Gesat"), extra_sectors=ESAT_SECTORS, naf_override="88.10C"),
     Profile(("EI",), 7, COMPANY,
-            (NETTOYAGE, CUISINE, COLLECTE, PLATRERIE, DEMENAGEMENT, ELECTROMENAGER, LOGISTIQUE, INFORMATIQUE_R,
-             BLANCHISSERIE),
+            activities("NETTOYAGE CUISINE COLLECTE PLATRERIE DEMENAGEMENT ELECTROMENAGER LOGISTIQUE INFORMATIQUE_R "
+                       "BLANCHISSERIE"),
             {"03": 1, "11": 3, "12": 4, "21": 2}, ("Fédération des entreprises d'insertion", "Envie", "Le Relais")),
     Profile(("EI", "ESUS"), 6, COMPANY,
-            (NETTOYAGE, COLLECTE, ELECTROMENAGER, RESTAURANT, INFORMATIQUE_R, MATERIAUX),
+            activities("NETTOYAGE COLLECTE ELECTROMENAGER RESTAURANT INFORMATIQUE_R MATERIAUX"),
             {"03": 1, "11": 3, "12": 4, "21": 2}, ("Fédération des entreprises d'insertion", "Envie"),
             ("Commerce équitable",)),
-    Profile(("ETTI",), 3, COMPANY, (INTERIM,), {"03": 1, "11": 3, "12": 3},
+    Profile(("ETTI",), 3, COMPANY, activities("INTERIM"), {"03": 1, "11": 3, "12": 3},
             ("Coorace", "Fédération des entreprises d'insertion")),
-    Profile(("ETTI", "ESUS"), 2, COMPANY, (INTERIM,), {"03": 1, "11": 3, "12": 3}, ("Coorace",)),
+    Profile(("ETTI", "ESUS"), 2, COMPANY, activities("INTERIM"), {"03": 1, "11": 3, "12": 3}, ("Coorace",)),
     Profile(("EA",), 6, COMPANY,
-            (CONDITIONNEMENT, NETTOYAGE, CENTRE_APPELS, NUMERISATION, ESPACES_VERTS, CABLAGE, TESTS, BLANCHISSERIE),
+            activities("CONDITIONNEMENT NETTOYAGE CENTRE_APPELS NUMERISATION ESPACES_VERTS CABLAGE TESTS "
+                       "BLANCHISSERIE"),
             {"11": 2, "12": 4, "21": 3, "22": 1, "32": 0.3}, ("UNEA",), ("ISO 9001", "Label Lucie")),
-    Profile(("ASSOCIATION", "EA"), 3, ASSOC, (CONDITIONNEMENT, ESPACES_VERTS, BLANCHISSERIE, NUMERISATION),
+    Profile(("ASSOCIATION", "EA"), 3, ASSOC, activities("CONDITIONNEMENT ESPACES_VERTS BLANCHISSERIE NUMERISATION"),
             {"12": 3, "21": 3, "22": 1}, ("UNEA",), ("ISO 9001",)),
-    Profile(("EATT",), 1, COMPANY, (INTERIM,), {"02": 1, "03": 2, "11": 2}, ("UNEA",)),
-    Profile(("ASSOCIATION", "GEIQ"), 2, ASSOC, (GEIQ_ACT,), {"01": 1, "02": 2, "03": 2, "11": 1},
+    Profile(("EATT",), 1, COMPANY, activities("INTERIM"), {"02": 1, "03": 2, "11": 2}, ("UNEA",)),
+    Profile(("ASSOCIATION", "GEIQ"), 2, ASSOC, activities("GEIQ_ACT"), {"01": 1, "02": 2, "03": 2, "11": 1},
             ("Fédération française des GEIQ",), extra_sectors=GEIQ_SECTORS),
     Profile(("SCOP",), 10, ("SCOP SARL", "SCOP SA", "SCOP SARL", "SCOP SAS"),
-            (ELECTRICITE, PLOMBERIE, BATIMENT, MENUISERIE, IMPRIMERIE, CONSEIL, INGENIERIE, GRAPHISME, FORMATION,
-             TRADUCTION, TESTS),
+            activities("ELECTRICITE PLOMBERIE BATIMENT MENUISERIE IMPRIMERIE CONSEIL INGENIERIE GRAPHISME FORMATION "
+                       "TRADUCTION TESTS"),
             {"01": 2, "02": 3, "03": 3, "11": 3, "12": 2, "21": 0.5}, ("Les Scop",), ("Qualiopi", "Label Lucie")),
     Profile(("SCIC",), 4, ("SCIC SAS", "SCIC SARL", "SCIC SA"),
-            (RESTAURANT, RESSOURCERIE, MOBILITE, BOULANGERIE, SPECTACLE, HEBERGEMENT, INFOGERANCE, MARAICHAGE),
+            activities("RESTAURANT RESSOURCERIE MOBILITE BOULANGERIE SPECTACLE HEBERGEMENT INFOGERANCE MARAICHAGE"),
             {"01": 2, "02": 3, "03": 2, "11": 2, "12": 1}, ("Les Scop", "Réseau des Ressourceries"),
             ("Commerce équitable", "Agriculture biologique")),
-    Profile(("ESUS",), 5, COMPANY, (CONSEIL, INFOGERANCE, LOGISTIQUE, EDITION, ACCOMPAGNEMENT, GRAPHISME),
+    Profile(("ESUS",), 5, COMPANY, activities("CONSEIL INFOGERANCE LOGISTIQUE EDITION ACCOMPAGNEMENT GRAPHISME"),
             {"00": 1, "01": 3, "02": 3, "03": 2, "11": 1}, ("Mouvement Impact France",), ("B Corp",)),
     Profile(("ASSOCIATION",), 12, ASSOC,
-            (ACCOMPAGNEMENT, FORMATION, SPECTACLE, SPORT, PETITE_ENFANCE, AIDE_DOMICILE, SAVOIRS, PATRIMOINE),
+            activities("ACCOMPAGNEMENT FORMATION SPECTACLE SPORT PETITE_ENFANCE AIDE_DOMICILE SAVOIRS PATRIMOINE"),
             {"NN": 1, "00": 2, "01": 3, "02": 3, "03": 2, "11": 2, "12": 1, "21": 0.5},
             ("Le Mouvement associatif", "Familles rurales"), ("Qualiopi",)),
-    Profile(("MUTUELLE",), 2, ("Mutuelle", "Union de mutuelles"), (SOINS, DENTAIRE, AIDE_DOMICILE),
+    Profile(("MUTUELLE",), 2, ("Mutuelle", "Union de mutuelles"), activities("SOINS DENTAIRE AIDE_DOMICILE"),
             {"12": 2, "21": 2, "22": 2, "32": 1, "41": 0.5}, ("Mutualité Française",)),
-    Profile(("FONDATION",), 2, ("Fondation reconnue d'utilité publique", "Fondation"), (EHPAD, FOYER, FORMATION),
+    Profile(("FONDATION",), 2, ("Fondation reconnue d'utilité publique", "Fondation"),
+            activities("EHPAD FOYER FORMATION"),
             {"12": 1, "21": 2, "22": 2, "32": 1, "41": 0.5, "42": 0.2}, ("Centre français des fonds et fondations",)),
 )
 
