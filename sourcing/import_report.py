@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import pandas as pd
 
@@ -33,22 +33,8 @@ class ImportReport:
     geocoded: dict[str, int] = field(default_factory=lambda: dict.fromkeys(GEO_PRECISIONS, 0))
 
     def to_dict(self) -> dict:
-        return {
-            "filename": self.filename,
-            "format": self.format,
-            "format_label": self.format_label,
-            "encoding": self.encoding,
-            "delimiter": self.delimiter,
-            "sheet": self.sheet,
-            "rows_read": self.rows_read,
-            "rows_loaded": self.rows_loaded,
-            "rows_rejected": self.rows_rejected,
-            "suppliers": self.suppliers,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-            "warnings": self.warnings,
-            "geocoded": self.geocoded,
-        }
+        """Every field by name, in declaration order (the values themselves, not copies)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
     def rows_frame(self) -> pd.DataFrame:
         """One line per rejection or warning, for display and download (French headers)."""
