@@ -18,10 +18,14 @@ import json
 import math
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sourcing import formats
 from sourcing.cli_directory import add_directory_parser, cmd_directory
 from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 EXIT_USAGE = 2
 
@@ -204,10 +208,21 @@ RESULT_FIELDS = (
 )  # fmt: skip
 
 
-def cmd_search(args) -> int:
+def _load_directory(path: str | None) -> pd.DataFrame:
+    """The directory file at `path` (Parquet or any importable file), the demo when None."""
     from sourcing.directory import load_any
-    from sourcing.gazetteer import Gazetteer
     from sourcing.importer import ImportFailure
+
+    if path and not Path(path).exists():
+        raise UsageError(f"annuaire introuvable : {path}")
+    try:
+        return load_any(path)
+    except (ImportFailure, ValueError) as exc:
+        raise UsageError(str(exc)) from exc
+
+
+def cmd_search(args) -> int:
+    from sourcing.gazetteer import Gazetteer
     from sourcing.search import SearchIndex, SearchQuery, search
 
     unknown = [k for k in args.kind if k.upper() not in KIND_CODES]
@@ -225,12 +240,7 @@ def cmd_search(args) -> int:
         if place.status != "ok":
             raise UsageError(place.message)
         near = (place.lat, place.lon)
-    if args.directory and not Path(args.directory).exists():
-        raise UsageError(f"annuaire introuvable : {args.directory}")
-    try:
-        directory = load_any(args.directory)
-    except (ImportFailure, ValueError) as exc:
-        raise UsageError(str(exc)) from exc
+    directory = _load_directory(args.directory)
     query = SearchQuery(
         near=near,
         radius_km=args.radius_km,
@@ -268,8 +278,6 @@ def _parse_date(text: str | None):
 
 def cmd_advise(args) -> int:
     from sourcing.advisor import AdviceInputError, Purchase, advise
-    from sourcing.directory import load_any
-    from sourcing.importer import ImportFailure
 
     if not math.isfinite(args.amount) or args.amount < 0:
         raise UsageError("--amount doit être un montant positif (HT, en euros, sur toute la durée).")
@@ -289,14 +297,7 @@ def cmd_advise(args) -> int:
         )
     except AdviceInputError as exc:
         raise UsageError(str(exc)) from exc
-    directory = None
-    if args.directory:
-        if not Path(args.directory).exists():
-            raise UsageError(f"annuaire introuvable : {args.directory}")
-        try:
-            directory = load_any(args.directory)
-        except (ImportFailure, ValueError) as exc:
-            raise UsageError(str(exc)) from exc
+    directory = _load_directory(args.directory) if args.directory else None
     try:
         report = advise(purchase, directory)
     except AdviceInputError as exc:
@@ -371,15 +372,7 @@ def cmd_shortlist(args) -> int:
     meeting = _export_meeting(args) if args.action == "export" else None
     directory = None
     if args.action == "add":
-        from sourcing.directory import load_any
-        from sourcing.importer import ImportFailure
-
-        if args.directory and not Path(args.directory).exists():
-            raise UsageError(f"annuaire introuvable : {args.directory}")
-        try:
-            directory = load_any(args.directory)
-        except (ImportFailure, ValueError) as exc:
-            raise UsageError(str(exc)) from exc
+        directory = _load_directory(args.directory)
         rows = _find_by_siret(directory, args.siret)
     upgrade_database()
     try:
