@@ -114,13 +114,14 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 
 
 def upgrade_database(url: str | None = None) -> None:
-    """Apply every Alembic migration not yet applied (`alembic upgrade head`); a no-op when current."""
+    """Apply every Alembic migration not yet applied (`alembic upgrade head`); a no-op when current.
+
+    Alembic runs on our engine's connection, which env.py takes from `config.attributes`."""
     from alembic import command
     from alembic.config import Config
 
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
     with get_engine(url).connect() as connection:
-        config.attributes["connection"] = connection
+        config = Config(attributes={"connection": connection})
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
         command.upgrade(config, "head")
         connection.commit()
