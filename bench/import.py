@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
-import importlib.util
+import importlib
 import json
 import os
 import platform
@@ -37,9 +37,10 @@ from collections.abc import Callable
 from datetime import date
 from importlib.metadata import version
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
-from perfdoc import DOC, markers, write_section
+from perfdoc import markers, publish
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -59,13 +60,10 @@ SEED = 4242
 # --- The input file -------------------------------------------------------------------------------
 
 
-def _load_generator():
-    spec = importlib.util.spec_from_file_location("make_demo", PROJECT_DIR / "data" / "make_demo.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["make_demo"] = module
-    spec.loader.exec_module(module)
-    return module
+def _load_generator() -> ModuleType:
+    """data/make_demo.py is a script, not a package module: imported from its own folder."""
+    sys.path.append(str(PROJECT_DIR / "data"))
+    return importlib.import_module("make_demo")
 
 
 def la_poste_names(cities: pd.Series) -> pd.Series:
@@ -355,11 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"run {i + 1}: cold {r['cold_s']:.2f} s, warm {r['warm_s']:.2f} s, peak {r['peak_mb']:.0f} MB "
                   f"{json.dumps({k: round(v, 3) for k, v in r['cold'].items()})}", flush=True)  # fmt: skip
         summary = summarise(runs)
-        text = section(summary, machine(), counts, runs[0], args.rows)
-        print(text)
-        if not args.no_write:
-            write_section(text, "import")
-            print(f"written: {DOC}")
+        publish(section(summary, machine(), counts, runs[0], args.rows), "import", write=not args.no_write)
         if args.profile or summary["cold_s"] >= TARGET_S:
             prof = Path(tmp) / "import.prof"
             run_child(path, prof)

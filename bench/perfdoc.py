@@ -26,3 +26,11 @@ def write_section(text: str, name: str, doc: Path = DOC) -> None:
         updated = current.rstrip("\n") + "\n\n" + text + "\n"
     doc.parent.mkdir(parents=True, exist_ok=True)
     doc.write_text(updated, encoding="utf-8")
+
+
+def publish(text: str, name: str, write: bool = True) -> None:
+    """Print benchmark `name`'s section; unless `write` is False (`--no-write`), also write it to the doc."""
+    print(text)
+    if write:
+        write_section(text, name)
+        print(f"written: {DOC}")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from perfdoc import DOC, markers, write_section
+from perfdoc import markers, publish
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
@@ -399,11 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     results = [bench_size(n, args.runs, args.naive_runs, args.seed) for n in args.sizes]
-    text = section(results, args.runs)
-    print(text)
-    if not args.no_write:
-        write_section(text, "search")
-        print(f"written: {DOC}")
+    publish(section(results, args.runs), "search", write=not args.no_write)
     return 0
 
 

@@ -36,7 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
-from perfdoc import DOC, markers, write_section
+from perfdoc import markers, publish
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
@@ -249,11 +249,7 @@ def main(argv: list[str] | None = None) -> int:
             if pg is not None:
                 backends.append(bench_backend(pg, demo, args.runs))
     exports = bench_results_exports(demo, args.runs)
-    text = section(backends, exports, args.runs)
-    print(text)
-    if not args.no_write:
-        write_section(text, "shortlists")
-        print(f"written: {DOC}")
+    publish(section(backends, exports, args.runs), "shortlists", write=not args.no_write)
     return 0
 
 
