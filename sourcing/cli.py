@@ -74,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     sea.add_argument("--naf", help="code NAF (ou début de code)")
     sea.add_argument("--cpv", help="code CPV")
     sea.add_argument("--q", help="mots-clés")
+    sea.add_argument(
+        "--fresh", action="store_true", help="seulement les fournisseurs connus d'une source de moins d'un an"
+    )
     sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
     _add_advise_parser(sub)
@@ -251,6 +254,7 @@ def cmd_search(args) -> int:
         naf=args.naf,
         cpv=args.cpv,
         q=args.q,
+        fresh_only=args.fresh,
         limit=args.limit,
     )
     found = search(SearchIndex.build(directory), query)

@@ -16,6 +16,8 @@ from sourcing.model import CANONICAL_COLUMNS, LIST_COLUMNS
 
 DEMO_CSV = DATA_DIR / "demo" / "annuaire-demo.csv"
 DEMO_LABEL = "données fictives de démonstration"
+# The date the demo file was generated: its data's date (never the day it is imported).
+DEMO_DATA_DATE = "2026-11-28"
 PARQUET_MAGIC = b"PAR1"
 
 
@@ -55,7 +57,9 @@ def cache_dir() -> Path:
 
 
 def _demo_cache() -> tuple[Path, Path]:
-    return cache_dir() / "annuaire-demo.parquet", cache_dir() / "annuaire-demo.report.json"
+    # The data date in the name: a cache built by an earlier version of this rule is never read.
+    stem = f"annuaire-demo-{DEMO_DATA_DATE}"
+    return cache_dir() / f"{stem}.parquet", cache_dir() / f"{stem}.report.json"
 
 
 def _ensure_demo_cache() -> None:
@@ -65,7 +69,7 @@ def _ensure_demo_cache() -> None:
     parquet, report = _demo_cache()
     if parquet.exists() and report.exists() and parquet.stat().st_mtime >= DEMO_CSV.stat().st_mtime:
         return
-    result = import_path(DEMO_CSV)
+    result = import_path(DEMO_CSV, source_date=DEMO_DATA_DATE)
     save_parquet(result.directory, parquet)
     report.write_text(json.dumps(result.report.to_dict(), ensure_ascii=False))
 

@@ -107,6 +107,7 @@ def sidebar_query() -> tuple[SearchQuery, str | None]:
         with st.expander(T.MORE_FILTERS):
             naf, cpv = _code_filters(sectors)
             territories = _territory_filters()
+            fresh = st.checkbox(T.FRESH_LABEL, key="recent", help=T.FRESH_HELP, bind=URL)
         sort = st.radio(
             T.SORT_LABEL, list(T.SORT_OPTIONS), format_func=T.SORT_OPTIONS.__getitem__, key="tri",
             horizontal=True, bind=URL,
@@ -123,6 +124,7 @@ def sidebar_query() -> tuple[SearchQuery, str | None]:
         naf=naf or None,
         cpv=cpv or None,
         q=q or None,
+        fresh_only=bool(fresh),
         sort=sort if place or sort == "name" else "name",
         **territories,
     )

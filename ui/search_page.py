@@ -23,6 +23,7 @@ from sourcing.model import GEO_PRECISION_LABELS, KIND_BY_CODE
 from sourcing.search import SearchIndex, SearchQuery, search, widen
 from sourcing.search.choices import sector_names
 from sourcing.search.facets import Facets, facet_counts, supplier_row
+from sourcing.store.dates import is_stale
 from ui import shortlist_panel, state
 from ui import texts as T
 from ui.map import builder as mapping
@@ -176,9 +177,20 @@ def _detail(row: pd.Series | None) -> None:
     st.dataframe(pd.DataFrame(fields), hide_index=True, width="stretch")
     date = _french_date(row["source_date"])
     st.caption(T.DETAIL_SOURCE.format(source=row["source_name"], date=date, line=int(row["source_line"])))
+    _provenance(row)
     if st.button(T.DETAIL_SHOW_ON_MAP, key="show_on_map", icon=":material/location_on:"):
         st.session_state["map_focus"] = (float(row["lat"]), float(row["lon"]))
     shortlist_panel.add_one_button(st, row)
+
+
+def _provenance(row: pd.Series) -> None:
+    """Each value with its source and the date and age of that source's data (the team's directory)."""
+    if is_stale(row.get("source_date")):
+        st.warning(T.DETAIL_STALE, icon=":material/history:")
+    sources = state.supplier_sources(st.session_state.directory_key, row["id"])
+    if sources is not None and len(sources):
+        with st.expander(T.PROVENANCE_HEADER):
+            st.dataframe(sources, hide_index=True, width="stretch")  # text cells: values stay inert
 
 
 def _french_date(iso: str) -> str:

@@ -128,3 +128,13 @@ def database_ready() -> bool:
 def _migrated(url: str) -> bool:
     upgrade_database(url)
     return True
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def supplier_sources(key: str, supplier_id: str) -> pd.DataFrame | None:
+    """Where each value of a supplier comes from (store versions only; None for the demo)."""
+    from sourcing.store import provenance
+
+    if key == DEMO_KEY:
+        return None
+    return provenance.supplier_sources(version_number(key), str(supplier_id))

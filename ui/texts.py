@@ -457,3 +457,9 @@ PROVENANCE_STALE = "Certaines informations viennent d'une source de plus d'un an
 AGE_DAYS = "{n} jours"
 AGE_MONTHS = "{n} mois"
 AGE_YEARS = "{years} an(s) et {months} mois"
+FRESH_LABEL = "Masquer les données de plus d'un an"
+FRESH_HELP = (
+    "Ne montrer que les fournisseurs qu'au moins une source de moins d'un an mentionne : un fournisseur "
+    "connu seulement d'une vieille liste a pu changer d'adresse, d'activité ou fermer."
+)
+DETAIL_STALE = "Données de plus d'un an (ou de date inconnue) : à vérifier auprès du fournisseur."

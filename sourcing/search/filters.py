@@ -111,6 +111,23 @@ class CategoryFilter(Filter):
         return getattr(index, self.category).mask(wanted) if wanted else None
 
 
+@dataclass(frozen=True)
+class FreshFilter(Filter):
+    """Suppliers some source of less than a year knows (`source_date` is the newest data date of
+    the sources that list the supplier; undated counts as old). ISO dates compare as text."""
+
+    def mask(self, index: SearchIndex, query: SearchQuery) -> np.ndarray:
+        from datetime import date, timedelta
+
+        from sourcing.store.dates import STALE_AFTER_DAYS
+
+        cutoff = (date.today() - timedelta(days=STALE_AFTER_DAYS)).isoformat()
+        dates = index.frame["source_date"] if "source_date" in index.frame else None
+        if dates is None:
+            return np.zeros(len(index), dtype=bool)
+        return (dates.fillna("").astype(str).str[:10] >= cutoff).to_numpy(dtype=bool)
+
+
 # In the order widening hints are shown to buyers.
 FILTERS: tuple[Filter, ...] = (
     KindFilter("kinds", "types de structure"),
@@ -122,6 +139,7 @@ FILTERS: tuple[Filter, ...] = (
     CategoryFilter("regions", "régions", category="regions", normalise=area_code),
     CategoryFilter("epcis", "EPCI", category="epcis", normalise=stripped),
     CategoryFilter("headcount_bands", "effectif", category="headcounts", normalise=headcount_key),
+    FreshFilter("fresh_only", "données de moins d'un an"),
 )
 FILTER_LABELS: dict[str, str] = {f.name: f.label for f in FILTERS}
 

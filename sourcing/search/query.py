@@ -25,6 +25,7 @@ class SearchQuery:
     cpv: str | None = None  # CPV code: searched as the sectors it maps to (added to `sectors`)
     q: str | None = None  # keywords (see the module docstring)
     headcount_bands: tuple[str, ...] = ()  # INSEE band codes ("12") or labels ("20 à 49 salariés")
+    fresh_only: bool = False  # hide suppliers whose newest source data is over a year old, or undated
     limit: int | None = None  # rows returned; `total` counts them all
     near_department: str | None = None  # département of the buyer's place (for intervention areas)
     near_region: str | None = None  # région of the buyer's place

@@ -11,7 +11,7 @@ import pandas as pd
 from sourcing.model import CANONICAL_COLUMNS
 from sourcing.store import dates
 from sourcing.store.merge import NO_SOURCE
-from sourcing.store.service import Version, read_version
+from sourcing.store.service import Version, read_supplier, read_version, version_info
 
 CONFLICT_COLUMNS = {
     "id": "Identifiant",
@@ -37,11 +37,10 @@ def _shown(value) -> str:
 def supplier_provenance(version: Version, supplier: pd.Series, root=None) -> pd.DataFrame:
     """One row per field with a value: the field's French label, the value, its source and the
     date and age of that source's data (marked when older than a year)."""
-    provenance = read_version(version.number, "provenance", root)
-    row = provenance.loc[provenance["id"] == supplier["id"]]
+    row = read_supplier(version.number, str(supplier["id"]), "provenance", root)
     by_id = {s.id: s for s in version.sources}
     out = []
-    for field in provenance.columns:
+    for field in row.columns:
         if field == "id" or row.empty:
             continue
         source = by_id.get(int(row.iloc[0][field]))
@@ -60,6 +59,14 @@ def supplier_provenance(version: Version, supplier: pd.Series, root=None) -> pd.
             }
         )
     return pd.DataFrame(out, columns=["Information", "Valeur", "Source", "Données du", "Ancienneté", "À vérifier"])
+
+
+def supplier_sources(number: int, supplier_id: str, root=None) -> pd.DataFrame:
+    """`supplier_provenance` of one supplier of version `number`, by id (what a card shows)."""
+    version = version_info(number, root)
+    rows = read_supplier(number, supplier_id, root=root)
+    supplier = rows.iloc[0] if len(rows) else pd.Series({"id": supplier_id})
+    return supplier_provenance(version, supplier, root)
 
 
 def conflicts_table(version: Version, directory: pd.DataFrame, root=None) -> pd.DataFrame:

@@ -252,11 +252,13 @@ def sync(root: Path | None = None) -> Version:
 
 def current_version(root: Path | None = None) -> Version:
     """The version in use, from its manifest (cheap: a small file read)."""
-    store = files.store_dir(root)
-    number = files.current_version(store)
-    if number is None:
-        return Version(0, (), 0, 0, 0, "")
-    manifest = files.read_manifest(store, number)
+    number = files.current_version(files.store_dir(root))
+    return Version(0, (), 0, 0, 0, "") if number is None else version_info(number, root)
+
+
+def version_info(number: int, root: Path | None = None) -> Version:
+    """Any published version (the current one or one still kept), from its manifest."""
+    manifest = files.read_manifest(files.store_dir(root), number)
     infos = tuple(
         SourceInfo(**{k: v for k, v in s.items() if k != "display"} | {"families": tuple(s["families"])})
         for s in manifest["sources"]
@@ -279,6 +281,14 @@ def read_version(number: int, part: str = "directory", root: Path | None = None)
         for column in LIST_COLUMNS:
             frame[column] = frame[column].map(lambda v: list(v) if v is not None else [])
     return frame
+
+
+def read_supplier(number: int, supplier_id: str, part: str = "directory", root: Path | None = None) -> pd.DataFrame:
+    """One supplier's row of a version part, read with a filter (not the whole directory)."""
+    import pyarrow.parquet as pq
+
+    path = files.version_dir(files.store_dir(root), number) / f"{part}.parquet"
+    return pq.read_table(path, filters=[("id", "=", str(supplier_id))]).to_pandas()
 
 
 def source_report(source: SourceInfo, root: Path | None = None) -> dict | None:

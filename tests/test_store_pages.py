@@ -1,0 +1,69 @@
+"""The team's directory as pages show it: the card's sources, the filter on old data, the CLI alike."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from sourcing.cli import main
+from sourcing.db import upgrade_database
+from sourcing.search import SearchIndex, SearchQuery, describe, search, widen
+from sourcing.store import service
+from tests.helpers import TEST_DATA_DIR, app_test
+from ui import texts as T
+
+SIAE67 = TEST_DATA_DIR / "realdata/les-emplois/siae67.csv"
+CRESS = TEST_DATA_DIR / "store/cress-ain-2026-03.csv"
+SEARCH_PAGE = "ui/pages/recherche.py"
+
+
+@pytest.fixture
+def two_sources():
+    """SIAE 67 dated 2019 (old) and the CRESS file dated last month (fresh)."""
+    upgrade_database()
+    old = service.add_source(SIAE67.read_bytes(), SIAE67.name, label="SIAE 67", data_date="2019-07-01")
+    fresh = service.add_source(CRESS.read_bytes(), CRESS.name, label="CRESS", data_date="2026-11-01")
+    return old, fresh
+
+
+def test_fresh_only_keeps_suppliers_a_recent_source_knows(two_sources):
+    old, fresh = two_sources
+    directory = service.read_version(service.current_number())
+    index = SearchIndex.build(directory)
+    assert search(index, SearchQuery()).total == old.suppliers + fresh.suppliers
+    found = search(index, SearchQuery(fresh_only=True))
+    assert found.total == fresh.suppliers
+    assert set(found.results["source_name"]) == {"CRESS 2026-11"}
+    assert "données de moins d'un an" in describe(SearchQuery(fresh_only=True))
+
+
+def test_fresh_only_widening_names_the_filter(two_sources):
+    directory = service.read_version(service.current_number())
+    index = SearchIndex.build(directory)
+    query = SearchQuery(fresh_only=True, departments=("67",))
+    assert search(index, query).total == 0
+    hints = dict(widen(index, query).filters)
+    assert hints["données de moins d'un an"] > 0  # without it: the old list's suppliers in the 67
+
+
+def test_cli_fresh_counts_like_the_core(two_sources, capsys):
+    _, fresh = two_sources
+    assert main(["search", "--fresh", "--limit", "0", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == fresh.suppliers
+
+
+def test_card_shows_where_each_value_comes_from(two_sources):
+    directory = service.read_version(service.current_number())
+    supplier = directory[directory["source_name"] == "SIAE 67 2019-07"].iloc[0]
+    at = app_test()
+    at.run()
+    at.switch_page(SEARCH_PAGE).run()
+    at.session_state["selected_id"] = supplier["id"]
+    at.run()
+    assert not at.exception
+    assert any(T.DETAIL_STALE in w.value for w in at.warning)
+    expander = next(e for e in at.expander if e.label == T.PROVENANCE_HEADER)
+    table = expander.dataframe[0].value
+    assert set(table["Source"]) == {"SIAE 67"} and set(table["Données du"]) == {"01/07/2019"}
+    assert set(table["À vérifier"]) == {"oui"}
