@@ -341,7 +341,7 @@ def test_every_filter_is_a_query_field_with_its_french_wording():
     assert FILTER_LABELS == {
         "kinds": "types de structure", "sectors": "secteurs", "cpv": "code CPV", "q": "mots-clés",
         "naf": "code NAF", "departments": "départements", "regions": "régions", "epcis": "EPCI",
-        "headcount_bands": "effectif",
+        "headcount_bands": "effectif", "fresh_only": "données de moins d'un an",
     }  # fmt: skip
     assert all(hasattr(SearchQuery(), f.name) for f in FILTERS)
 

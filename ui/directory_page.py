@@ -15,6 +15,7 @@ from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
 from ui import state
 from ui import texts as T
+from ui.safe_text import md_text
 
 MAX_UPLOAD_MB = 50
 TABLE_ROWS = 5000
@@ -45,7 +46,7 @@ def _add_source_section(is_demo: bool) -> None:
                 st.error(T.UPLOAD_FAILED.format(message=exc))
             else:
                 st.session_state.flash = T.SOURCE_ADDED.format(
-                    label=source.label, suppliers=source.suppliers, date=dates.french_date(source.data_date)
+                    label=md_text(source.label), suppliers=source.suppliers, date=dates.french_date(source.data_date)
                 )
                 st.session_state.report_source = source.id
                 st.rerun()
@@ -100,7 +101,7 @@ def _sources_section(version: store.Version) -> None:
         if st.button(T.SOURCE_REMOVE_BUTTON, disabled=not confirmed, icon=":material/delete:"):
             with st.spinner(T.SPINNER_DIRECTORY):
                 store.remove_source(target)
-            st.session_state.flash = T.SOURCE_REMOVED.format(label=by_id[target].label)
+            st.session_state.flash = T.SOURCE_REMOVED.format(label=md_text(by_id[target].label))
             st.rerun()
 
 

@@ -52,3 +52,26 @@ def wait_for_map_at_rest(page, n_markers: int, timeout_ms: int = 30_000) -> None
     `n_markers` markers and stopped moving."""
     page.evaluate(_TWO_FRAMES)
     page.wait_for_function(_MAP_AT_REST, arg=n_markers, timeout=timeout_ms)
+
+
+def add_source(page, app_url: str, path, label: str, data_date: str) -> None:
+    """Add a file to the app's team directory through the page "Annuaire", as a buyer does."""
+    from ui import texts as T
+
+    page.goto(f"{app_url}/annuaire")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    label_input = main.get_by_label(T.SOURCE_LABEL, exact=True)
+    label_input.wait_for(state="attached")
+    expander = main.locator("details").filter(has_text=T.UPLOAD_HEADER)
+    if expander.get_attribute("open") is None:  # open on the demo, folded once the directory has sources
+        expander.locator("summary").click()
+    label_input.wait_for(state="visible")
+    main.locator('input[type="file"]').set_input_files(str(path))
+    main.get_by_label(T.SOURCE_LABEL, exact=True).fill(label)
+    main.get_by_label(T.SOURCE_DATE, exact=True).fill(data_date)
+    main.get_by_label(T.SOURCE_DATE, exact=True).press("Tab")
+    wait_for_app(page)
+    main.get_by_role("button", name=T.UPLOAD_BUTTON).click()
+    main.get_by_text(T.SOURCE_ADDED.split(" : ")[0].format(label=label)).wait_for(timeout=120_000)
+    wait_for_app(page)

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import ARTIFACTS, wait_for_app
+from tests.browser.helpers import ARTIFACTS, add_source, wait_for_app
 from tests.helpers import TEST_DATA_DIR, format_regex
 from ui import texts as T
 
@@ -26,37 +26,17 @@ def test_demo_directory_is_shown_and_labelled(page, app_url):
     assert page.dialogs == []
 
 
-def _add_source(page, app_url: str, path, label: str, data_date: str) -> None:
-    page.goto(f"{app_url}/annuaire")
-    wait_for_app(page)
-    main = page.locator('[data-testid="stMain"]')
-    label_input = main.get_by_label(T.SOURCE_LABEL, exact=True)
-    label_input.wait_for(state="attached")
-    expander = main.locator("details").filter(has_text=T.UPLOAD_HEADER)
-    if expander.get_attribute("open") is None:  # open on the demo, folded once the directory has sources
-        expander.locator("summary").click()
-    label_input.wait_for(state="visible")
-    main.locator('input[type="file"]').set_input_files(str(path))
-    main.get_by_label(T.SOURCE_LABEL, exact=True).fill(label)
-    main.get_by_label(T.SOURCE_DATE, exact=True).fill(data_date)
-    main.get_by_label(T.SOURCE_DATE, exact=True).press("Tab")
-    wait_for_app(page)
-    main.get_by_role("button", name=T.UPLOAD_BUTTON).click()
-    main.get_by_text(T.SOURCE_ADDED.split(" : ")[0].format(label=label)).wait_for(timeout=120_000)
-    wait_for_app(page)
-
-
 def test_two_sources_added_are_there_for_another_buyer(browser, page, own_app_url, realdata):
     """A buyer adds the SIAE 67 list and a CRESS file; another buyer (a new browser context) opens
     the app: both sources are listed, searched, with their row reports and dates."""
     siae67 = realdata / "les-emplois" / "siae67.csv"
     cress = TEST_DATA_DIR / "store" / "cress-ain-2026-03.csv"
-    _add_source(page, own_app_url, siae67, "SIAE 67", "2026-02-01")
+    add_source(page, own_app_url, siae67, "SIAE 67", "2026-02-01")
     main = page.locator('[data-testid="stMain"]')
     summary = main.get_by_text(format_regex(T.REPORT_SUMMARY)).first.inner_text()
     rows_read, rows_loaded, rows_rejected = [int(n) for n in re.findall(r"\d+", summary)][:3]
     assert rows_read == 65 and rows_loaded + rows_rejected == rows_read
-    _add_source(page, own_app_url, cress, "CRESS Ain", "15/03/2026")
+    add_source(page, own_app_url, cress, "CRESS Ain", "15/03/2026")
 
     other = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     try:

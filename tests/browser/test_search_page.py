@@ -15,7 +15,7 @@ import pytest
 from sourcing.directory import load_demo
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
-from tests.browser.helpers import ARTIFACTS, wait_for_app
+from tests.browser.helpers import ARTIFACTS, add_source, wait_for_app
 from tests.helpers import VALID_SIRETS, XSS_NAMES, format_regex
 from ui import texts as T
 
@@ -122,7 +122,7 @@ def test_selecting_a_row_opens_the_supplier_card(page, app_url):
     assert T.DETAIL_HEADER in card and "(démo)" in card
 
 
-def test_hostile_names_render_as_text_and_run_nothing(page, app_url, tmp_path):
+def test_hostile_names_render_as_text_and_run_nothing(page, own_app_url, tmp_path):
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text))
     rows = [
@@ -133,11 +133,7 @@ def test_hostile_names_render_as_text_and_run_nothing(page, app_url, tmp_path):
     csv_file.write_text(
         "Raison sociale;SIRET;Type de structure;Code postal;Commune;Latitude;Longitude\n" + "\n".join(rows) + "\n"
     )
-    page.goto(f"{app_url}/annuaire")
-    wait_for_app(page)
-    page.locator('input[type="file"]').set_input_files(str(csv_file))
-    page.get_by_role("button", name=T.UPLOAD_BUTTON).click()
-    page.get_by_text(format_regex(T.LOADED_FILE)).first.wait_for(timeout=60_000)
+    add_source(page, own_app_url, csv_file, "<b>Liste</b> ${alert(2)}", "2026-11-01")
     page.get_by_role("link", name=T.PAGE_SEARCH).click()
     wait_for_app(page)
     assert headline_count(page) == 3
