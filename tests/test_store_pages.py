@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 from sourcing.cli import main
@@ -67,3 +68,28 @@ def test_card_shows_where_each_value_comes_from(two_sources):
     table = expander.dataframe[0].value
     assert set(table["Source"]) == {"SIAE 67"} and set(table["Données du"]) == {"01/07/2019"}
     assert set(table["À vérifier"]) == {"oui"}
+
+
+def test_lists_keep_suppliers_across_rebuilds_and_say_which_left_every_source(two_sources):
+    """A list points at suppliers by SIRET: after the store is rebuilt (a source replaced or removed)
+    the entries are all still there; a supplier no source lists any more is reported, never dropped."""
+    from sourcing.db import service as lists
+    from sourcing.db import session_scope
+
+    old, _ = two_sources
+    directory = service.read_version(service.current_number())
+    picked = pd.concat([directory[directory["source_name"].str.startswith("SIAE 67")].head(2),
+                        directory[directory["source_name"].str.startswith("CRESS")].head(2)])  # fmt: skip
+    with session_scope() as s:
+        list_id = lists.create_shortlist(s, "local", "Avant reconstruction").id
+        lists.add_suppliers(s, "local", list_id, picked)
+    service.add_source(CRESS.read_bytes(), "cress-v2.csv", label="CRESS", data_date="2026-11-15")  # replaced
+    service.remove_source(old.id)
+    rebuilt = service.read_version(service.current_number())
+    with session_scope() as s:
+        frame = lists.entries_frame(s, "local", list_id)
+    assert sorted(frame["id"]) == sorted(picked["id"].astype(str))
+    review = lists.review_changes(frame, rebuilt)
+    gone = set(picked["id"].astype(str)[picked["source_name"].str.startswith("SIAE 67")])
+    assert review.absent == gone
+    assert set(review.current) == set(picked["id"].astype(str)) - gone
