@@ -14,11 +14,11 @@ import pandas as pd
 import streamlit as st
 
 from sourcing.advisor import AdviceInputError, AdviceReport, LeverAdvice, Purchase
-from sourcing.advisor.french import format_eur, french_number, percent, validity_text
 from sourcing.advisor.hours import generic_defaults, labour_share_examples
 from sourcing.advisor.note import DOCX_MIME
 from sourcing.advisor.request import AdviceAnswer, AdviceRequest, advise_request
-from sourcing.advisor.thresholds import BUYER_TYPES, NATURES, TO_CONFIRM
+from sourcing.advisor.thresholds import BUYER_TYPES, NATURES, TO_CONFIRM, validity_text
+from sourcing.frenchfmt import format_eur, french_number, percent
 from ui import state
 from ui import texts as T
 from ui.safe_text import md_text

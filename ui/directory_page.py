@@ -7,6 +7,7 @@ import streamlit as st
 
 from sourcing.exports import csv_bytes
 from sourcing.exports.tables import table_to_xlsx
+from sourcing.frenchfmt import french_number, percent
 from sourcing.importer import ImportFailure
 from sourcing.model import GEO_PRECISIONS
 from sourcing.normalise import ImportReport
@@ -146,10 +147,10 @@ def _suppliers_table(directory: pd.DataFrame) -> None:
 
 def _metrics(directory: pd.DataFrame) -> None:
     m1, m2, m3 = st.columns(3)
-    m1.metric(T.METRIC_SUPPLIERS, f"{len(directory):,}".replace(",", "\u202f"))
+    m1.metric(T.METRIC_SUPPLIERS, french_number(len(directory)))
     located = directory["geo_precision"].isin(["address", "commune"]).mean() if len(directory) else 0
-    m2.metric(T.METRIC_LOCATED, f"{located:.1%}".replace(".", ","))
-    m3.metric(T.METRIC_SIRET, f"{directory['siret'].notna().mean():.1%}".replace(".", ",") if len(directory) else "—")
+    m2.metric(T.METRIC_LOCATED, percent(located, 1))
+    m3.metric(T.METRIC_SIRET, percent(directory["siret"].notna().mean(), 1) if len(directory) else "—")
 
 
 def render() -> None:

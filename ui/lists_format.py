@@ -6,6 +6,7 @@ from datetime import datetime
 
 import pandas as pd
 
+from sourcing.frenchfmt import french_date
 from ui import texts as T
 
 
@@ -20,7 +21,8 @@ def local_time(moment: datetime | None) -> str:
         return ""
     stamp = pd.Timestamp(moment)
     stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return stamp.tz_convert("Europe/Paris").strftime("%d/%m/%Y %H:%M")
+    stamp = stamp.tz_convert("Europe/Paris")
+    return f"{french_date(stamp)} {stamp:%H:%M}"
 
 
 def value_text(value: object) -> str:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from sourcing.db import STATUSES, service
 from sourcing.db.models import Meeting
+from sourcing.frenchfmt import french_date
 from sourcing.model import KIND_BY_CODE
 from sourcing.schedule import MeetingPlan
 from ui import texts as T
@@ -74,7 +75,7 @@ def _pick_meeting(user: str) -> Meeting | None:
     meeting_id = st.selectbox(
         T.MEETING_PICK,
         list(by_id),
-        format_func=lambda i: T.MEETING_OPTION.format(date=f"{by_id[i].start:%d/%m/%Y}", title=by_id[i].title),
+        format_func=lambda i: T.MEETING_OPTION.format(date=french_date(by_id[i].start), title=by_id[i].title),
         key="meeting_pick",
     )
     return by_id[meeting_id]
@@ -114,9 +115,7 @@ def _meeting_detail(user: str) -> None:
     if meeting is None:
         return
     st.markdown(
-        T.MEETING_WHEN.format(
-            date=f"{meeting.start:%d/%m/%Y}", time=f"{meeting.start:%H:%M}", slot=meeting.slot_minutes
-        )
+        T.MEETING_WHEN.format(date=french_date(meeting.start), time=f"{meeting.start:%H:%M}", slot=meeting.slot_minutes)
     )
     # Plain text: a link or an address typed by the buyer is shown exactly, never as Markdown.
     st.text(T.MEETING_WHERE.format(place=meeting.place_or_link or "—"))

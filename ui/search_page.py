@@ -19,6 +19,7 @@ from streamlit_folium import st_folium
 
 from sourcing.exports import TABLES, export_suppliers
 from sourcing.exports.tables import XLSX_MAX_ROWS
+from sourcing.frenchfmt import french_number, iso_date
 from sourcing.model import GEO_PRECISION_LABELS, KIND_BY_CODE
 from sourcing.search import SearchIndex, SearchQuery, search, widen
 from sourcing.search.choices import sector_names
@@ -58,24 +59,24 @@ def chart_counts(directory_key: str, query: SearchQuery) -> Facets:
 # --- Results ----------------------------------------------------------------------------------
 
 
-def _fr(n: float) -> str:
-    return f"{n:,.0f}".replace(",", "\u202f")
-
-
 def _explain_empty(index: SearchIndex, query: SearchQuery) -> None:
     st.warning(T.NO_RESULT)
     widening = widen(index, query)
     radius = widening.get("radius", [])
     for wider, n in radius:
         if n > 0:
-            st.info(T.WIDEN_RADIUS.format(radius=_fr(query.radius_km or 0), n=_fr(n), wider=_fr(wider)))
-            if st.button(T.WIDEN_BUTTON.format(wider=_fr(wider))):
+            st.info(
+                T.WIDEN_RADIUS.format(
+                    radius=french_number(query.radius_km or 0), n=french_number(n), wider=french_number(wider)
+                )
+            )
+            if st.button(T.WIDEN_BUTTON.format(wider=french_number(wider))):
                 st.session_state["rayon"] = int(min(wider, 200))
                 st.rerun()
             break
     for name, n in widening.get("filters", []):
         if n > 0:
-            st.info(T.WIDEN_FILTER.format(filter=name, n=_fr(n)))
+            st.info(T.WIDEN_FILTER.format(filter=name, n=french_number(n)))
 
 
 def _results_table(results: pd.DataFrame, map_pick: str | None) -> list[str]:
@@ -132,7 +133,7 @@ def results_file(directory_key: str, query: SearchQuery, fmt: str) -> bytes:
 
 def _results_export(directory_key: str, query: SearchQuery, total: int) -> None:
     cols = st.columns([2, 1, 1])
-    cols[0].caption(T.RESULTS_EXPORT.format(n=_fr(total)))
+    cols[0].caption(T.RESULTS_EXPORT.format(n=french_number(total)))
     stem = f"fournisseurs-{date.today().isoformat()}"
     for col, (fmt, export) in zip(cols[1:], TABLES.items(), strict=True):
         col.download_button(
@@ -158,7 +159,7 @@ def _detail(row: pd.Series | None) -> None:
     if kinds:
         st.markdown("\n".join(f"- {md_text(k)}" for k in kinds))
     if isinstance(row.get("distance_km"), float) and not math.isnan(row["distance_km"]):
-        st.metric(T.COL_DISTANCE, f"{row['distance_km']:.1f}".replace(".", ","))
+        st.metric(T.COL_DISTANCE, french_number(row["distance_km"], 1))
     sectors = sector_labels()
     if row["sectors"]:
         st.markdown(T.DETAIL_SECTORS + md_text(", ".join(sectors.get(s, s) for s in row["sectors"])))
@@ -175,7 +176,7 @@ def _detail(row: pd.Series | None) -> None:
             fields.append({T.DETAIL_FIELD: label, T.DETAIL_VALUE: value})
     # A table, not markdown: every value is shown as plain text.
     st.dataframe(pd.DataFrame(fields), hide_index=True, width="stretch")
-    date = _french_date(row["source_date"])
+    date = iso_date(row["source_date"])
     st.caption(T.DETAIL_SOURCE.format(source=row["source_name"], date=date, line=int(row["source_line"])))
     _provenance(row)
     if st.button(T.DETAIL_SHOW_ON_MAP, key="show_on_map", icon=":material/location_on:"):
@@ -191,11 +192,6 @@ def _provenance(row: pd.Series) -> None:
     if sources is not None and len(sources):
         with st.expander(T.PROVENANCE_HEADER):
             st.dataframe(sources, hide_index=True, width="stretch")  # text cells: values stay inert
-
-
-def _french_date(iso: str) -> str:
-    parts = str(iso).split("-")
-    return "/".join(reversed(parts)) if len(parts) == 3 else str(iso)
 
 
 def _charts(directory_key: str, query: SearchQuery) -> None:
@@ -219,9 +215,9 @@ def render() -> None:
     query, place_label = sidebar_query()
     # The table shows TABLE_LIMIT rows; copying every result would cost ~1 s on 1M rows.
     found = search(index, replace(query, limit=TABLE_LIMIT))
-    headline = T.RESULTS_COUNT.format(n=_fr(found.total))
+    headline = T.RESULTS_COUNT.format(n=french_number(found.total))
     if place_label and query.radius_km is not None:
-        headline += T.RESULTS_NEAR.format(radius=_fr(query.radius_km), place=place_label)
+        headline += T.RESULTS_NEAR.format(radius=french_number(query.radius_km), place=place_label)
     st.subheader(headline)
     if found.total == 0:
         _explain_empty(index, query)
@@ -244,7 +240,7 @@ def render() -> None:
         st.session_state["last_map_click"] = clicked_id
         st.session_state["selected_id"] = clicked_id
     if found.total > TABLE_LIMIT:
-        st.caption(T.TABLE_NOTE.format(shown=_fr(TABLE_LIMIT), n=_fr(found.total)))
+        st.caption(T.TABLE_NOTE.format(shown=french_number(TABLE_LIMIT), n=french_number(found.total)))
     checked = _results_table(found.results, st.session_state.get("last_map_click"))
     newly_checked = [i for i in checked if i not in st.session_state.get("last_table_rows", ())]
     st.session_state["last_table_rows"] = tuple(checked)

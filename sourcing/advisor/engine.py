@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from sourcing import taxonomy
-from sourcing.advisor.french import format_eur
 from sourcing.advisor.hours import InsertionHours, purchase_insertion_hours
 from sourcing.advisor.purchase import AdviceInputError, Purchase
 from sourcing.advisor.rules import (
@@ -35,6 +34,7 @@ from sourcing.advisor.thresholds import (
     load_capacity,
     load_thresholds,
 )
+from sourcing.frenchfmt import format_eur
 from sourcing.model import HEADCOUNT_BANDS, KIND_CODES
 
 # Radius used when the buyer gives a commune without a distance.

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Final
 
-from sourcing.advisor.french import percent
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.thresholds import CONFIRMED, RULES_DIR, TO_CONFIRM
+from sourcing.frenchfmt import percent
 
 
 @dataclass(frozen=True)

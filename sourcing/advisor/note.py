@@ -18,11 +18,11 @@ from docx.shared import Pt
 from sourcing import taxonomy
 from sourcing.advisor import note_texts as T
 from sourcing.advisor.engine import AdviceReport, LeverAdvice
-from sourcing.advisor.french import format_eur, french_date, french_number, percent, validity_text
 from sourcing.advisor.hours import InsertionHours
 from sourcing.advisor.note_texts import DEMO_SOURCE
 from sourcing.advisor.purchase import Purchase
-from sourcing.advisor.thresholds import BUYER_LABELS, TO_CONFIRM
+from sourcing.advisor.thresholds import BUYER_LABELS, TO_CONFIRM, validity_text
+from sourcing.frenchfmt import format_eur, french_date, french_number, percent
 
 DOCX_MIME: Final[str] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 

@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
+from sourcing.frenchfmt import iso_date
+
 RULES_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "data" / "rules"
 
 NATURES: Final[tuple[str, ...]] = ("travaux", "fournitures", "services")
@@ -153,3 +155,14 @@ def load_capacity() -> tuple[CapacityBand, ...]:
             for r in csv.DictReader(f)
         ]
     return tuple(sorted(bands, key=lambda b: b.max_headcount))
+
+
+def validity_text(row: dict, *, since: str, until: str, always: str) -> str:
+    """When a threshold row (``valid_from``/``valid_to`` ISO dates or None) holds, from the caller's
+    French templates: ``since`` and ``until`` take ``{date}``, ``always`` says no bound is known."""
+    parts = []
+    if row.get("valid_from"):
+        parts.append(since.format(date=iso_date(row["valid_from"])))
+    if row.get("valid_to"):
+        parts.append(until.format(date=iso_date(row["valid_to"])))
+    return ", ".join(parts) or always

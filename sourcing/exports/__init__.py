@@ -23,19 +23,16 @@ from sourcing.exports.registry import (
     slug,
 )
 from sourcing.exports.tables import csv_bytes, neutralise_cell, neutralise_frame, supplier_table, to_csv, to_xlsx
+from sourcing.frenchfmt import or_list
 from sourcing.schedule import MeetingPlan
 
 Format = Literal["csv", "xlsx", "ics", "docx", "pdf"]
 
 
-def _choices(kinds: list[str]) -> str:
-    return f"{', '.join(kinds[:-1])} ou {kinds[-1]}"
-
-
 def export_suppliers(frame: pd.DataFrame, fmt: Literal["csv", "xlsx"]) -> bytes:
     """Supplier rows as a CSV (French Excel) or XLSX table with French headers."""
     if fmt not in TABLES:
-        raise ValueError(f"Format d'export inconnu pour un annuaire : « {fmt} » (attendu : {_choices(list(TABLES))}).")
+        raise ValueError(f"Format d'export inconnu pour un annuaire : « {fmt} » (attendu : {or_list(list(TABLES))}).")
     return TABLES[fmt].build(Selection(frame))
 
 
@@ -44,7 +41,7 @@ def export_shortlist(entries_frame: pd.DataFrame, fmt: Format, meeting: MeetingP
     a `meeting`, as its calendar (ics) or meeting pack (docx, pdf). Slots follow the shortlist's
     order ("given"): the buyer has already arranged it."""
     if fmt not in SHORTLIST_EXPORTS:
-        raise ValueError(f"Format d'export inconnu : « {fmt} » (attendu : {_choices(list(SHORTLIST_EXPORTS))}).")
+        raise ValueError(f"Format d'export inconnu : « {fmt} » (attendu : {or_list(list(SHORTLIST_EXPORTS))}).")
     return SHORTLIST_EXPORTS[fmt].build(Selection(entries_frame, meeting))
 
 

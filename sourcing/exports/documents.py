@@ -17,6 +17,7 @@ import pandas as pd
 
 from sourcing.exports.blocks import Block, Bullets, Heading, PageBreak, Para, Table, clean, render_docx
 from sourcing.exports.pdf import render_pdf
+from sourcing.frenchfmt import date_and_time, french_date, french_number
 from sourcing.model import FAMILIES, KIND_BY_CODE
 from sourcing.schedule import Invite, MeetingPlan, Slot, invitation_list, supplier_ids
 
@@ -79,14 +80,6 @@ def _list(value: object) -> list[str]:
     return [text] if text else []
 
 
-def _date_fr(moment: date) -> str:
-    return moment.strftime("%d/%m/%Y")
-
-
-def _when(meeting: MeetingPlan) -> str:
-    return f"{_date_fr(meeting.start)} à {meeting.start:%H:%M}"
-
-
 def reservations_for_kinds(kinds: Sequence[str]) -> list[str]:
     """Reserved-contract articles a supplier of these kinds qualifies for, derived from the
     kinds' families (handicap -> L2113-12, insertion -> L2113-13, ess -> L2113-15), with the
@@ -123,7 +116,7 @@ def _sector_lines(sectors: Sequence[str]) -> list[str]:
 
 def _distance(value: object) -> str:
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
-    return "non calculée" if pd.isna(number) else f"{number:.1f} km".replace(".", ",")
+    return "non calculée" if pd.isna(number) else f"{french_number(number, 1)} km"
 
 
 # --- Supplier brief -----------------------------------------------------------------------
@@ -166,7 +159,7 @@ def supplier_brief_blocks(
         Para(f"Rencontre : {meeting.title}", bold=True),
     ]
     if slot is not None:
-        blocks.append(Para(f"Créneau : {_date_fr(slot.start)}, {slot.label} — {meeting.place_or_link}"))
+        blocks.append(Para(f"Créneau : {french_date(slot.start)}, {slot.label} — {meeting.place_or_link}"))
     blocks += [
         Heading("Identité", 2),
         Table(("Rubrique", "Valeur"), tuple((k, v or "non renseigné") for k, v in identity)),
@@ -228,7 +221,7 @@ def meeting_pack_blocks(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: 
     blocks: list[Block] = [
         Heading(f"Rencontre acheteur–fournisseur : {meeting.title}", 1),
         Para(f"Objet : {meeting.purpose}"),
-        Para(f"Date : {_when(meeting)}"),
+        Para(f"Date : {date_and_time(meeting.start)}"),
         Para(f"Lieu ou lien : {meeting.place_or_link}"),
         Para(f"Créneaux de {meeting.slot_minutes} min, {len(slots)} fournisseur(s) reçu(s)."),
         Para(EQUAL_INFORMATION, italic=True),
@@ -247,7 +240,7 @@ def meeting_pack_blocks(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: 
     blocks += [
         PageBreak(),
         Heading("Compte rendu de la rencontre", 1),
-        Para(f"Rencontre : {meeting.title} — {_when(meeting)} — {meeting.place_or_link}"),
+        Para(f"Rencontre : {meeting.title} — {date_and_time(meeting.start)} — {meeting.place_or_link}"),
         Para("Participants pour l'acheteur : ........................................................"),
         Para("Information communiquée à tous les opérateurs : ........................................"),
         Table(
@@ -282,7 +275,7 @@ def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: 
     blocks: list[Block] = [
         Heading(f"Traçabilité du sourcing : {meeting.title}", 1),
         Para(f"Objet : {meeting.purpose}"),
-        Para(f"Rencontre du {_when(meeting)} — {meeting.place_or_link}"),
+        Para(f"Rencontre du {date_and_time(meeting.start)} — {meeting.place_or_link}"),
         Para(
             "Fondement : article R2111-1 du code de la commande publique (études et échanges préalables "
             "avec les opérateurs économiques, à condition de ne pas fausser la concurrence ni "
@@ -296,7 +289,7 @@ def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: 
                 (
                     i.supplier_name,
                     i.contact,
-                    _date_fr(i.invited_on) if i.invited_on else "",
+                    french_date(i.invited_on) if i.invited_on else "",
                     _yes_no(i.attended),
                     i.information_given,
                 )
@@ -308,7 +301,7 @@ def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: 
     ]
     if same and infos and next(iter(infos)):
         blocks.append(Para(f"Information communiquée : {next(iter(infos))}"))
-    blocks.append(Para(f"Document établi le {_date_fr(today or date.today())}."))
+    blocks.append(Para(f"Document établi le {french_date(today or date.today())}."))
     return blocks
 
 

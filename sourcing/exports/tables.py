@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
+from sourcing.frenchfmt import french_number
+
 # canonical column -> French header, in table order. Distance, status and notes only when present.
 HEADERS: dict[str, str] = {
     "name": "Raison sociale",
@@ -142,8 +144,8 @@ def table_to_xlsx(table: pd.DataFrame, sheet: str = "Fournisseurs") -> bytes:
     everything else text cells in '@' format. Header frozen (panes at A2), autofilter on."""
     if len(table) > XLSX_MAX_ROWS:
         raise ValueError(
-            f"Trop de lignes pour un classeur Excel ({len(table):,} ; maximum {XLSX_MAX_ROWS:,}). "
-            "Affinez la recherche ou exportez en CSV.".replace(",", " ")
+            f"Trop de lignes pour un classeur Excel ({french_number(len(table))} ; maximum "
+            f"{french_number(XLSX_MAX_ROWS)}). Affinez la recherche ou exportez en CSV."
         )
     safe = neutralise_frame(table.astype({c: "string" for c in table.columns if c not in NUMBER_HEADERS}))
     buffer = io.BytesIO()

@@ -11,6 +11,8 @@ from datetime import date
 
 import pandas as pd
 
+from sourcing.frenchfmt import iso_date
+
 STALE_AFTER_DAYS = 365
 
 ORIGIN_BUYER = "indiquée à l'ajout"
@@ -92,12 +94,7 @@ def is_stale(iso: str | None, today: date | None = None) -> bool:
 
 def french_date(iso: str | None) -> str:
     """2019-07-01 -> 01/07/2019; unknown -> 'date inconnue'."""
-    if not iso:
-        return "date inconnue"
-    try:
-        return date.fromisoformat(str(iso)[:10]).strftime("%d/%m/%Y")
-    except ValueError:
-        return str(iso)
+    return iso_date(iso, missing="date inconnue")
 
 
 def french_age(days: int | None) -> str:

@@ -19,6 +19,7 @@ from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElemen
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
+from sourcing.frenchfmt import french_number, short_number
 from sourcing.model import FAMILIES, KINDS
 from ui.map.payload import FAMILY_ORDER, FAMILY_STYLE, safe_json
 
@@ -71,15 +72,15 @@ def _family_row(family: str) -> str:
 def _center_row(radius_km: float | None) -> str:
     what = "Point de recherche"
     if radius_km is not None and radius_km > 0:
-        what += f", zone de {html.escape(_fr_number(radius_km))} km"
+        what += f", zone de {html.escape(short_number(radius_km))} km"
     return f'<li><span class="sup-buyer" aria-hidden="true"></span><span>{what}</span></li>'
 
 
 def _count_line(shown: int, total: int) -> str:
-    count = f"{_fr_int(shown)} fournisseur{'s' if shown > 1 else ''} sur la carte"
+    count = f"{french_number(shown)} fournisseur{'s' if shown > 1 else ''} sur la carte"
     hidden = total - shown
     if hidden > 0:
-        count += f" ; {_fr_int(hidden)} sans coordonnées, non affiché{'s' if hidden > 1 else ''}"
+        count += f" ; {french_number(hidden)} sans coordonnées, non affiché{'s' if hidden > 1 else ''}"
     return count
 
 
@@ -97,14 +98,6 @@ def legend_html(*, shown: int, total: int, radius_km: float | None, has_center: 
         '<details class="sup-legend-box" open><summary>Légende</summary>'
         f'<ul>{"".join(rows)}</ul><p class="sup-legend-count">{count}</p></details>'
     )
-
-
-def _fr_int(n: int) -> str:
-    return f"{n:,}".replace(",", "\u202f")
-
-
-def _fr_number(x: float) -> str:
-    return (f"{x:.1f}".rstrip("0").rstrip(".") if x % 1 else f"{int(x)}").replace(".", ",")
 
 
 # --- The layer ---------------------------------------------------------------------------------

@@ -3,10 +3,10 @@ structures open it to ESAT, EA and SIAE. Always applies, always mandatory (or ju
 
 from __future__ import annotations
 
-from sourcing.advisor.french import format_eur
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.rules.base import BEFORE_CCP, Advice, Example, Rule, RuleContext, sample_purchase
 from sourcing.advisor.rules.law import CCP_IN_FORCE
+from sourcing.frenchfmt import format_eur
 
 
 def check(p: Purchase, ctx: RuleContext) -> Advice:

@@ -14,9 +14,9 @@ from dataclasses import KW_ONLY, dataclass, field
 from datetime import date
 from typing import Final
 
-from sourcing.advisor.french import french_date
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.thresholds import CONFIRMED, ThresholdTable, load_thresholds
+from sourcing.frenchfmt import french_date
 
 
 @dataclass(frozen=True)

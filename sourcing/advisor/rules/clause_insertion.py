@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Final
 
-from sourcing.advisor.french import format_eur, french_date
 from sourcing.advisor.hours import purchase_insertion_hours
 from sourcing.advisor.purchase import Purchase, is_social_services
 from sourcing.advisor.rules.base import Advice, Example, Rule, RuleContext, sample_purchase
 from sourcing.advisor.rules.law import CCP_IN_FORCE, INSERTION_KINDS, confidence_of
 from sourcing.advisor.thresholds import CATEGORY_LABELS, TO_CONFIRM, Threshold
+from sourcing.frenchfmt import format_eur, french_date, french_number
 
 # Loi Climat et résilience art. 35: social execution condition mandatory above EU thresholds for
 # consultations launched from this date (L2112-2-1).
@@ -80,7 +80,7 @@ def _sample_clause(p: Purchase) -> str:
             "conventions fondamentales de l'Organisation internationale du travail et à en justifier sur demande "
             "(condition d'exécution à caractère social, article L2112-2 du code de la commande publique)."
         )
-    hours_text = f"{round(hours.hours):,} heures".replace(",", "\u202f")
+    hours_text = f"{french_number(hours.hours)} heures"
     return (
         "Le titulaire s'engage à réaliser, pour l'exécution du présent marché, une action d'insertion permettant "
         "l'accès ou le retour à l'emploi de personnes rencontrant des difficultés sociales ou professionnelles "

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from sourcing.advisor.french import format_eur
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.rules.base import Advice, Example, Rule, RuleContext, sample_purchase
 from sourcing.advisor.rules.law import CCP_IN_FORCE, confidence_of, direct_award_threshold
+from sourcing.frenchfmt import format_eur
 
 SAMPLE_CLAUSE = (
     "Critère n° … – Performance en matière d'insertion professionnelle des publics en difficulté "

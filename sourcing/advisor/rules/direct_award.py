@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date
 
-from sourcing.advisor.french import format_eur, french_date
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.rules.base import Advice, Example, Rule, RuleContext, sample_purchase
 from sourcing.advisor.rules.law import (
@@ -16,6 +15,7 @@ from sourcing.advisor.rules.law import (
     confidence_of,
     direct_award_threshold,
 )
+from sourcing.frenchfmt import format_eur, french_date
 
 DIRECT_AWARD_KINDS = (*HANDICAP_KINDS, *INSERTION_KINDS, *ESS_KINDS)
 

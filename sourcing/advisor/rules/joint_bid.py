@@ -3,11 +3,11 @@ they can absorb (rule of thumb on headcount, `capacity.csv`)."""
 
 from __future__ import annotations
 
-from sourcing.advisor.french import format_eur
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.rules.base import Advice, Example, Rule, RuleContext, sample_purchase
 from sourcing.advisor.rules.law import CCP_IN_FORCE
 from sourcing.advisor.thresholds import load_capacity
+from sourcing.frenchfmt import format_eur
 
 SAMPLE_CLAUSE = (
     "Les candidats peuvent se présenter seuls ou en groupement conjoint ou solidaire ; aucune forme de "
