@@ -5,6 +5,7 @@
     python -m sourcing advise --need TEXT --amount EUR --duration-months M --nature NATURE [...] [--json]
     python -m sourcing shortlist create NAME | add NAME --siret S [--directory PATH] | list [--json]
     python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID | export --out P | conflicts
+    python -m sourcing fetch [--department CODE] [--near PLACE --radius-km R] [--naf CODE]... [--ess] [--siae] [--json]
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
     python -m sourcing meeting create --list NAME --title T --start AAAA-MM-JJTHH:MM [--status S ...] [--json]
 
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from sourcing import formats
 from sourcing.cli_directory import add_directory_parser, cmd_directory
+from sourcing.cli_fetch import add_fetch_parser, cmd_fetch
 from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
 
 if TYPE_CHECKING:
@@ -83,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_shortlist_parser(sub)
     add_directory_parser(sub, _Parser)
     _add_meeting_parser(sub)
+    add_fetch_parser(sub, _Parser)
     return parser
 
 
@@ -471,6 +474,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_directory(args, UsageError)
         if args.command == "meeting":
             return cmd_meeting(args)
+        if args.command == "fetch":
+            return cmd_fetch(args, UsageError)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:

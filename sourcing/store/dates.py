@@ -19,6 +19,7 @@ ORIGIN_BUYER = "indiquée à l'ajout"
 ORIGIN_FILE = "indiquée dans le fichier"
 ORIGIN_FILENAME = "nom du fichier"
 ORIGIN_UNKNOWN = "inconnue"
+ORIGIN_FETCH = "date de la récupération"  # live sources: the data is as of the fetch
 
 # 2019_07_liste.csv, liste-2026-03-15.xlsx, export_20240102.csv, annuaire 2025.csv
 _FILENAME_DATE = re.compile(r"(?<!\d)(20\d\d|19\d\d)[-_. ]?(0[1-9]|1[0-2])(?:[-_. ]?(0[1-9]|[12]\d|3[01]))?(?!\d)")

@@ -22,7 +22,8 @@ from sqlalchemy import select
 
 from sourcing.db import LOCAL_USER, session_scope
 from sourcing.importer import import_bytes
-from sourcing.model import KIND_BY_CODE
+from sourcing.model import CANONICAL_COLUMNS, KIND_BY_CODE
+from sourcing.normalise import ImportReport
 from sourcing.store import dates, files
 from sourcing.store.catalogue import DirectorySource
 from sourcing.store.merge import MergeResult, SourceInput, merge_sources
@@ -125,21 +126,74 @@ def add_source(
     when, origin = dates.data_date(buyer_date, stated, filename)
     frame["source_date"] = stated.fillna(when) if when else stated
     label = (label or "").strip() or f"{result.report.format_label} – {Path(filename).name}"
+    entry = _Entry(label, kind, Path(filename).name, added_by, when, origin, licence, query)
+    return _publish_source(frame, result.report, entry, progress, root)
+
+
+def add_frame(
+    frame: pd.DataFrame,
+    report: ImportReport,
+    *,
+    label: str,
+    data_date: str,
+    query: str,
+    added_by: str = LOCAL_USER,
+    kind: str = "fetch",
+    licence: str = "",
+    filename: str = "",
+    date_origin: str = dates.ORIGIN_FETCH,
+    progress: Progress | None = None,
+    root: Path | None = None,
+) -> SourceInfo:
+    """Add an already-canonical directory (a live fetch: the normaliser's output and its report) as a
+    source, through the same catalogue, merge and publish path as a file. `query` records what was
+    asked and when; `data_date` is the fetch date. A source with the same label is replaced.
+    Raises ValueError (French) on a frame that is not canonical, before anything is written."""
+    missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
+    if missing:
+        raise ValueError(f"Colonnes manquantes pour l'annuaire : {', '.join(missing)}.")
+    when = dates.parse_buyer_date(data_date)
+    if not (label or "").strip():
+        raise ValueError("Donnez un nom à la source.")
+    frame = frame.copy()
+    frame["source_date"] = frame["source_date"].fillna(when)
+    entry = _Entry(label.strip(), kind, filename, added_by, when, date_origin, licence, query)
+    return _publish_source(frame, report, entry, progress or _silent, root)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """What the catalogue records about a source beside its counts."""
+
+    label: str
+    kind: str
+    filename: str
+    added_by: str
+    data_date: str | None
+    date_origin: str
+    licence: str
+    query: str
+
+
+def _publish_source(
+    frame: pd.DataFrame, report: ImportReport, entry: _Entry, progress: Progress, root: Path | None
+) -> SourceInfo:
+    """Write the source's files, catalogue it (replacing a source of the same label), build and publish."""
     store = files.store_dir(root)
     uid = uuid.uuid4().hex
     parquet, report_path = _source_paths(store, uid)
     files.write_parquet(frame, parquet)
-    files.atomic_write_bytes(report_path, json.dumps(result.report.to_dict(), ensure_ascii=False).encode())
+    files.atomic_write_bytes(report_path, json.dumps(report.to_dict(), ensure_ascii=False).encode())
     kinds = _kinds_count(frame)
-    report = result.report
     with session_scope() as session:
-        for old in session.scalars(select(DirectorySource).where(DirectorySource.label == label)):
-            old.state = "removing"  # replaced by the newer file of the same label
+        for old in session.scalars(select(DirectorySource).where(DirectorySource.label == entry.label)):
+            old.state = "removing"  # replaced by the newer source of the same label
         row = DirectorySource(
-            uid=uid, label=label, kind=kind, filename=Path(filename).name, format=report.format or "",
-            format_label=report.format_label or "", added_by=added_by, data_date=when, data_date_origin=origin,
-            licence=licence, query=query, families=_families(kinds), kinds=kinds, rows_read=report.rows_read,
-            rows_loaded=report.rows_loaded, rows_rejected=report.rows_rejected, suppliers=len(frame), state="pending",
+            uid=uid, label=entry.label, kind=entry.kind, filename=entry.filename, format=report.format or "",
+            format_label=report.format_label or "", added_by=entry.added_by, data_date=entry.data_date,
+            data_date_origin=entry.date_origin, licence=entry.licence, query=entry.query,
+            families=_families(kinds), kinds=kinds, rows_read=report.rows_read, rows_loaded=report.rows_loaded,
+            rows_rejected=report.rows_rejected, suppliers=len(frame), state="pending",
         )  # fmt: skip
         session.add(row)
         session.flush()
