@@ -14,7 +14,7 @@ from sourcing.normalise import ImportReport
 from sourcing.store import dates, provenance
 from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
-from ui import state
+from ui import fetch_section, state
 from ui import texts as T
 from ui.safe_text import md_text
 
@@ -171,6 +171,7 @@ def render() -> None:
             )
         )  # fmt: skip
     _add_source_section(is_demo)
+    fetch_section.render()
     _metrics(directory)
     if is_demo:
         report_data = state.load_report(key)

@@ -466,3 +466,43 @@ FRESH_HELP = (
     "connu seulement d'une vieille liste a pu changer d'adresse, d'activité ou fermer."
 )
 DETAIL_STALE = "Données de plus d'un an (ou de date inconnue) : à vérifier auprès du fournisseur."
+
+# --- Live sources: building the directory from public data (page "Annuaire", issue 13) -----------
+FETCH_HEADER = "Construire l'annuaire depuis les données publiques"
+FETCH_EXPLAIN = (
+    "Récupère les entreprises de l'ESS, les structures d'insertion, les associations… d'un territoire depuis "
+    "l'API Recherche d'entreprises (données SIRENE publiques, sans compte). Rien n'est demandé à internet tant "
+    "que vous ne cliquez pas sur « Récupérer » ; le résultat devient une source de l'annuaire, datée du jour."
+)
+FETCH_DEPARTMENT = "Département"
+FETCH_DEPARTMENT_HELP = "Code du département : 59, 2A, 974…"
+FETCH_NEAR = "Ou autour d'une commune"
+FETCH_NEAR_HELP = "Commune ou code postal ; le rayon s'applique autour de son centre."
+FETCH_RADIUS = "Rayon (km)"
+FETCH_NAF = "Codes NAF (facultatif)"
+FETCH_NAF_HELP = "Séparés par des virgules, par exemple 81.30Z, 81.21Z."
+FETCH_ESS = "Entreprises de l'ESS"
+FETCH_SIAE = "Structures d'insertion (SIAE)"
+FETCH_FINESS = "Sanitaire et social (FINESS)"
+FETCH_ASSOCIATION = "Associations"
+FETCH_LABEL = "Nom de la source (facultatif)"
+FETCH_LABEL_HELP = "Une source du même nom est remplacée : récupérer à nouveau met la source à jour."
+FETCH_QUERY = "Demande : {description}"
+FETCH_BUTTON = "Récupérer et ajouter à l'annuaire"
+FETCH_RESUME_BUTTON = "Reprendre la récupération"
+FETCH_RESUME = (
+    "Une récupération de cette demande a été interrompue : {done} page(s) sur {total} déjà récupérée(s). "
+    "Elle reprendra où elle s'est arrêtée."
+)
+FETCH_CANCEL = "Annuler"
+FETCH_CANCEL_HELP = "Arrête la récupération ; les pages déjà reçues sont gardées pour la reprendre plus tard."
+FETCH_CANCELLED = "Récupération annulée : les pages déjà reçues sont gardées, l'annuaire est inchangé."
+FETCH_STARTING = "Connexion à l'API Recherche d'entreprises…"
+FETCH_FAILED = "Récupération impossible : {message}"
+FETCH_NONE = "Aucun résultat pour « {description} » : rien n'a été ajouté à l'annuaire."
+FETCH_ADDED = (
+    "Source « {label} » ajoutée : {suppliers} fournisseurs ({companies} entreprises trouvées), "
+    "données récupérées le {date}."
+)
+FETCH_SKIPPED = "Page(s) illisible(s) ignorée(s) : {pages}. Relancez la même demande plus tard pour les compléter."
+FETCH_TRUNCATED = "Seuls les 10 000 premiers résultats ont été récupérés : précisez la demande (NAF, commune…)."

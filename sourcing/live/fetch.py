@@ -214,6 +214,7 @@ def fetch_into_store(
     if not outcome.rows:
         forget(query, root)
         return FetchResult(None, outcome)
+    progress(0.7, "Contrôle des lignes et ajout à l'annuaire de l'équipe")
     directory, report = to_directory(outcome)
     label = (label or "").strip() or query.description.replace(f"{API_NAME} : ", "API entreprises – ")
     source = service.add_frame(
