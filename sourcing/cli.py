@@ -105,6 +105,16 @@ def _add_advise_parser(sub) -> None:
     adv.add_argument("--date", help="date de lancement de la consultation (AAAA-MM-JJ, aujourd'hui par défaut)")
     adv.add_argument("--lots", type=int, default=1, help="nombre de lots (1 par défaut)")
     adv.add_argument("--directory", help="annuaire (Parquet écrit par import --out, ou tout fichier importable)")
+    adv.add_argument(
+        "--framework", action="store_true", help="accord-cadre : --amount est alors son montant maximum (R2121-8)"
+    )
+    adv.add_argument(
+        "--defence-contract", action="store_true", help="marché de défense ou de sécurité (article L1113-1)"
+    )
+    adv.add_argument(
+        "--central-authority", choices=("oui", "non"),
+        help="établissement public ou autre acheteur : autorité publique centrale ? (non précisé par défaut)",
+    )  # fmt: skip
     adv.add_argument("--json", action="store_true", help="résultat en JSON")
 
 
@@ -283,38 +293,34 @@ def _parse_date(text: str | None):
         raise UsageError(f"date invalide : « {text} » (format attendu AAAA-MM-JJ, par exemple 2026-09-01).") from exc
 
 
-def cmd_advise(args) -> int:
-    from sourcing.advisor import AdviceInputError, Purchase, advise
+def _advice_request(args):
+    """The purchase as the page would send it, from the command line's options."""
+    from sourcing.advisor.request import AdviceRequest
 
-    if not math.isfinite(args.amount) or args.amount < 0:
-        raise UsageError("--amount doit être un montant positif (HT, en euros, sur toute la durée).")
-    try:
-        purchase = Purchase(
-            need=args.need,
-            nature=args.nature,
-            amount_eur=args.amount,
-            duration_months=args.duration_months,
-            buyer_type=args.buyer,
-            cpv=tuple(args.cpv),
-            sectors=tuple(args.sector),
-            place=args.near,
-            radius_km=args.radius_km,
-            consultation_date=_parse_date(args.date),
-            lots=args.lots,
-        )
-    except AdviceInputError as exc:
-        raise UsageError(str(exc)) from exc
-    directory = _load_directory(args.directory) if args.directory else None
-    try:
-        report = advise(purchase, directory)
-    except AdviceInputError as exc:
-        raise UsageError(str(exc)) from exc
+    return AdviceRequest(
+        need=args.need,
+        nature=args.nature,
+        amount_eur=args.amount,
+        duration_months=args.duration_months,
+        buyer_type=args.buyer,
+        cpv_text=",".join(args.cpv),
+        sectors=tuple(args.sector),
+        place=args.near or "",
+        radius_km=args.radius_km,
+        consultation_date=_parse_date(args.date),
+        lots=args.lots,
+        framework=args.framework,
+        defence_contract=args.defence_contract,
+        central_authority=None if args.central_authority is None else args.central_authority == "oui",
+    )
+
+
+def _print_advice(report) -> None:
     payload = report.to_dict()
-    if args.json:
-        print(json.dumps(payload, ensure_ascii=False))
-        return 0
     print(f"Acheteur : {payload['area']['buyer']} ; consultation du {payload['area']['date']}")
     print(f"Fournisseurs comptés : {payload['area']['description']}")
+    for caution in report.cautions:
+        print(f"Attention : {caution.message}")
     for lever in report.levers:
         status = "OBLIGATOIRE" if lever.mandatory else ("possible" if lever.applies else "non applicable")
         counts = ""
@@ -325,6 +331,26 @@ def cmd_advise(args) -> int:
     hours = payload["insertion_hours"]
     if hours:
         print(f"Heures d'insertion suggérées : {hours['hours']:.0f} h")
+
+
+def cmd_advise(args) -> int:
+    from sourcing.advisor import AdviceInputError, advise
+
+    if not math.isfinite(args.amount) or args.amount <= 0:
+        raise UsageError("--amount doit être un montant strictement positif (HT, en euros, sur toute la durée).")
+    try:
+        purchase = _advice_request(args).purchase()
+    except AdviceInputError as exc:
+        raise UsageError(str(exc)) from exc
+    directory = _load_directory(args.directory) if args.directory else None
+    try:
+        report = advise(purchase, directory)
+    except AdviceInputError as exc:
+        raise UsageError(str(exc)) from exc
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False))
+    else:
+        _print_advice(report)
     return 0
 
 

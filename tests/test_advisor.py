@@ -115,9 +115,11 @@ def test_social_clause_mandatory_from_2026_08_22():
 @pytest.mark.parametrize(
     ("buyer", "threshold"),
     [("etat", 140_000), ("commune", 216_000), ("epci", 216_000), ("departement", 216_000), ("region", 216_000),
-     ("etablissement-public", 216_000), ("autre", 216_000), ("entite-adjudicatrice", 432_000)],
+     ("etablissement-public", 140_000), ("autre", 140_000), ("entite-adjudicatrice", 432_000), ("defense", 140_000)],
 )  # fmt: skip
 def test_each_buyer_type_eu_threshold(buyer, threshold):
+    """A buyer whose category is not settled by its type and who did not say gets the stricter (central)
+    threshold; a defence buyer is a State service."""
     p = purchase(buyer_type=buyer, amount_eur=threshold)
     assert thresholds_in_force(p)["eu-threshold"]["value_eur"] == threshold
     assert evaluate("clause-insertion", p).mandatory
@@ -130,7 +132,7 @@ def test_state_vs_commune_at_180k():
 
 
 def test_defence_never_mandatory_and_works_threshold():
-    assert not evaluate("clause-insertion", purchase(buyer_type="defense", amount_eur=10_000_000)).mandatory
+    assert not evaluate("clause-insertion", purchase(defence_contract=True, amount_eur=10_000_000)).mandatory
     works = purchase(nature="travaux", need="Rénovation de l'école", amount_eur=5_404_000)
     assert evaluate("clause-insertion", works).mandatory
     assert not evaluate("clause-insertion", purchase(nature="travaux", amount_eur=5_403_999)).mandatory
@@ -175,7 +177,7 @@ natures = st.sampled_from(["travaux", "fournitures", "services"])
 buyers = st.sampled_from(["commune", "epci", "departement", "region", "etat", "etablissement-public", "autre",
                           "entite-adjudicatrice", "defense"])  # fmt: skip
 dates = st.dates(min_value=date(2015, 1, 1), max_value=date(2032, 12, 31))
-amounts = st.floats(min_value=0, max_value=50_000_000, allow_nan=False)
+amounts = st.floats(min_value=1, max_value=50_000_000, allow_nan=False)
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -315,8 +317,8 @@ def test_pure_supplies_have_no_insertion_hours(demo_index):
 
 @pytest.mark.parametrize(
     "kw",
-    [{"amount_eur": -1}, {"nature": "prestations"}, {"buyer_type": "mairie"}, {"duration_months": 0},
-     {"lots": 0}, {"cpv": "abc"}, {"radius_km": 10}],
+    [{"amount_eur": -1}, {"amount_eur": 0}, {"nature": "prestations"}, {"buyer_type": "mairie"},
+     {"duration_months": 0}, {"lots": 0}, {"cpv": "abc"}, {"cpv": "12345678"}, {"radius_km": 10}],
 )  # fmt: skip
 def test_bad_purchase_raises_french_error(kw):
     with pytest.raises(AdviceInputError):

@@ -1,6 +1,6 @@
 """Procurement advisor: which legal levers open a purchase to ESS suppliers, and who can answer.
 
-Public API: `Purchase`, `advise`, `AdviceReport`, `LeverAdvice`, `AdviceInputError`,
+Public API: `Purchase`, `advise`, `AdviceReport`, `LeverAdvice`, `Caution`, `AdviceInputError`,
 `insertion_hours`, `RULES`, `LEVER_IDS`. Never imports streamlit.
 
 Layout: `purchase` (what the buyer describes), `rules/` (one module per lever), `engine` (`advise`:
@@ -9,6 +9,7 @@ every lever with who can answer nearby), `hours` (insertion hours), `thresholds`
 page's form to everything it shows, in one call; imported on its own as it loads python-docx).
 """
 
+from sourcing.advisor.cautions import Caution
 from sourcing.advisor.engine import AdviceReport, LeverAdvice, advise, thresholds_in_force
 from sourcing.advisor.hours import InsertionHours, insertion_hours
 from sourcing.advisor.purchase import AdviceInputError, Purchase
@@ -20,6 +21,7 @@ __all__ = [
     "RULES",
     "AdviceInputError",
     "AdviceReport",
+    "Caution",
     "InsertionHours",
     "LeverAdvice",
     "Purchase",

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from sourcing import taxonomy
+from sourcing.advisor.cautions import Caution, purchase_cautions
 from sourcing.advisor.hours import InsertionHours, purchase_insertion_hours
 from sourcing.advisor.purchase import AdviceInputError, Purchase
 from sourcing.advisor.rules import (
@@ -112,6 +113,7 @@ class AdviceReport:
     thresholds: dict[str, dict]  # threshold id -> row in force for that date, nature and buyer
     area: dict = field(default_factory=dict)  # where suppliers were counted (French description)
     sectors: tuple[str, ...] = ()  # sectors used to count suppliers
+    cautions: tuple[Caution, ...] = ()  # points to check before relying on the advice (French)
 
     def lever(self, lever_id: str) -> LeverAdvice:
         return next(lv for lv in self.levers if lv.id == lever_id)
@@ -123,6 +125,7 @@ class AdviceReport:
             "thresholds": self.thresholds,
             "area": self.area,
             "sectors": list(self.sectors),
+            "cautions": [c.to_dict() for c in self.cautions],
         }
 
 
@@ -285,9 +288,13 @@ def _capacity_check(purchase: Purchase, capacity: np.ndarray) -> dict:
 
 
 def thresholds_in_force(purchase: Purchase) -> dict[str, dict]:
-    """Thresholds in force at the consultation date for the purchase's nature and buyer category."""
+    """Thresholds that hold at the consultation date for the purchase: the strictest of the readings its
+    answers leave open (natures, buyer categories); after the known data, the last ones, flagged."""
     table = load_thresholds()
-    return {t.id: t.to_dict() for t in table.in_force(purchase.date, purchase.nature, purchase.category)}
+    return {
+        t.id: t.to_dict()
+        for t in table.applicable(purchase.date, purchase.threshold_natures, purchase.threshold_categories)
+    }
 
 
 def advise(purchase: Purchase, directory=None, *, gazetteer=None, rules: tuple[Rule, ...] = RULES) -> AdviceReport:
@@ -361,4 +368,5 @@ def advise(purchase: Purchase, directory=None, *, gazetteer=None, rules: tuple[R
             "date": purchase.date.isoformat(),
         },
         sectors=purchase.resolved_sectors,
+        cautions=purchase_cautions(purchase, context.thresholds),
     )

@@ -17,11 +17,12 @@ from docx.shared import Pt
 
 from sourcing import taxonomy
 from sourcing.advisor import note_texts as T
+from sourcing.advisor.cpv import cpv_label
 from sourcing.advisor.engine import AdviceReport, LeverAdvice
 from sourcing.advisor.hours import InsertionHours
 from sourcing.advisor.note_texts import DEMO_SOURCE
 from sourcing.advisor.purchase import Purchase
-from sourcing.advisor.thresholds import BUYER_LABELS, TO_CONFIRM, validity_text
+from sourcing.advisor.thresholds import BUYER_LABELS, CATEGORY_ASKED, TO_CONFIRM, validity_text
 from sourcing.frenchfmt import format_eur, french_date, french_number, percent
 
 DOCX_MIME: Final[str] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -50,12 +51,17 @@ def _inputs(purchase: Purchase, report: AdviceReport) -> list[tuple[str, str]]:
         "amount": format_eur(purchase.amount_eur),
         "duration": T.MONTHS.format(n=f"{purchase.duration_months:g}"),
         "buyer": BUYER_LABELS.get(purchase.buyer_type, purchase.buyer_type),
-        "cpv": ", ".join(f"{c} ({taxonomy.cpv_label(c) or '?'})" for c in purchase.cpv) or T.NONE_GIVEN,
+        "cpv": ", ".join(f"{c} ({cpv_label(c) or '?'})" for c in purchase.cpv) or T.NONE_GIVEN,
         "sectors": sectors or T.NONE_GIVEN,
         "place": place,
         "area": report.area.get("description", T.NONE_GIVEN),
         "date": french_date(purchase.date),
         "lots": str(purchase.lots),
+        "framework": T.FRAMEWORK[purchase.framework],
+        "defence": T.APPLIES[purchase.defence_contract],
+        "central": T.CENTRAL[purchase.central_authority]
+        if purchase.buyer_type in CATEGORY_ASKED
+        else T.CENTRAL_NOT_ASKED,
     }
     return [(T.INPUT_LABELS[k], values[k]) for k in T.INPUT_LABELS]
 
@@ -128,9 +134,9 @@ def note_docx(
 ) -> bytes:
     """The note d'opportunité of ``report`` (computed for ``purchase``) as DOCX bytes.
 
-    Sections: inputs, lever table (all levers), rationale and sample clause of each applicable
-    lever with its eligible supplier counts and viability, insertion hours with parameters and
-    sources, thresholds in force, data source and disclaimer. ``directory_label`` names the
+    Sections: inputs, points to check (cautions), lever table (all levers), rationale and sample clause
+    of each applicable lever with its eligible supplier counts and viability, insertion hours with
+    parameters and sources, thresholds in force, data source and disclaimer. ``directory_label`` names the
     directory (by default, the demo one).
     """
     doc = Document()
@@ -139,6 +145,11 @@ def note_docx(
 
     doc.add_heading(T.H_INPUTS, level=1)
     _table(doc, ("", ""), _inputs(purchase, report))
+
+    if report.cautions:
+        doc.add_heading(T.H_CAUTIONS, level=1)
+        for caution in report.cautions:
+            doc.add_paragraph(_clean(caution.message), style="List Bullet")
 
     doc.add_heading(T.H_LEVERS, level=1)
     rows = [

@@ -20,7 +20,16 @@ INPUT_LABELS = {
     "area": "Zone de recherche des structures",
     "date": "Date de la consultation",
     "lots": "Nombre de lots",
+    "framework": "Accord-cadre",
+    "defence": "Marché de défense ou de sécurité (L1113-1)",
+    "central": "Autorité publique centrale",
 }
+FRAMEWORK = {True: "oui (le montant est son maximum)", False: "non"}
+CENTRAL = {True: "oui", False: "non", None: "non précisé (seuil le plus bas appliqué)"}
+CENTRAL_NOT_ASKED = "sans objet (fixé par le type d'acheteur)"
+
+# --- Points to check before relying on the advice
+H_CAUTIONS = "Points de vigilance"
 NONE_GIVEN = "non renseigné"
 MONTHS = "{n} mois"
 RADIUS = "{place} (rayon de {radius} km)"

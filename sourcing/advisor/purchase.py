@@ -11,9 +11,15 @@ from typing import Final
 import pandas as pd
 
 from sourcing import taxonomy
-from sourcing.advisor.thresholds import BUYER_CATEGORIES, BUYER_TYPES, NATURES
+from sourcing.advisor.cpv import cpv_exists, cpv_nature
+from sourcing.advisor.thresholds import BUYER_CATEGORIES, BUYER_TYPES, CATEGORY_ASKED, NATURES, load_thresholds
+from sourcing.frenchfmt import format_eur, french_date
 
 MONTHS_PER_YEAR: Final[int] = 12
+# Beyond this amount (100 billion euros, more than the State's yearly purchases) the figure is a typo.
+MAX_AMOUNT_EUR: Final[float] = 1e11
+# Dates this many years past the last known thresholds are refused (a typo, or no rule can be trusted).
+MAX_YEARS_PAST_HORIZON: Final[int] = 10
 
 
 class AdviceInputError(ValueError):
@@ -36,6 +42,11 @@ class Purchase:
     ``reserve_sep`` says the buyer plans a reservation for work in prison (L2113-13-1), which can
     never be combined with the mixed reservation. ``labour_share``, ``insertion_rate`` and
     ``hourly_cost`` override the insertion-hours defaults.
+
+    ``framework``: an accord-cadre, whose ``amount_eur`` is the maximum of every order over its whole
+    duration (R2121-8). ``defence_contract``: a defence or security contract (L1113-1), which is not
+    the same as a defence buyer. ``central_authority``: for a public establishment or another buyer,
+    whether it is a central public authority (central-government EU thresholds); None = not said.
     """
 
     need: str
@@ -53,6 +64,9 @@ class Purchase:
     labour_share: float | None = None
     insertion_rate: float | None = None
     hourly_cost: float | None = None
+    framework: bool = False
+    defence_contract: bool = False
+    central_authority: bool | None = None
     _resolved_sectors: tuple[str, ...] = field(default=(), init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -76,10 +90,18 @@ class Purchase:
             raise AdviceInputError(
                 f"type d'acheteur inconnu : « {self.buyer_type} ». Valeurs possibles : {', '.join(BUYER_TYPES)}."
             )
-        if not isinstance(self.amount_eur, (int, float)) or math.isnan(self.amount_eur) or self.amount_eur < 0:
-            raise AdviceInputError("le montant estimé (HT, sur toute la durée) doit être un nombre positif.")
+        if not isinstance(self.amount_eur, (int, float)) or math.isnan(self.amount_eur) or self.amount_eur <= 0:
+            raise AdviceInputError(
+                "le montant estimé (HT, sur toute la durée) doit être strictement positif : un achat de 0 € "
+                "n'est pas un marché."
+            )
         if math.isinf(self.amount_eur):
             raise AdviceInputError("le montant estimé doit être un nombre fini.")
+        if self.amount_eur > MAX_AMOUNT_EUR:
+            raise AdviceInputError(
+                f"montant estimé hors de toute mesure ({format_eur(self.amount_eur)}, plus de "
+                f"{format_eur(MAX_AMOUNT_EUR)}) : vérifiez la saisie (montant HT en euros, sur toute la durée)."
+            )
         if not isinstance(self.duration_months, (int, float)) or not self.duration_months > 0:
             raise AdviceInputError("la durée du marché (en mois) doit être strictement positive.")
         if not isinstance(self.lots, int) or self.lots < 1:
@@ -91,8 +113,21 @@ class Purchase:
         bad = [c for c in self.cpv if taxonomy.clean_cpv(c) is None]
         if bad:
             raise AdviceInputError(f"code CPV invalide : {', '.join(bad)} (8 chiffres attendus, ex. 90911200).")
+        unknown = [c for c in self.cpv if not cpv_exists(taxonomy.clean_cpv(c) or "")]
+        if unknown:
+            raise AdviceInputError(
+                f"code CPV inconnu : {', '.join(unknown)} (absent de la nomenclature CPV 2008 ; vérifiez-le, "
+                "ex. 90911200 pour le nettoyage de locaux)."
+            )
         if not isinstance(self.consultation_date, date):
             raise AdviceInputError("la date de consultation doit être une date (AAAA-MM-JJ).")
+        horizon = load_thresholds().horizon
+        if self.consultation_date.year > horizon.year + MAX_YEARS_PAST_HORIZON:
+            raise AdviceInputError(
+                f"date de consultation trop lointaine ({french_date(self.consultation_date)}) : les seuils connus "
+                f"s'arrêtent au {french_date(horizon)} et aucun conseil n'est donné au-delà de "
+                f"{horizon.year + MAX_YEARS_PAST_HORIZON}. Vérifiez l'année."
+            )
 
     # --- derived values --------------------------------------------------------------------
 
@@ -102,12 +137,43 @@ class Purchase:
 
     @property
     def category(self) -> str:
-        """EU threshold category of the buyer: "central", "local" or "utilities-defence"."""
+        """EU threshold category: "central", "local" or "utilities-defence". A defence or security contract
+        has its own; a public establishment or another buyer that did not say whether it is a central
+        authority gets the stricter (central) reading, see `category_asked`."""
+        if self.defence_contract:
+            return "utilities-defence"
+        if self.buyer_type in CATEGORY_ASKED and self.central_authority is not None:
+            return "central" if self.central_authority else "local"
+        if self.category_asked:
+            return "central"
         return BUYER_CATEGORIES[self.buyer_type]
 
     @property
+    def category_asked(self) -> bool:
+        """The buyer type alone does not settle the EU category and the buyer did not say."""
+        return not self.defence_contract and self.buyer_type in CATEGORY_ASKED and self.central_authority is None
+
+    @property
+    def threshold_categories(self) -> tuple[str, ...]:
+        """Every EU category the buyer may be in (both when it did not say: the strictest is applied)."""
+        return ("central", "local") if self.category_asked else (self.category,)
+
+    @property
+    def object_natures(self) -> tuple[str, ...]:
+        """Natures the CPV codes give the object, in the order of `NATURES`."""
+        found = {cpv_nature(c) for c in self.cpv}
+        return tuple(n for n in NATURES if n in found)
+
+    @property
+    def threshold_natures(self) -> tuple[str, ...]:
+        """The chosen nature and those its CPV codes say: the nature follows the object (L1111-2 to
+        L1111-4), so thresholds are read for each and the strictest is applied."""
+        return (self.nature, *(n for n in self.object_natures if n != self.nature))
+
+    @property
     def is_defence(self) -> bool:
-        return self.buyer_type == "defense"
+        """A defence or security contract (L1113-1), whoever the buyer."""
+        return self.defence_contract
 
     @property
     def is_contracting_authority(self) -> bool:

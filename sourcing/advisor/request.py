@@ -30,7 +30,9 @@ def _fraction(percent: float | None) -> float | None:
 @dataclass(frozen=True, kw_only=True)
 class AdviceRequest:
     """The purchase as typed in the form. ``radius_km`` counts only with a ``place``; a
-    ``consultation_date`` that is not a date means today; shares and rates are in percent."""
+    ``consultation_date`` that is not a date means today; shares and rates are in percent.
+    ``framework``: an accord-cadre (``amount_eur`` is then its maximum); ``defence_contract``: a defence
+    or security contract (L1113-1); ``central_authority``: True, False or None (not said)."""
 
     need: str
     nature: str
@@ -46,6 +48,9 @@ class AdviceRequest:
     labour_share_percent: float | None = None
     insertion_rate_percent: float | None = None
     hourly_cost: float | None = None
+    framework: bool = False
+    defence_contract: bool = False
+    central_authority: bool | None = None
 
     def purchase(self) -> Purchase:
         """The purchase the advisor reasons about; raises `AdviceInputError` (French) when it is invalid."""
@@ -65,6 +70,9 @@ class AdviceRequest:
             labour_share=_fraction(self.labour_share_percent),
             insertion_rate=_fraction(self.insertion_rate_percent),
             hourly_cost=float(self.hourly_cost) if self.hourly_cost is not None else None,
+            framework=bool(self.framework),
+            defence_contract=bool(self.defence_contract),
+            central_authority=None if self.central_authority is None else bool(self.central_authority),
         )
 
 

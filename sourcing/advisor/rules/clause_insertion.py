@@ -1,5 +1,7 @@
 """Lever "clause-insertion": a social execution condition (insertion hours, L2112-2), mandatory above
-the EU threshold for consultations launched from 2026-08-22 (L2112-2-1), defence aside."""
+the EU threshold for consultations launched from 2026-08-22 (L2112-2-1), defence and security contracts
+aside (L1113-1: the contract, not the buyer). After the last known EU thresholds, the last ones keep
+applying (flagged "à vérifier"): a date past the data never makes the condition optional."""
 
 from __future__ import annotations
 
@@ -9,8 +11,8 @@ from typing import Final
 from sourcing.advisor.hours import purchase_insertion_hours
 from sourcing.advisor.purchase import Purchase, is_social_services
 from sourcing.advisor.rules.base import Advice, Example, Rule, RuleContext, sample_purchase
-from sourcing.advisor.rules.law import CCP_IN_FORCE, INSERTION_KINDS, confidence_of
-from sourcing.advisor.thresholds import CATEGORY_LABELS, TO_CONFIRM, Threshold
+from sourcing.advisor.rules.law import CCP_IN_FORCE, INSERTION_KINDS, beyond_note, confidence_of
+from sourcing.advisor.thresholds import TO_CONFIRM, Threshold
 from sourcing.frenchfmt import format_eur, french_date, french_number
 
 # Loi Climat et résilience art. 35: social execution condition mandatory above EU thresholds for
@@ -20,12 +22,18 @@ MANDATORY_SOCIAL_CLAUSE_FROM: Final[date] = date(2026, 8, 22)
 CLAUSE_PARTNER_KINDS: Final[tuple[str, ...]] = (*INSERTION_KINDS, "GEIQ", "EA", "ESAT")
 
 
-def eu_threshold(p: Purchase, ctx: RuleContext) -> Threshold | None:
-    """EU threshold for the buyer's category and the nature at the consultation date; for social and
-    other specific services (every CPV code in that list), the 750 000 € threshold (to confirm)."""
-    if p.nature == "services" and is_social_services(p):
-        return ctx.thresholds.get("eu-threshold-social-services", p.date, p.nature, p.category)
-    return ctx.thresholds.get("eu-threshold", p.date, p.nature, p.category)
+def eu_threshold(p: Purchase, ctx: RuleContext, categories: tuple[str, ...] | None = None) -> Threshold | None:
+    """EU threshold at the consultation date, strictest of the readings left open (natures, buyer
+    categories, or the ``categories`` given); for social and other specific services (every CPV code in
+    that list), the 750 000 € threshold (to confirm)."""
+    found = []
+    for nature in p.threshold_natures:
+        threshold_id = (
+            "eu-threshold-social-services" if nature == "services" and is_social_services(p) else "eu-threshold"
+        )
+        t = ctx.thresholds.pick(threshold_id, p.date, (nature,), categories or p.threshold_categories)
+        found += [t] if t is not None else []
+    return min(found, key=lambda t: (t.value_eur, t.extrapolated)) if found else None
 
 
 def _labour_sentence(p: Purchase) -> str:
@@ -40,13 +48,35 @@ def _labour_sentence(p: Purchase) -> str:
     )
 
 
+def is_mandatory(p: Purchase, eu: Threshold | None) -> bool:
+    """L2112-2-1: consultation launched from 2026-08-22, not a defence or security contract, value at or
+    above the EU threshold; with no threshold known at all, the prudent reading (mandatory)."""
+    if p.is_defence or p.date < MANDATORY_SOCIAL_CLAUSE_FROM:
+        return False
+    return eu is None or p.amount_eur >= eu.value_eur
+
+
+def _category_sentence(p: Purchase, ctx: RuleContext) -> str:
+    """When the buyer did not say whether it is a central authority: both thresholds, the strictest applied."""
+    if not p.category_asked:
+        return ""
+    central, local = eu_threshold(p, ctx, ("central",)), eu_threshold(p, ctx, ("local",))
+    if central is None or local is None or central.value_eur == local.value_eur:
+        return ""
+    return (
+        f" Vous n'avez pas précisé si vous êtes une autorité publique centrale : le seuil est de "
+        f"{format_eur(central.value_eur)} si c'est le cas, de {format_eur(local.value_eur)} sinon ; le plus bas "
+        "est appliqué ici."
+    )
+
+
+def _label(t: Threshold) -> str:
+    """The threshold's label inside a sentence: first letter lowered ("Seuil européen" -> "seuil européen")."""
+    return t.label[:1].lower() + t.label[1:]
+
+
 def _obligation_sentence(p: Purchase, eu: Threshold | None, mandatory: bool) -> str:
     """Whether L2112-2-1 makes the condition mandatory, and why (French)."""
-    if eu is None:
-        return (
-            f"Seuil européen inconnu au {french_date(p.date)} (pas de donnée) : le caractère obligatoire "
-            "n'a pas pu être vérifié."
-        )
     if p.is_defence:
         return "Marché de défense ou de sécurité : l'obligation de l'article L2112-2-1 ne s'applique pas."
     if p.date < MANDATORY_SOCIAL_CLAUSE_FROM:
@@ -54,10 +84,15 @@ def _obligation_sentence(p: Purchase, eu: Threshold | None, mandatory: bool) -> 
             f"Consultation lancée avant le {french_date(MANDATORY_SOCIAL_CLAUSE_FROM)} : la condition "
             "sociale reste facultative quel que soit le montant."
         )
+    if eu is None:
+        return (
+            f"Seuil européen inconnu au {french_date(p.date)} : la condition sociale est traitée comme "
+            "OBLIGATOIRE (lecture la plus prudente, L2112-2-1), à vérifier."
+        )
     if mandatory:
         return (
             f"Montant ({format_eur(p.amount_eur)}) supérieur ou égal au seuil européen "
-            f"({format_eur(eu.value_eur)}, {eu.label.lower()}) pour une consultation lancée à partir du "
+            f"({format_eur(eu.value_eur)}, {_label(eu)}) pour une consultation lancée à partir du "
             f"{french_date(MANDATORY_SOCIAL_CLAUSE_FROM)} : une condition d'exécution sociale ou relative à "
             "l'emploi est OBLIGATOIRE (L2112-2-1). Si vous l'écartez, motivez-le (absence de lien "
             "suffisant avec l'objet, atteinte à la concurrence, difficulté technique ou économique — "
@@ -66,7 +101,7 @@ def _obligation_sentence(p: Purchase, eu: Threshold | None, mandatory: bool) -> 
         )
     return (
         f"Montant ({format_eur(p.amount_eur)}) inférieur au seuil européen "
-        f"({format_eur(eu.value_eur)}, {CATEGORY_LABELS[p.category]}) : la condition sociale est "
+        f"({format_eur(eu.value_eur)}, {_label(eu)}) : la condition sociale est "
         "facultative mais recommandée."
     )
 
@@ -94,17 +129,19 @@ def _sample_clause(p: Purchase) -> str:
 
 def check(p: Purchase, ctx: RuleContext) -> Advice:
     """Open when the execution needs labour; mandatory at or above the EU threshold for consultations
-    launched from 2026-08-22, defence aside (then open even for pure supplies)."""
+    launched from 2026-08-22, defence and security contracts aside (then open even for pure supplies)."""
     eu = eu_threshold(p, ctx)
-    mandatory_period = p.date >= MANDATORY_SOCIAL_CLAUSE_FROM and not p.is_defence
-    mandatory = bool(mandatory_period and eu is not None and p.amount_eur >= eu.value_eur)
+    mandatory = is_mandatory(p, eu)
+    obligation = _obligation_sentence(p, eu, mandatory)
+    if not p.is_defence and p.date >= MANDATORY_SOCIAL_CLAUSE_FROM:
+        obligation += _category_sentence(p, ctx) + beyond_note(eu)
     return Advice(
         applies=p.has_labour or mandatory,
         mandatory=mandatory,
-        rationale=f"{_labour_sentence(p)} {_obligation_sentence(p, eu, mandatory)}",
+        rationale=f"{_labour_sentence(p)} {obligation}",
         sample_clause=_sample_clause(p),
         eligible_kinds=CLAUSE_PARTNER_KINDS,
-        confidence=TO_CONFIRM if mandatory else confidence_of(eu),
+        confidence=TO_CONFIRM if mandatory or eu is None else confidence_of(eu),
         thresholds_used=(eu.id,) if eu else (),
     )
 
@@ -123,7 +160,31 @@ RULE = Rule(
         Example(sample_purchase(amount_eur=180_000, buyer_type="etat"), applies=True, mandatory=True),
         Example(sample_purchase(amount_eur=180_000, buyer_type="commune"), applies=True),
         Example(
-            purchase=sample_purchase(amount_eur=300_000, buyer_type="defense"), applies=True, note="défense exclue"
+            purchase=sample_purchase(amount_eur=300_000, defence_contract=True),
+            applies=True,
+            note="marché de défense ou de sécurité exclu",
+        ),
+        Example(
+            purchase=sample_purchase(amount_eur=300_000, buyer_type="defense"),
+            applies=True,
+            mandatory=True,
+            note="un acheteur de la défense qui passe un marché ordinaire n'est pas exclu",
+        ),
+        Example(
+            purchase=sample_purchase(amount_eur=300_000, consultation_date=date(2031, 6, 1)),
+            applies=True,
+            mandatory=True,
+            note="après les seuils connus : derniers seuils appliqués, jamais facultatif",
+        ),
+        Example(
+            purchase=sample_purchase(amount_eur=180_000, buyer_type="etablissement-public"),
+            applies=True,
+            mandatory=True,
+            note="autorité centrale ou non : non précisé, seuil le plus bas",
+        ),
+        Example(
+            purchase=sample_purchase(amount_eur=180_000, buyer_type="etablissement-public", central_authority=False),
+            applies=True,
         ),
         Example(
             purchase=sample_purchase(amount_eur=50_000, nature="fournitures"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.rules.base import Advice, Example, Rule, RuleContext, sample_purchase
-from sourcing.advisor.rules.law import CCP_IN_FORCE, confidence_of, direct_award_threshold
+from sourcing.advisor.rules.law import CCP_IN_FORCE, beyond_note, confidence_of, direct_award_threshold
 from sourcing.frenchfmt import format_eur
 
 SAMPLE_CLAUSE = (
@@ -22,7 +22,7 @@ def check(p: Purchase, ctx: RuleContext) -> Advice:
             applies=False,
             rationale=f"Montant inférieur au seuil de dispense de procédure ({format_eur(threshold.value_eur)}) : "
             "pas de mise en concurrence obligatoire, donc pas de critères d'attribution à pondérer (un critère "
-            "social reste possible si vous mettez en concurrence).",
+            f"social reste possible si vous mettez en concurrence).{beyond_note(threshold)}",
             sample_clause=SAMPLE_CLAUSE,
             confidence=confidence_of(threshold),
         )
@@ -30,7 +30,7 @@ def check(p: Purchase, ctx: RuleContext) -> Advice:
         applies=True,
         rationale="Le marché sera mis en concurrence avec plusieurs critères : un critère social (insertion "
         "professionnelle des publics en difficulté) peut être retenu s'il est lié à l'objet ; il est pondéré en "
-        "procédure formalisée.",
+        f"procédure formalisée.{beyond_note(threshold)}",
         sample_clause=SAMPLE_CLAUSE,
         confidence=confidence_of(threshold),
     )

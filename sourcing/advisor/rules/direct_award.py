@@ -12,25 +12,32 @@ from sourcing.advisor.rules.law import (
     ESS_KINDS,
     HANDICAP_KINDS,
     INSERTION_KINDS,
+    beyond_note,
     confidence_of,
     direct_award_threshold,
+    small_lots_note,
 )
 from sourcing.frenchfmt import format_eur, french_date
 
 DIRECT_AWARD_KINDS = (*HANDICAP_KINDS, *INSERTION_KINDS, *ESS_KINDS)
 
 
+def _framework_note(p: Purchase) -> str:
+    return " Pour un accord-cadre, la valeur comparée est son montant maximum (R2121-8)." if p.framework else ""
+
+
 def check(p: Purchase, ctx: RuleContext) -> Advice:
     t = direct_award_threshold(p, ctx)
     if t is None:
         return Advice(applies=False, rationale="Seuil de dispense de procédure inconnu à cette date (pas de donnée).")
-    nature = "travaux" if p.nature == "travaux" else "fournitures et services"
+    nature = "travaux" if "travaux" in t.natures else "fournitures et services"
     comparison = f"{format_eur(t.value_eur)} ({nature}, en vigueur au {french_date(p.date)}"
+    notes = _framework_note(p) + beyond_note(t)
     if p.amount_eur >= t.value_eur:
         return Advice(
             applies=False,
             rationale=f"Montant ({format_eur(p.amount_eur)}) supérieur ou égal au seuil de {comparison}) : une "
-            "procédure de publicité et de mise en concurrence est nécessaire.",
+            f"procédure de publicité et de mise en concurrence est nécessaire.{notes}{small_lots_note(p, ctx)}",
             confidence=confidence_of(t),
             thresholds_used=(t.id,),
         )
@@ -39,7 +46,7 @@ def check(p: Purchase, ctx: RuleContext) -> Advice:
         rationale=f"Montant ({format_eur(p.amount_eur)}) inférieur au seuil de {comparison}, {t.reference}) : le "
         "marché peut être attribué sans publicité ni mise en concurrence à une structure de l'ESS pertinente, en "
         "choisissant une offre pertinente, en faisant bon usage des deniers publics et sans contracter "
-        "systématiquement avec le même opérateur.",
+        f"systématiquement avec le même opérateur.{notes}",
         sample_clause="Attribution sans publicité ni mise en concurrence préalables (article R2122-8 du code "
         "de la commande publique) : l'acheteur a sollicité un devis auprès de [nom de la structure], "
         "[ESAT / entreprise adaptée / structure d'insertion] du territoire, dont l'offre répond au besoin ; "
@@ -68,6 +75,16 @@ RULE = Rule(
             purchase=sample_purchase(amount_eur=60_000, consultation_date=date(2026, 5, 1)),
             applies=False,
             note="seuil exclu",
+        ),
+        Example(
+            purchase=sample_purchase(amount_eur=80_000, nature="travaux", cpv=("77310000",)),
+            applies=False,
+            note="objet de services (CPV) : seuil des services, le plus strict",
+        ),
+        Example(
+            purchase=sample_purchase(amount_eur=80_000, nature="travaux", consultation_date=date(2025, 12, 31)),
+            applies=True,
+            note="travaux : 100 000 € jusqu'au 31/12/2025 (loi ASAP puis décrets de prolongation)",
         ),
     ),
 )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Final
 
 from sourcing import taxonomy
+from sourcing.advisor.cpv import l2113_15_parent
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.rules.base import Advice, Example, Rule, RuleContext, sample_purchase
 from sourcing.advisor.rules.law import CCP_IN_FORCE, ESS_KINDS
@@ -24,7 +25,7 @@ def obstacles(p: Purchase) -> list[str]:
             "de la liste de l'article L2113-15"
         )
     else:
-        outside = [c for c in p.cpv if not taxonomy.is_l2113_15(c)]
+        outside = [c for c in p.cpv if not taxonomy.is_l2113_15(c) and l2113_15_parent(c) is None]
         if outside:
             reasons.append(
                 f"le(s) code(s) CPV {', '.join(outside)} ne figurent pas dans la liste des services "
@@ -39,6 +40,18 @@ def obstacles(p: Purchase) -> list[str]:
     return reasons
 
 
+def _sub_code_note(p: Purchase) -> str:
+    """Codes that are not listed themselves but fall under a listed code: possible, to check."""
+    subs = [(c, parent) for c in p.cpv if (parent := l2113_15_parent(c)) is not None]
+    if not subs:
+        return ""
+    pairs = ", ".join(f"{c} (sous-code de {parent})" for c, parent in subs)
+    return (
+        f" À vérifier : {pairs} ne figure(nt) pas tel(s) quel(s) dans la liste, mais sous un code qui y "
+        "figure ; que la liste couvre ses sous-codes n'est pas établi : vérifiez avant de réserver."
+    )
+
+
 def check(p: Purchase, ctx: RuleContext) -> Advice:
     reasons = obstacles(p)
     if reasons:
@@ -49,11 +62,11 @@ def check(p: Purchase, ctx: RuleContext) -> Advice:
         )
     return Advice(
         applies=True,
-        rationale="Tous les codes CPV du marché figurent dans la liste de l'article L2113-15, l'acheteur est un "
+        rationale="Tous les codes CPV du marché relèvent de la liste de l'article L2113-15, l'acheteur est un "
         "pouvoir adjudicateur et la durée n'excède pas 3 ans : le marché peut être réservé aux entreprises de "
         "l'ESS (loi 2014-856 art. 1) remplissant les conditions de l'article L2113-16. Un opérateur ayant "
         "obtenu de cet acheteur un marché réservé à ce titre dans les 3 années précédentes ne peut pas être "
-        "retenu. L'avis doit citer l'article (rédaction française et liste à confirmer).",
+        f"retenu. L'avis doit citer l'article (rédaction française et liste à confirmer).{_sub_code_note(p)}",
         sample_clause="En application des articles L2113-15 et L2113-16 du code de la commande publique, le "
         "présent marché est réservé aux entreprises de l'économie sociale et solidaire mentionnées à l'article "
         "1er de la loi n° 2014-856 du 31 juillet 2014 qui remplissent les conditions de l'article L2113-16. "
@@ -81,5 +94,6 @@ RULE = Rule(
         Example(sample_purchase(cpv=("85311000",), buyer_type="entite-adjudicatrice"), applies=False),
         Example(sample_purchase(cpv=("45000000",), nature="travaux"), applies=False),
         Example(sample_purchase(), applies=False, note="sans CPV"),
+        Example(sample_purchase(cpv=("92511000",)), applies=True, note="sous-code d'un code listé : à vérifier"),
     ),
 )
