@@ -99,3 +99,29 @@ def test_untrusted_text_stays_plaindocx_text():
     assert "pas d'heures d'insertion" in text  # pure supplies
     document_xml = docx.Document(io.BytesIO(data)).element.xml
     assert "fldSimple w:instr" not in document_xml.replace("&lt;w:fldSimple", "")
+
+
+def test_note_carries_the_cautions_and_the_new_inputs():
+    purchase = Purchase(
+        "Nettoyage des locaux",
+        "travaux",
+        300_000,
+        60,
+        buyer_type="etablissement-public",
+        cpv=("90910000",),
+        consultation_date=date(2028, 3, 1),
+        framework=True,
+    )
+    report = advise(purchase)
+    text = docx_text(note_docx(purchase, report, directory_label=DEMO_SOURCE, generated_on=date(2028, 2, 1)))
+    assert "Points de vigilance" in text
+    for caution in report.cautions:
+        assert caution.message in text
+    for expected in ("seuils 2026-2027 appliqués, à vérifier", "L1111-2 à L1111-4", "R2121-8", "R2162-4",
+                     "oui (le montant est son maximum)", "non précisé (seuil le plus bas appliqué)",
+                     "Nettoyage de locaux"):  # fmt: skip
+        assert expected in text, expected
+
+
+def test_note_without_cautions_has_no_such_section(green_note):
+    assert "Points de vigilance" not in green_note

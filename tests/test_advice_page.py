@@ -70,3 +70,52 @@ def test_place_text_is_escaped_in_the_error():
     at = _analyse("Nettoyage des locaux", "**Zz** <img src=x>")
     message = at.error[0].value
     assert "\\*\\*Zz\\*\\* \\<img src=x\\>" in message
+
+
+def _fill(at: AppTest, **values) -> None:
+    at.text_input(key="conseil_besoin").input(values.get("need", "Entretien des espaces verts"))
+    at.radio(key="conseil_nature").set_value(values.get("nature", "services"))
+    at.number_input(key="conseil_montant").set_value(values.get("amount", 300_000.0))
+    at.selectbox(key="conseil_acheteur").set_value(values.get("buyer", "commune"))
+    at.text_input(key="conseil_cpv").input(values.get("cpv", ""))
+    at.date_input(key="conseil_date").set_value(values.get("day", date(2026, 9, 1)))
+    at.checkbox(key="conseil_accord_cadre").set_value(values.get("framework", False))
+    at.checkbox(key="conseil_defense").set_value(values.get("defence", False))
+    at.selectbox(key="conseil_autorite_centrale").set_value(values.get("central"))
+
+
+def test_page_shows_the_cautions_above_the_levers():
+    """After the known thresholds, a nature the CPV contradicts, a category not given, an accord-cadre: each
+    warning is shown, and the social clause stays mandatory."""
+    at = open_page(ADVICE_PAGE)
+    _fill(at, nature="travaux", cpv="77310000", buyer="etablissement-public", day=date(2028, 3, 1), framework=True)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    warnings = "\n".join(w.value for w in at.warning)
+    for expected in ("seuils 2026-2027 appliqués, à vérifier", "L1111-2 à L1111-4", "autorité publique centrale",
+                     "montant maximum", "R2121-8"):  # fmt: skip
+        assert expected in warnings.replace("\\", ""), expected
+    assert "Points de vigilance" in _texts(at)
+    assert "Obligatoire" in _texts(at)
+
+
+def test_page_defence_contract_and_central_answer():
+    at = open_page(ADVICE_PAGE)
+    _fill(at, buyer="defense", defence=True)
+    at.button[0].click().run()
+    assert not at.exception
+    assert "L2313-5" in "\n".join(w.value for w in at.warning).replace("\\", "")
+    at = open_page(ADVICE_PAGE)
+    _fill(at, buyer="autre", central=False)
+    at.button[0].click().run()
+    assert not any("autorité publique centrale" in w.value for w in at.warning)
+
+
+def test_page_refuses_an_amount_of_zero_and_an_unknown_cpv():
+    for values, needle in (({"amount": 0.0}, "strictement positif"), ({"cpv": "12345678"}, "code CPV inconnu")):
+        at = open_page(ADVICE_PAGE)
+        _fill(at, **values)
+        at.button[0].click().run()
+        assert not at.exception
+        assert at.error and needle in at.error[0].value
+        assert not at.get("download_button")

@@ -1,113 +1,29 @@
 """Page "Conseil achat": describe a purchase, see which legal levers open it to ESS suppliers.
 
-The page only gathers input and shows output: it builds an `AdviceRequest` from the form and
-calls `sourcing.advisor.request.advise_request`, which reasons (`sourcing.advisor`) and writes the
+The page only gathers input (`ui.advice_form`) and shows output: it builds an `AdviceRequest` from the
+form and calls `sourcing.advisor.request.advise_request`, which reasons (`sourcing.advisor`) and writes the
 note. Every text that comes from the buyer or a directory is escaped before going through
 Markdown (`md_text`) or shown as plain text (st.code, st.dataframe).
 """
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from sourcing.advisor import AdviceInputError, AdviceReport, LeverAdvice, Purchase
-from sourcing.advisor.hours import generic_defaults, labour_share_examples
 from sourcing.advisor.note import DOCX_MIME
 from sourcing.advisor.request import AdviceAnswer, AdviceRequest, advise_request
-from sourcing.advisor.thresholds import BUYER_TYPES, NATURES, TO_CONFIRM, validity_text
+from sourcing.advisor.thresholds import TO_CONFIRM, validity_text
 from sourcing.frenchfmt import format_eur, french_number, percent
 from ui import state
 from ui import texts as T
+from ui.advice_form import DEFAULT_RADIUS, advice_form
 from ui.safe_text import md_text
 from ui.state import search_index, sector_labels
 
-DEFAULT_RADIUS = 30
-RADIUS_STEP = 5  # same step as the search page's slider, so the link lands on a valid value
 RESULT_KEY = "advice_result"  # (directory key, AdviceAnswer) of the last analysis
 SEARCH_PAGE = "ui/pages/recherche.py"
-
-
-# --- Form -------------------------------------------------------------------------------------
-
-
-def _defaults_help() -> tuple[str, str, str]:
-    """Captions giving each insertion-hours default and its source."""
-    share, rate, cost = generic_defaults()
-    return (
-        T.ADVICE_DEFAULT_SHARE.format(
-            examples=labour_share_examples(),
-            value=percent(share.value),
-            source=share.source,
-            confidence=share.confidence,
-        ),
-        T.ADVICE_DEFAULT.format(value=percent(rate.value), source=rate.source, confidence=rate.confidence),
-        T.ADVICE_DEFAULT.format(value=format_eur(cost.value), source=cost.source, confidence=cost.confidence),
-    )
-
-
-def _form() -> AdviceRequest | None:
-    """Draw the form; on submit return what the buyer typed (None and a French error without a need)."""
-    sectors = sector_labels()
-    with st.form("advice_form"):
-        need = st.text_input(T.ADVICE_NEED, key="conseil_besoin", placeholder=T.ADVICE_NEED_PLACEHOLDER)
-        left, right = st.columns(2)
-        with left:
-            nature = st.radio(
-                T.ADVICE_NATURE, NATURES, index=NATURES.index("services"), format_func=T.ADVICE_NATURES.__getitem__,
-                key="conseil_nature", horizontal=True,
-            )  # fmt: skip
-            amount = st.number_input(
-                T.ADVICE_AMOUNT, min_value=0.0, value=100_000.0, step=1_000.0, format="%.0f",
-                key="conseil_montant", help=T.ADVICE_AMOUNT_HELP,
-            )  # fmt: skip
-            duration = st.number_input(T.ADVICE_DURATION, min_value=1, max_value=240, value=12, key="conseil_duree")
-            buyer = st.selectbox(
-                T.ADVICE_BUYER, BUYER_TYPES, format_func=T.ADVICE_BUYERS.__getitem__, key="conseil_acheteur"
-            )
-            lots = st.number_input(T.ADVICE_LOTS, min_value=1, max_value=100, value=1, key="conseil_lots")
-        with right:
-            cpv = st.text_input(T.ADVICE_CPV, key="conseil_cpv", help=T.ADVICE_CPV_HELP)
-            chosen_sectors = st.multiselect(
-                T.ADVICE_SECTORS, list(sectors), format_func=sectors.__getitem__, key="conseil_secteurs",
-                placeholder=T.SECTORS_PLACEHOLDER, help=T.ADVICE_SECTORS_HELP,
-            )  # fmt: skip
-            place = st.text_input(
-                T.ADVICE_PLACE, key="conseil_lieu", placeholder=T.ADVICE_PLACE_PLACEHOLDER, help=T.ADVICE_PLACE_HELP
-            )
-            radius = st.slider(T.ADVICE_RADIUS, 0, 200, DEFAULT_RADIUS, step=RADIUS_STEP, key="conseil_rayon")
-            when = st.date_input(
-                T.ADVICE_DATE, value=date.today(), format="DD/MM/YYYY", key="conseil_date", help=T.ADVICE_DATE_HELP
-            )
-        with st.expander(T.ADVICE_SETTINGS):
-            st.caption(T.ADVICE_SETTINGS_INTRO)
-            share_help, rate_help, cost_help = _defaults_help()
-            cols = st.columns(3)
-            share = cols[0].number_input(
-                T.ADVICE_LABOUR_SHARE, min_value=0.0, max_value=100.0, value=None, step=5.0, key="conseil_part_mo"
-            )
-            cols[0].caption(md_text(share_help))
-            rate = cols[1].number_input(
-                T.ADVICE_RATE, min_value=0.0, max_value=100.0, value=None, step=1.0, key="conseil_taux"
-            )
-            cols[1].caption(md_text(rate_help))
-            cost = cols[2].number_input(
-                T.ADVICE_HOURLY_COST, min_value=1.0, max_value=500.0, value=None, step=1.0, key="conseil_cout"
-            )
-            cols[2].caption(md_text(cost_help))
-        submitted = st.form_submit_button(T.ADVICE_SUBMIT, type="primary")
-    if not submitted:
-        return None
-    if not need.strip():
-        st.error(T.ADVICE_NEED_MISSING)
-        return None
-    return AdviceRequest(
-        need=need, nature=nature, amount_eur=amount, duration_months=duration, buyer_type=buyer, cpv_text=cpv,
-        sectors=tuple(chosen_sectors), place=place, radius_km=radius, consultation_date=when, lots=lots,
-        labour_share_percent=share, insertion_rate_percent=rate, hourly_cost=cost,
-    )  # fmt: skip
 
 
 # --- Results ----------------------------------------------------------------------------------
@@ -253,8 +169,17 @@ def _download(answer: AdviceAnswer) -> None:
     st.caption(T.ADVICE_DISCLAIMER)
 
 
+def _cautions(report: AdviceReport) -> None:
+    """What the buyer must check before relying on the advice, above the levers."""
+    if report.cautions:
+        st.subheader(T.ADVICE_CAUTIONS)
+    for caution in report.cautions:
+        st.warning(md_text(caution.message), icon=":material/warning:")
+
+
 def _show(answer: AdviceAnswer) -> None:
     report = answer.report
+    _cautions(report)
     st.subheader(T.ADVICE_LEVERS)
     total = len(report.levers)
     st.markdown(T.ADVICE_SUMMARY.format(applies=answer.applicable_count, total=total, mandatory=answer.mandatory_count))
@@ -288,7 +213,7 @@ def render() -> None:
         st.info(T.DEMO_BADGE, icon=":material/science:")
     st.header(T.ADVICE_HEADER)
     st.caption(T.ADVICE_INTRO)
-    request = _form()
+    request = advice_form()
     if request is not None:
         _analyse(request, key)
     stored = st.session_state.get(RESULT_KEY)

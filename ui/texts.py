@@ -187,7 +187,7 @@ ADVICE_BUYERS = {
     "etablissement-public": "Établissement public local (hôpital, CCAS, OPH…)",
     "autre": "Autre acheteur public",
     "entite-adjudicatrice": "Entité adjudicatrice (eau, énergie, transports)",
-    "defense": "Défense ou sécurité",
+    "defense": "Acheteur de la défense ou de la sécurité",
 }
 ADVICE_CPV = "Code CPV (facultatif)"
 ADVICE_CPV_HELP = "8 chiffres, ex. 77310000. Plusieurs codes : séparez-les par des virgules."
@@ -200,6 +200,29 @@ ADVICE_RADIUS = "Distance maximale des structures (km)"
 ADVICE_DATE = "Date prévue de la consultation"
 ADVICE_DATE_HELP = "Les seuils et les règles en vigueur à cette date sont appliqués."
 ADVICE_LOTS = "Nombre de lots"
+ADVICE_NATURE_HELP = (
+    "La nature suit l'objet du marché : si vos codes CPV disent autre chose, les seuils les plus stricts "
+    "sont appliqués et un avertissement s'affiche."
+)
+ADVICE_FRAMEWORK = "Accord-cadre"
+ADVICE_FRAMEWORK_HELP = (
+    "Cochez pour un accord-cadre (bons de commande, marchés subséquents) : le montant saisi est alors son "
+    "montant maximum sur toute la durée, qui fixe la procédure."
+)
+ADVICE_DEFENCE = "Marché de défense ou de sécurité"
+ADVICE_DEFENCE_HELP = (
+    "Au sens de l'article L1113-1 (équipements, travaux ou services destinés à la défense ou sensibles pour "
+    "la sécurité). Un acheteur de la défense qui achète du nettoyage ou des repas passe un marché ordinaire : "
+    "ne cochez pas."
+)
+ADVICE_CENTRAL = "Autorité publique centrale ?"
+ADVICE_CENTRAL_CHOICES = {None: "Je ne sais pas", True: "Oui", False: "Non"}
+ADVICE_CENTRAL_HELP = (
+    "Pour un établissement public ou un autre acheteur : les seuils européens de l'État (autorités publiques "
+    "centrales) sont plus bas que ceux des autres acheteurs. Sans réponse, le plus bas est appliqué. Sans "
+    "objet pour une commune, un département, une région ou l'État."
+)
+ADVICE_CAUTIONS = "Points de vigilance"
 ADVICE_SETTINGS = "Paramètres du calcul des heures d'insertion"
 ADVICE_SETTINGS_INTRO = "Laissez vide pour utiliser la valeur par défaut indiquée."
 ADVICE_LABOUR_SHARE = "Part de main-d'œuvre (%)"
