@@ -16,7 +16,7 @@ from sourcing.advisor.thresholds import BUYER_TYPES, NATURES
 from sourcing.frenchfmt import format_eur, percent
 from ui import texts as T
 from ui.safe_text import md_text
-from ui.search_page import sector_labels
+from ui.state import sector_labels
 
 DEFAULT_RADIUS = 30
 RADIUS_STEP = 5  # same step as the search page's slider, so the link lands on a valid value
