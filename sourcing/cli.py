@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcing import formats
+from sourcing.cli_advise import add_advise_parser, cmd_advise
 from sourcing.cli_directory import add_directory_parser, cmd_directory
 from sourcing.cli_fetch import add_fetch_parser, cmd_fetch
 from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
@@ -81,41 +82,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
-    _add_advise_parser(sub)
+    add_advise_parser(sub)
     _add_shortlist_parser(sub)
     add_directory_parser(sub, _Parser)
     _add_meeting_parser(sub)
     add_fetch_parser(sub, _Parser)
     return parser
-
-
-def _add_advise_parser(sub) -> None:
-    from sourcing.advisor.thresholds import BUYER_TYPES, NATURES
-
-    adv = sub.add_parser("advise", help="leviers d'achat responsable pour un besoin (réservations, clauses…)")
-    adv.add_argument("--need", required=True, help="description du besoin")
-    adv.add_argument("--cpv", action="append", default=[], help="code CPV (répétable)")
-    adv.add_argument("--sector", action="append", default=[], help="identifiant de secteur (répétable)")
-    adv.add_argument("--amount", required=True, type=float, help="montant estimé HT sur toute la durée (€)")
-    adv.add_argument("--duration-months", required=True, type=float, help="durée du marché en mois")
-    adv.add_argument("--nature", required=True, choices=NATURES, help="nature du marché")
-    adv.add_argument("--buyer", default="commune", choices=BUYER_TYPES, help="type d'acheteur (commune par défaut)")
-    adv.add_argument("--near", help="lieu d'exécution : commune, code postal, département ou région")
-    adv.add_argument("--radius-km", type=float, help="distance maximale en km autour de --near")
-    adv.add_argument("--date", help="date de lancement de la consultation (AAAA-MM-JJ, aujourd'hui par défaut)")
-    adv.add_argument("--lots", type=int, default=1, help="nombre de lots (1 par défaut)")
-    adv.add_argument("--directory", help="annuaire (Parquet écrit par import --out, ou tout fichier importable)")
-    adv.add_argument(
-        "--framework", action="store_true", help="accord-cadre : --amount est alors son montant maximum (R2121-8)"
-    )
-    adv.add_argument(
-        "--defence-contract", action="store_true", help="marché de défense ou de sécurité (article L1113-1)"
-    )
-    adv.add_argument(
-        "--central-authority", choices=("oui", "non"),
-        help="établissement public ou autre acheteur : autorité publique centrale ? (non précisé par défaut)",
-    )  # fmt: skip
-    adv.add_argument("--json", action="store_true", help="résultat en JSON")
 
 
 def _add_user_option(parser: argparse.ArgumentParser) -> None:
@@ -282,78 +254,6 @@ def cmd_search(args) -> int:
     return 0
 
 
-def _parse_date(text: str | None):
-    from datetime import date
-
-    if text is None:
-        return None
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as exc:
-        raise UsageError(f"date invalide : « {text} » (format attendu AAAA-MM-JJ, par exemple 2026-09-01).") from exc
-
-
-def _advice_request(args):
-    """The purchase as the page would send it, from the command line's options."""
-    from sourcing.advisor.request import AdviceRequest
-
-    return AdviceRequest(
-        need=args.need,
-        nature=args.nature,
-        amount_eur=args.amount,
-        duration_months=args.duration_months,
-        buyer_type=args.buyer,
-        cpv_text=",".join(args.cpv),
-        sectors=tuple(args.sector),
-        place=args.near or "",
-        radius_km=args.radius_km,
-        consultation_date=_parse_date(args.date),
-        lots=args.lots,
-        framework=args.framework,
-        defence_contract=args.defence_contract,
-        central_authority=None if args.central_authority is None else args.central_authority == "oui",
-    )
-
-
-def _print_advice(report) -> None:
-    payload = report.to_dict()
-    print(f"Acheteur : {payload['area']['buyer']} ; consultation du {payload['area']['date']}")
-    print(f"Fournisseurs comptés : {payload['area']['description']}")
-    for caution in report.cautions:
-        print(f"Attention : {caution.message}")
-    for lever in report.levers:
-        status = "OBLIGATOIRE" if lever.mandatory else ("possible" if lever.applies else "non applicable")
-        counts = ""
-        if lever.eligible_suppliers is not None:
-            counts = " [" + ", ".join(f"{k} : {v}" for k, v in lever.eligible_suppliers.items()) + "]"
-        print(f"- {lever.title} : {status}{counts} ({', '.join(lever.legal_refs)} ; {lever.confidence})")
-        print(f"    {lever.rationale}")
-    hours = payload["insertion_hours"]
-    if hours:
-        print(f"Heures d'insertion suggérées : {hours['hours']:.0f} h")
-
-
-def cmd_advise(args) -> int:
-    from sourcing.advisor import AdviceInputError, advise
-
-    if not math.isfinite(args.amount) or args.amount <= 0:
-        raise UsageError("--amount doit être un montant strictement positif (HT, en euros, sur toute la durée).")
-    try:
-        purchase = _advice_request(args).purchase()
-    except AdviceInputError as exc:
-        raise UsageError(str(exc)) from exc
-    directory = _load_directory(args.directory) if args.directory else None
-    try:
-        report = advise(purchase, directory)
-    except AdviceInputError as exc:
-        raise UsageError(str(exc)) from exc
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False))
-    else:
-        _print_advice(report)
-    return 0
-
-
 def _find_by_siret(directory, sirets: list[str]):
     """The directory rows whose SIRET is one of `sirets` (spaces ignored); unknown ones: UsageError."""
     wanted = ["".join(s.split()) for s in sirets]
@@ -493,7 +393,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "search":
             return cmd_search(args)
         if args.command == "advise":
-            return cmd_advise(args)
+            return cmd_advise(args, UsageError, _load_directory)
         if args.command == "shortlist":
             return cmd_shortlist(args)
         if args.command == "directory":
