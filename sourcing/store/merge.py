@@ -107,7 +107,13 @@ def fold_address(text: pd.Series) -> pd.Series:
 
 
 def _list_lengths(values: pd.Series) -> np.ndarray:
-    return np.fromiter((len(v) if isinstance(v, list | tuple | np.ndarray) else 0 for v in values), int, len(values))
+    """Length of each list cell (0 for a missing one). `map(len)` runs in C; the slow path only
+    when some cell is not a sequence."""
+    cells = values.to_numpy()
+    try:
+        return np.fromiter(map(len, cells), dtype=np.int64, count=len(cells))
+    except TypeError:
+        return np.fromiter((len(v) if isinstance(v, list | tuple | np.ndarray) else 0 for v in cells), np.int64)
 
 
 def _lists_by_key(keys: pd.Series, values: pd.Series) -> dict:
@@ -334,8 +340,10 @@ def merge_sources(sources: list[SourceInput]) -> MergeResult:
 
 def _finish(out: pd.DataFrame, provenance: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Canonical order and dtypes; provenance as one int column per field, keyed by supplier id."""
-    for column in LIST_COLUMNS:
-        out[column] = out[column].map(lambda v: list(v) if isinstance(v, list | tuple | np.ndarray) else [])
+    for column in LIST_COLUMNS:  # cells are lists or arrays (Parquet writes both); only holes need filling
+        missing = out[column].isna().to_numpy()
+        if missing.any():
+            out.loc[missing, column] = pd.Series([[] for _ in range(int(missing.sum()))], index=out.index[missing])
     out["area_national"] = out["area_national"].fillna(False).astype(bool)
     out = out[list(CANONICAL_COLUMNS)].reset_index(drop=True)
     provenance = provenance.reset_index(drop=True)

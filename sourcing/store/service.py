@@ -328,13 +328,8 @@ def current_number(root: Path | None = None) -> int:
 
 def read_version(number: int, part: str = "directory", root: Path | None = None) -> pd.DataFrame:
     """One part of a published version: directory, provenance or conflicts."""
-    frame = files.read_parquet(files.version_dir(files.store_dir(root), number) / f"{part}.parquet")
-    if part == "directory":
-        from sourcing.model import LIST_COLUMNS
-
-        for column in LIST_COLUMNS:
-            frame[column] = frame[column].map(lambda v: list(v) if v is not None else [])
-    return frame
+    path = files.version_dir(files.store_dir(root), number) / f"{part}.parquet"
+    return files.read_parquet(path, lists=part == "directory")
 
 
 def read_supplier(number: int, supplier_id: str, part: str = "directory", root: Path | None = None) -> pd.DataFrame:
