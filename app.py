@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from ui import state
+from ui import french_ui, state
 from ui import texts as T
 
 st.set_page_config(page_title=T.APP_TITLE, page_icon="🤝", layout="wide")
 state.init_state()
+french_ui.install()
 
 pages = [
     st.Page("ui/pages/recherche.py", title=T.PAGE_SEARCH, icon=":material/travel_explore:", default=True),

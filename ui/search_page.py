@@ -25,7 +25,7 @@ from sourcing.search import SearchIndex, SearchQuery, search, widen
 from sourcing.search.choices import sector_names
 from sourcing.search.facets import Facets, facet_counts, supplier_row
 from sourcing.store.dates import is_stale
-from ui import shortlist_panel, state
+from ui import charts, shortlist_panel, state
 from ui import texts as T
 from ui.map import builder as mapping
 from ui.safe_text import md_text
@@ -117,7 +117,8 @@ def _results_table(results: pd.DataFrame, map_pick: str | None) -> list[str]:
             T.COL_KINDS: st.column_config.ListColumn(T.COL_KINDS),
             T.COL_SECTORS: st.column_config.ListColumn(T.COL_SECTORS),
             T.COL_WEBSITE: st.column_config.LinkColumn(T.COL_WEBSITE),
-            T.COL_DISTANCE: st.column_config.NumberColumn(T.COL_DISTANCE, format="%.1f"),
+            # "localized": French digits (12,5) whatever the browser's language (see ui/french_ui.js).
+            T.COL_DISTANCE: st.column_config.NumberColumn(T.COL_DISTANCE, format="localized", step=0.1),
         },
     )
     rows = event.selection.rows if event else []
@@ -199,12 +200,12 @@ def _charts(directory_key: str, query: SearchQuery) -> None:
     facets = chart_counts(directory_key, query)
     cols = st.columns(3 if facets.bands is not None else 2)
     cols[0].caption(T.CHART_KINDS)
-    cols[0].bar_chart(facets.kinds.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
+    charts.bar_chart(cols[0], facets.kinds, horizontal=True)
     cols[1].caption(T.CHART_SECTORS)
-    cols[1].bar_chart(facets.sectors.rename(T.CHART_UNIT), horizontal=True, height=320, sort=False)
+    charts.bar_chart(cols[1], facets.sectors, horizontal=True)
     if facets.bands is not None:
         cols[2].caption(T.CHART_DISTANCE)
-        cols[2].bar_chart(facets.bands.rename(T.CHART_UNIT), height=320, sort=False)
+        charts.bar_chart(cols[2], facets.bands)
 
 
 def render() -> None:

@@ -1,0 +1,104 @@
+"""Streamlit's own texts and the numbers of charts and tables are French (ui/french_ui.py, ui/charts.py).
+
+The browser runs in English (locale en-US): what the buyer sees must be French anyway.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.browser.helpers import wait_for_app
+from ui import texts as T
+
+pytestmark = pytest.mark.browser
+
+# Every visible text node, placeholder, aria-label and title of the page (the app's and Streamlit's).
+_PAGE_TEXTS = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    if (!n.parentElement.closest('script, style')) { out.push(n.nodeValue.trim()); }
+  }
+  for (const el of document.querySelectorAll('[placeholder], [aria-label], [title]')) {
+    for (const a of ['placeholder', 'aria-label', 'title']) {
+      if (el.getAttribute(a)) { out.push(el.getAttribute(a)); }
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.fixture
+def english_page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="en-US")
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def english_left(page) -> set[str]:
+    """Streamlit's English texts still on the page."""
+    return set(page.evaluate(_PAGE_TEXTS)) & set(T.STREAMLIT_TEXTS)
+
+
+def test_upload_box_and_page_texts_are_french(english_page, app_url):
+    page = english_page
+    page.goto(f"{app_url}/annuaire")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    dropzone = main.locator('[data-testid="stFileUploaderDropzone"]')
+    dropzone.wait_for()
+    dropzone.get_by_text(T.STREAMLIT_TEXTS["Upload"], exact=True).wait_for()
+    instructions = dropzone.inner_text()
+    assert "50 Mo par fichier" in instructions and "MB" not in instructions and "Upload" not in instructions
+    assert english_left(page) == set()
+    assert page.evaluate("document.documentElement.lang") == "fr"
+
+
+def test_select_and_text_boxes_speak_french(english_page, app_url):
+    page = english_page
+    page.goto(app_url)
+    wait_for_app(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.locator("summary").filter(has_text=T.MORE_FILTERS).click()
+    departments = sidebar.locator(".st-key-dep input")
+    departments.wait_for()
+    assert departments.get_attribute("placeholder") == T.STREAMLIT_TEXTS["Choose an option"]
+    departments.fill("zzzzqq")
+    page.get_by_text(T.STREAMLIT_TEXTS["No results"], exact=True).wait_for()
+    page.keyboard.press("Escape")
+    keywords = sidebar.get_by_label(T.KEYWORDS_LABEL, exact=True)
+    keywords.fill("maraîchage")
+    sidebar.get_by_text(T.STREAMLIT_PATTERNS[r"^Press Enter to apply$"], exact=True).wait_for()
+    assert english_left(page) == set()
+    # Any text Streamlit adds later (the status "Running...", the "Stop" button...) is translated too.
+    page.evaluate(
+        "() => { const b = document.createElement('button'); b.id = 'probe'; b.textContent = 'Running...';"
+        " document.body.appendChild(b); setTimeout(() => { b.textContent = 'Stop'; }, 50); }"
+    )
+    page.wait_for_function(f"() => document.getElementById('probe').textContent === {T.STREAMLIT_TEXTS['Stop']!r}")
+
+
+def test_unknown_page_is_announced_in_french(english_page, app_url):
+    page = english_page
+    page.goto(f"{app_url}/page-qui-n-existe-pas")
+    wait_for_app(page)
+    page.get_by_text(T.STREAMLIT_TEXTS["Page not found"], exact=True).wait_for()
+    assert "Page not found" not in page.locator("body").inner_text()
+
+
+def test_chart_axes_and_table_numbers_are_french(english_page, app_url):
+    page = english_page
+    page.goto(app_url)  # the whole demo directory: some kinds count over a thousand suppliers
+    wait_for_app(page)
+    chart = page.locator('[data-testid="stVegaLiteChart"]').first
+    chart.locator("svg text").first.wait_for(timeout=120_000)
+    ticks = chart.locator("svg text").evaluate_all("els => els.map(e => e.textContent)")
+    big = [t for t in ticks if re.fullmatch(r"\d{1,3}(\u202f\d{3})+", t)]
+    assert big, ticks  # "1 000" with a narrow no-break space, never "1,000"
+    assert not any(re.fullmatch(r"\d{1,3}(,\d{3})+", t) for t in ticks), ticks
+    # The grid's "localized" number columns follow the page's language, French whatever the browser's.
+    assert page.evaluate("new Intl.NumberFormat(navigator.languages).format(12.5)") == "12,5"

@@ -1,0 +1,44 @@
+"""Bar charts of counts with French number formats (1 000, 12,5 %) on axes and tooltips.
+
+st.bar_chart formats numbers the Vega way (en-US: "1,000"); Vega-Lite's `config.locale` sets the
+d3 number and date locale of one chart, so these charts are Altair charts carrying the French one.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ui import texts as T
+
+# d3-format's French locale: comma decimal, narrow no-break space between thousands, "12,5 %".
+FRENCH_NUMBER_LOCALE = {
+    "decimal": ",",
+    "thousands": "\u202f",
+    "grouping": [3],
+    "currency": ["", "\u00a0€"],
+    "percent": "\u202f%",
+}
+
+
+def counts_chart(counts: pd.Series, *, horizontal: bool) -> alt.Chart:
+    """Counts by category (kept in the Series' order), one bar each, French number formats."""
+    frame = pd.DataFrame({"label": counts.index.astype(str), "n": counts.to_numpy()})
+    order = list(frame["label"])
+    value = alt.X if horizontal else alt.Y
+    category = alt.Y if horizontal else alt.X
+    chart = (
+        alt.Chart(frame)
+        .mark_bar(color="#000091")
+        .encode(
+            value("n:Q", title=T.CHART_UNIT, axis=alt.Axis(format=",d", tickMinStep=1)),
+            category("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220, labelOverlap=False)),
+            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("n:Q", title=T.CHART_UNIT, format=",d")],
+        )
+    )
+    return chart.configure(locale=alt.Locale(number=FRENCH_NUMBER_LOCALE))
+
+
+def bar_chart(container, counts: pd.Series, *, horizontal: bool = False, height: int = 320) -> None:
+    """Draw `counts_chart` in `container` (a column or st)."""
+    container.altair_chart(counts_chart(counts, horizontal=horizontal), height=height, width="stretch")
