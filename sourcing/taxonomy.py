@@ -321,7 +321,7 @@ def clean_cpv(code: object) -> str | None:
     return m[1] if m else None
 
 
-def _cpv_parents(code8: str) -> list[str]:
+def cpv_parents(code8: str) -> list[str]:
     """``90911200`` -> ``[90911000, 90910000, 90900000, 90000000]``: the last non-zero
     digit is zeroed in turn, down to the division (two first digits)."""
     digits = list(code8)
@@ -340,7 +340,7 @@ def sectors_for_cpv(code: object) -> list[str]:
     if code8 is None:
         return []
     table = load_taxonomy().cpv_sectors
-    for candidate in [code8, *_cpv_parents(code8)]:
+    for candidate in [code8, *cpv_parents(code8)]:
         if candidate in table:
             return list(table[candidate])
     return []

@@ -42,19 +42,8 @@ def cpv_nature(code8: str) -> str:
     return "fournitures" if int(division) <= LAST_SUPPLIES_DIVISION else "services"
 
 
-def cpv_parents(code8: str) -> list[str]:
-    """``92511000`` -> ``[92510000, 92500000, 92000000]``: the last non-zero digit zeroed in turn."""
-    digits = list(code8)
-    out = []
-    for i in range(7, 1, -1):
-        if digits[i] != "0":
-            digits[i] = "0"
-            out.append("".join(digits))
-    return out
-
-
 def l2113_15_parent(code8: str) -> str | None:
     """The listed L2113-15 code a code falls under when it is not listed itself (a sub-code), else None."""
     if taxonomy.is_l2113_15(code8):
         return None
-    return next((p for p in cpv_parents(code8) if taxonomy.is_l2113_15(p)), None)
+    return next((p for p in taxonomy.cpv_parents(code8) if taxonomy.is_l2113_15(p)), None)
