@@ -26,6 +26,11 @@ TAXONOMY_DIR = Path(__file__).resolve().parents[1] / "data" / "taxonomy"
 _NAF_RE = re.compile(r"^(\d{2})\.?(\d{2})([A-Z])$")
 _CPV_RE = re.compile(r"^(\d{8})(?:-\d)?$")
 _PIECE_SPLIT = re.compile(r"[;|\n\r\t]+")
+# Words that never tell a trade: left out of keyword phrases on both sides, so that "ménage des
+# bureaux" is the keyword "ménage de bureaux". Also the search's stop words (sourcing.search.words).
+STOP_WORDS: frozenset[str] = frozenset(
+    "au aux avec ce ces dans de des du en et il la le les leur ou par pour sa se ses son sur un une".split()
+)
 
 
 # --- Text folding ----------------------------------------------------------------------
@@ -49,8 +54,13 @@ def _stem(token: str) -> str:
     return token
 
 
+def content_word(token: str) -> bool:
+    """A folded word that may tell a trade: not a stop word, not a lone letter (the "d" of "d'arbres")."""
+    return token not in STOP_WORDS and not (len(token) == 1 and token.isalpha())
+
+
 def _tokens(text: str) -> list[str]:
-    return [_stem(t) for t in fold(text).split()]
+    return [_stem(t) for t in fold(text).split() if content_word(t)]
 
 
 # --- Unique-value mapping -------------------------------------------------------------
@@ -90,13 +100,12 @@ class _Matcher:
                 found[key].append(sector)
         return cls({k: tuple(v) for k, v in found.items()}, max(len(k.split()) for k in found))
 
-    def match(self, text: str) -> list[str]:
-        """Sectors of the keywords found in ``text``, in order of appearance.
+    def spans(self, toks: list[str]) -> list[tuple[int, int, tuple[str, ...]]]:
+        """Keyword phrases found in stemmed content words ``toks``: (start, end, sectors), in order.
 
         At each word the longest keyword starting there is taken; a keyword whose words
         all lie inside a longer one found elsewhere is dropped, so that "collecte des
         déchets textiles" means textile collection, not also textile manufacturing."""
-        toks = _tokens(text)
         spans: list[tuple[int, int, tuple[str, ...]]] = []
         for i in range(len(toks)):
             for n in range(min(self.max_len, len(toks) - i), 0, -1):
@@ -104,10 +113,16 @@ class _Matcher:
                 if sectors is not None:
                     spans.append((i, i + n, sectors))
                     break
+        return [
+            (s, e, sectors)
+            for s, e, sectors in spans
+            if not any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans)
+        ]
+
+    def match(self, text: str) -> list[str]:
+        """Sectors of the keywords found in ``text``, in order of appearance (see `spans`)."""
         out: list[str] = []
-        for s, e, sectors in spans:
-            if any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _ in spans):
-                continue
+        for _, _, sectors in self.spans(_tokens(text)):
             out.extend(x for x in sectors if x not in out)
         return out
 

@@ -21,6 +21,7 @@ from sourcing.search import (
     FILTERS,
     MATCH_AREA,
     MATCH_DISTANCE,
+    MATCH_TEXT,
     STOP_WORDS,
     SearchIndex,
     SearchQuery,
@@ -29,6 +30,7 @@ from sourcing.search import (
     search,
     widen,
 )
+from sourcing.vocabulary import phrases as vocabulary_phrases
 
 LYON = (45.7640, 4.8357)
 KM_PER_DEG = 6371.0088 * math.pi / 180
@@ -450,7 +452,14 @@ def reference(frame: pd.DataFrame, q: SearchQuery) -> dict[str, str]:
 
     sectors = set(q.sectors) | set(taxonomy.sectors_for_cpv(q.cpv) if q.cpv else [])
     words = _fold_words(q.q or "")
-    keyword_ok = set.intersection(*(keyword_rows(w) for w in words)) if words else set(range(len(frame)))
+    phrases = vocabulary_phrases(q.q) if words else []  # the taxonomy's phrases: their words match together
+    row_sectors = [set(r["sectors"]) for _, r in frame.iterrows()]
+    groups = [
+        {i for i, ss in enumerate(row_sectors) if ss & set(p.sectors)}
+        | (set.intersection(*(keyword_rows(w) for w in p.words if w in words)) if set(p.words) & set(words) else set())
+        for p in phrases
+    ] + [keyword_rows(w) for w in words if not any(w in p.words for p in phrases)]
+    keyword_ok = set.intersection(*groups) if words else set(range(len(frame)))
     out = {}
     for i, (_, r) in enumerate(frame.iterrows()):
         if q.kinds and not {k.upper() for k in q.kinds} & set(r["kinds"]):
@@ -480,6 +489,13 @@ def reference(frame: pd.DataFrame, q: SearchQuery) -> dict[str, str]:
                 if not (q.include_intervention_area and covers):
                     continue
                 reason = MATCH_AREA
+        if words:
+            said = [
+                f"secteur {labels[found[0]]} (mot{'s' if len(p.words) > 1 else ''} « {p.text} »)"
+                for p in phrases
+                if (found := [s for s in p.sectors if s in row_sectors[i]])
+            ]
+            reason = " ; ".join([x for x in [reason, " ; ".join(said) or MATCH_TEXT] if x])
         out[r["id"]] = reason
     return out
 

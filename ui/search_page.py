@@ -100,6 +100,8 @@ def _results_table(results: pd.DataFrame, map_pick: str | None) -> list[str]:
             T.COL_WEBSITE: shown["website"].astype(object).where(shown["website"].fillna("") != "", None),
         }
     )
+    if "match_reason" in shown and (shown["match_reason"] != "").any():
+        table[T.COL_REASON] = shown["match_reason"]
     if table[T.COL_DISTANCE].isna().all():
         table = table.drop(columns=[T.COL_DISTANCE])
     st.caption(T.TABLE_MULTI_HINT)

@@ -621,3 +621,6 @@ STREAMLIT_PATTERNS = {
     r"^Select all (\d+) matches$": "Sélectionner les $1 résultats",
     r"^Help for (.*)$": "Aide : $1",
 }
+
+# --- Keywords and places (issue 12: the words buyers use) ---
+COL_REASON = "Pourquoi"

@@ -8,9 +8,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Final
 
-import pandas as pd
-
-from sourcing import taxonomy
+from sourcing import taxonomy, vocabulary
 from sourcing.advisor.cpv import cpv_exists, cpv_nature
 from sourcing.advisor.thresholds import BUYER_CATEGORIES, BUYER_TYPES, CATEGORY_ASKED, NATURES, load_thresholds
 from sourcing.frenchfmt import format_eur, french_date
@@ -213,8 +211,7 @@ def _sectors_of(cpv: tuple[str, ...], sectors: tuple[str, ...], need: str) -> tu
         out += [s for s in taxonomy.sectors_for_cpv(code) if s not in out]
     if out:
         return tuple(out)
-    found = taxonomy.sectors_for_text(pd.Series([need or ""]))[0]
-    return tuple(found)
+    return tuple(vocabulary.sectors_for_description(need))
 
 
 @lru_cache(maxsize=1)

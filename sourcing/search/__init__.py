@@ -19,7 +19,17 @@ found in at least `FUZZY_RATIO` times as many rows as the typed word: « menuser
 nowhere) finds « menuiserie », but « vert » does not also find « vent ».
 """
 
-from sourcing.search.engine import MATCH_AREA, MATCH_DISTANCE, SORTS, WIDEN_RADII_KM, Widening, count, search, widen
+from sourcing.search.engine import (
+    MATCH_AREA,
+    MATCH_DISTANCE,
+    MATCH_TEXT,
+    SORTS,
+    WIDEN_RADII_KM,
+    Widening,
+    count,
+    search,
+    widen,
+)
 from sourcing.search.filters import FILTER_LABELS, FILTERS, Filter, active_filters, describe
 from sourcing.search.geo import EARTH_RADIUS_KM, haversine_km
 from sourcing.search.index import SearchIndex
@@ -33,6 +43,7 @@ __all__ = [
     "FUZZY_RATIO",
     "MATCH_AREA",
     "MATCH_DISTANCE",
+    "MATCH_TEXT",
     "SORTS",
     "STOP_WORDS",
     "WIDEN_RADII_KM",

@@ -9,6 +9,7 @@ from typing import Final
 
 import numpy as np
 
+from sourcing import taxonomy
 from sourcing.search.filters import FILTER_LABELS, Narrowing, active_filters, narrow
 from sourcing.search.geo import haversine_km, within_box
 from sourcing.search.index import SearchIndex
@@ -17,6 +18,8 @@ from sourcing.search.words import area_code
 
 MATCH_DISTANCE: Final[str] = "distance"
 MATCH_AREA: Final[str] = "zone d'intervention"
+MATCH_TEXT: Final[str] = "mots-clés dans la fiche"  # keywords found in the supplier's own texts or sector labels
+REASON_SEPARATOR: Final[str] = " ; "
 SORTS: Final[tuple[str, ...]] = ("distance", "name")
 WIDEN_RADII_KM: Final[tuple[float, ...]] = (30.0, 60.0, 100.0, 200.0)
 
@@ -98,7 +101,8 @@ def _order(index: SearchIndex, selection: _Selection, query: SearchQuery) -> np.
 
 def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
     """Suppliers matching every filter of ``query``, sorted, with ``distance_km`` (NaN without a
-    place or location) and ``match_reason`` ("distance", "zone d'intervention", "" without a place)."""
+    place or location) and ``match_reason``: "distance" or "zone d'intervention" with a place, then
+    with keywords why they matched (see `keyword_reasons`), joined by " ; "; "" for neither."""
     query = clean(query)
     selection = _select(index, query, narrow(index, query))
     order = _order(index, selection, query)
@@ -115,6 +119,9 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
         reason = np.full(len(rows), "", dtype=object)
     else:
         reason = np.where(selection.by_area[order], MATCH_AREA, MATCH_DISTANCE).astype(object)
+    words = keyword_reasons(index, rows, selection.narrowing)
+    if words is not None:
+        reason = np.where(reason == "", words, reason + REASON_SEPARATOR + words)
     results["match_reason"] = reason
     return SearchResult(
         total=total,
@@ -124,6 +131,33 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
         corrections=selection.narrowing.corrections,
         words=selection.narrowing.words,
     )
+
+
+def _words(phrase_text: str) -> str:
+    return f"{'mots' if len(phrase_text.split()) > 1 else 'mot'} « {phrase_text} »"
+
+
+def keyword_reasons(index: SearchIndex, rows: np.ndarray, narrowing: Narrowing) -> np.ndarray | None:
+    """Why each of ``rows`` matched the keywords (None without keywords): « SIRET » or « SIREN »;
+    « secteur Création et entretien d'espaces verts (mot « tonte ») » for each vocabulary phrase
+    whose sector the supplier is in; else `MATCH_TEXT`."""
+    if narrowing.identifier:
+        return np.full(len(rows), "SIRET" if len(narrowing.identifier) == 14 else "SIREN", dtype=object)
+    if not narrowing.words:
+        return None
+    reasons = np.full(len(rows), "", dtype=object)
+    for phrase in narrowing.phrases:
+        done = np.zeros(len(rows), dtype=bool)
+        for sector in phrase.sectors:
+            if sector not in index.sectors.position:
+                continue
+            inside = np.isin(rows, index.sectors.rows_of(sector)) & ~done
+            text = f"secteur {taxonomy.sector_label(sector) or sector} ({_words(phrase.text)})"
+            before = reasons[inside]
+            reasons[inside] = np.where(before == "", text, before + REASON_SEPARATOR + text)
+            done |= inside
+    reasons[reasons == ""] = MATCH_TEXT
+    return reasons
 
 
 def count(index: SearchIndex, query: SearchQuery) -> int:

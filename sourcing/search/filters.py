@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from sourcing import taxonomy
+from sourcing import taxonomy, vocabulary
 from sourcing.search.index import SearchIndex
-from sourcing.search.keywords import keyword_mask
+from sourcing.search.keywords import identifier, identifier_mask, keyword_mask, sector_rows
 from sourcing.search.query import SearchQuery, clean
 from sourcing.search.words import area_code, headcount_key, kind_mask_bits, naf_key, query_words, stripped
 
@@ -74,7 +74,7 @@ class CpvFilter(SectorFilter):
 
 @dataclass(frozen=True)
 class KeywordFilter(Filter):
-    """Keywords (see `keyword_mask`); a query of stop words only is no filter."""
+    """Keywords (see `keyword_mask`), or a SIRET or SIREN; a query of stop words only is no filter."""
 
     def active(self, query: SearchQuery) -> bool:
         return bool(query_words(query.q))
@@ -82,7 +82,10 @@ class KeywordFilter(Filter):
     def match(self, index: SearchIndex, query: SearchQuery) -> tuple[np.ndarray, dict, tuple[str, ...]]:
         """The rows kept, the typo fixes used and the words searched."""
         words = query_words(query.q)
-        mask, corrections = keyword_mask(index, words)
+        digits = identifier(query.q)
+        if digits is not None:
+            return identifier_mask(index, digits), {}, tuple(words)
+        mask, corrections = keyword_mask(index, words, vocabulary.phrases(query.q))
         return mask, corrections, tuple(words)
 
     def mask(self, index: SearchIndex, query: SearchQuery) -> np.ndarray:
@@ -155,11 +158,7 @@ def describe(query: SearchQuery) -> list[str]:
     return [f.label for f in active_filters(clean(query))]
 
 
-def sector_mask(index: SearchIndex, sectors: Iterable[str]) -> np.ndarray:
-    """Rows in any of ``sectors`` (ids the directory does not use select nothing)."""
-    mask = np.zeros(len(index), dtype=bool)
-    index.sectors.mark(mask, [index.sectors.position[s] for s in sectors if s in index.sectors.position])
-    return mask
+sector_mask = sector_rows  # rows in any of the sectors (ids the directory does not use select nothing)
 
 
 @dataclass(frozen=True)
@@ -170,6 +169,8 @@ class Narrowing:
     sectors_used: tuple[str, ...] = ()  # sectors searched (from the CPV code too)
     corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # typed word -> words found by typo
     words: tuple[str, ...] = ()  # keywords searched
+    phrases: tuple[vocabulary.Phrase, ...] = ()  # vocabulary phrases of the keywords (their sectors matched)
+    identifier: str | None = None  # the SIRET or SIREN searched instead of keywords
 
 
 def narrow(index: SearchIndex, query: SearchQuery, skip: Iterable[str] = ()) -> Narrowing:
@@ -178,6 +179,7 @@ def narrow(index: SearchIndex, query: SearchQuery, skip: Iterable[str] = ()) -> 
     sectors: list[str] = []
     corrections: dict[str, tuple[str, ...]] = {}
     words: tuple[str, ...] = ()
+    found = Narrowing(None)
     filters = active_filters(query, skip)
     for f in filters:
         if isinstance(f, SectorFilter):  # pooled: any of the sectors of every sector filter
@@ -185,12 +187,14 @@ def narrow(index: SearchIndex, query: SearchQuery, skip: Iterable[str] = ()) -> 
             continue
         if isinstance(f, KeywordFilter):
             kept, corrections, words = f.match(index, query)
+            digits = identifier(query.q)
+            found = Narrowing(None, phrases=() if digits else tuple(vocabulary.phrases(query.q)), identifier=digits)
         else:
             kept = f.mask(index, query)
         mask = _and(mask, kept)
     if any(isinstance(f, SectorFilter) for f in filters):
         mask = _and(mask, sector_mask(index, sectors))
-    return Narrowing(mask, tuple(sectors), corrections, words)
+    return Narrowing(mask, tuple(sectors), corrections, words, found.phrases, found.identifier)
 
 
 def _and(mask: np.ndarray | None, other: np.ndarray | None) -> np.ndarray | None:

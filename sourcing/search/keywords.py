@@ -1,23 +1,30 @@
 """Keyword matching: the rows where every query word matches a word of the supplier's texts or of
-its sectors' labels, with typos forgiven (the rules are in the package docstring)."""
+its sectors' labels, with typos forgiven (the rules are in the package docstring); the words of a
+phrase of the taxonomy's vocabulary (« tonte », « ménage des bureaux ») also match every supplier of
+the phrase's sectors; a SIRET or SIREN finds that supplier."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from itertools import chain
 from typing import Literal
 
 import numpy as np
 
+from sourcing.search.columns import column
 from sourcing.search.index import SearchIndex
 from sourcing.search.postings import Vocabulary
 from sourcing.search.words import FUZZY_RATIO, stem
+from sourcing.vocabulary import Phrase
 
 VocabularyName = Literal["text", "label"]  # names, trade names and descriptions; or sector labels
 _Span = tuple[int, int, int | None]  # a word's prefix range in a vocabulary, and its stem's number
 
 
-def keyword_mask(index: SearchIndex, words: Sequence[str]) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
+def keyword_mask(
+    index: SearchIndex, words: Sequence[str], phrases: Sequence[Phrase] = ()
+) -> tuple[np.ndarray, dict[str, tuple[str, ...]]]:
     """Rows where every query word matches a word of the texts or of the sector labels, and the
     typo fixes used (typed word -> close words found).
 
@@ -25,16 +32,57 @@ def keyword_mask(index: SearchIndex, words: Sequence[str]) -> tuple[np.ndarray, 
     ``stem(w)``; and, for typos, a word ``v`` with the first letter of ``stem(w)`` within
     `fuzzy_budget` edits (OSA distance) of it, when ``v`` alone is found in at least
     `FUZZY_RATIO` times as many rows as ``w`` (so a word found nowhere is always corrected, and a
-    common word is not "corrected" into a rarer one: "vert" does not also find "vent")."""
+    common word is not "corrected" into a rarer one: "vert" does not also find "vent").
+
+    The words of each vocabulary phrase (`sourcing.vocabulary.phrases` of the query) match together
+    either that way or as a supplier of one of the phrase's sectors."""
     mask = np.ones(len(index), dtype=bool)
     corrections: dict[str, tuple[str, ...]] = {}
+    direct: dict[str, np.ndarray] = {}
     for word in words:
         hits, spans = _direct_hits(index, word)
         used = _add_typo_fixes(index, hits, _close_words(index, stem(word), spans))
         if used:
             corrections[word] = tuple(used)
-        mask &= hits
+        direct[word] = hits
+    in_phrases: set[str] = set()
+    for phrase in phrases:
+        group = sector_rows(index, phrase.sectors)
+        typed = [w for w in dict.fromkeys(phrase.words) if w in direct]
+        if typed:
+            group |= np.logical_and.reduce([direct[w] for w in typed])
+        in_phrases.update(typed)
+        mask &= group
+    for word, hits in direct.items():
+        if word not in in_phrases:
+            mask &= hits
     return mask, corrections
+
+
+def sector_rows(index: SearchIndex, sectors: Iterable[str]) -> np.ndarray:
+    """Rows in any of ``sectors`` (ids the directory does not use select nothing)."""
+    mask = np.zeros(len(index), dtype=bool)
+    index.sectors.mark(mask, [index.sectors.position[s] for s in sectors if s in index.sectors.position])
+    return mask
+
+
+_IDENTIFIER = re.compile(r"\d{9}|\d{14}")
+
+
+def identifier(text: str | None) -> str | None:
+    """The SIREN (9 digits) or SIRET (14 digits) typed in the keyword box, spaces and dots forgiven
+    (« 424 143 089 00037 »); None for any other text."""
+    digits = re.sub(r"[\s.]", "", text or "")
+    return digits if _IDENTIFIER.fullmatch(digits) else None
+
+
+def identifier_mask(index: SearchIndex, digits: str) -> np.ndarray:
+    """Rows with that SIRET, or (9 digits) that SIREN: its establishments."""
+    siret = column(index.frame, "siret").fillna("").astype(str).str.replace(r"\s", "", regex=True)
+    if len(digits) == 14:
+        return (siret == digits).to_numpy(dtype=bool)
+    siren = column(index.frame, "siren").fillna("").astype(str).str.replace(r"\s", "", regex=True)
+    return ((siren == digits) | (siret.str[:9] == digits)).to_numpy(dtype=bool)
 
 
 def _vocabularies(index: SearchIndex) -> dict[VocabularyName, Vocabulary]:

@@ -14,9 +14,7 @@ from sourcing import taxonomy
 from sourcing.kinds import kinds_from_text
 from sourcing.model import HEADCOUNT_BANDS, KIND_CODES
 
-STOP_WORDS: Final[frozenset[str]] = frozenset(
-    "au aux avec ce ces dans de des du en et il la le les leur ou par pour sa se ses son sur un une".split()
-)
+STOP_WORDS: Final[frozenset[str]] = taxonomy.STOP_WORDS
 FUZZY_RATIO: Final[int] = 10  # a close word counts as a typo fix when found in 10 times as many rows
 PAST_LAST: Final[str] = "{"  # sorts after every folded word ([a-z0-9] only): vocab[lo:hi] of a prefix
 
