@@ -339,6 +339,16 @@ def test_a_cancelled_fetch_keeps_its_pages_for_a_resume(api, client, tmp_path):
     assert asked == [1, 2, 3] and len({r["siren"] for r in outcome.rows}) == COMPANIES
 
 
+def test_a_second_run_of_the_same_query_waits_for_the_first_then_says_it_is_busy(api, client, tmp_path, monkeypatch):
+    asked = _serve_pages(api, SEARCH_PAGES)
+    monkeypatch.setattr(live, "BUSY_WAIT_S", 0.3)
+    with live._query_lock(live.checkpoint_dir(QUERY_59_ESS, tmp_path)):  # a run in another tab or process
+        with pytest.raises(live.FetchBusy, match="déjà en cours"):
+            live.fetch_into_store(QUERY_59_ESS, client=client, root=tmp_path)
+    assert asked == [] and store.current_version(tmp_path).is_empty
+    assert live.fetch_into_store(QUERY_59_ESS, client=client, root=tmp_path).source is not None
+
+
 # --- near_point: flags filtered here ---------------------------------------------------------------------
 
 

@@ -11,9 +11,12 @@ touches what the store already holds.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import shutil
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,10 +34,39 @@ from sourcing.store import files
 Progress = Callable[[float, str], None]
 FORMAT_NAME = "api-recherche-entreprises"
 MAX_PAGES = 400  # 10,000 companies: past that, the buyer is asked to narrow the query
+BUSY_WAIT_S = 30.0  # how long a second run of the same query waits for the first one to stop
 
 
 class FetchInterrupted(LiveError):
     """The buyer cancelled; the pages done are kept for a resume."""
+
+
+class FetchBusy(LiveError):
+    """The same query is being fetched by another run (another tab, the CLI)."""
+
+
+@contextlib.contextmanager
+def _query_lock(folder: Path, wait_s: float = BUSY_WAIT_S) -> Iterator[None]:
+    """One run of a query at a time, across threads and processes. A cancelled run in the app ends at
+    its next Streamlit call (after the page it is receiving), so a resume waits for it a little."""
+    folder.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + wait_s
+    with open(folder / ".lock", "a+") as fh:
+        while True:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise FetchBusy(
+                        "Cette même demande est déjà en cours de récupération (autre onglet ou ligne de commande) : "
+                        "réessayez quand elle sera finie."
+                    ) from None
+                time.sleep(0.2)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -161,6 +193,11 @@ def run_fetch(
     root: Path | None = None,
 ) -> FetchOutcome:
     """Every page of the query (resuming from the checkpoint). Raises LiveError subclasses (French)."""
+    with _query_lock(checkpoint_dir(query, root)):
+        return _collect(query, client, progress, cancel, root)
+
+
+def _collect(query, client, progress, cancel, root) -> FetchOutcome:
     folder = checkpoint_dir(query, root)
     state = load_state(query, root) or {"started_at": _now(), "total_pages": None, "total_results": None,
                                         "skipped": {}}  # fmt: skip
@@ -206,11 +243,16 @@ def fetch_into_store(
     root: Path | None = None,
 ) -> FetchResult:
     """Fetch, normalise and add as one source (kind "fetch", its query and fetch time recorded)."""
-    from sourcing.store import service
-
     progress = progress or (lambda f, m: None)
     client = client or CompanyApiClient()
-    outcome = run_fetch(query, client=client, progress=progress, cancel=cancel, root=root)
+    with _query_lock(checkpoint_dir(query, root)):
+        outcome = _collect(query, client, progress, cancel, root)
+        return _store(query, outcome, label, added_by, client, progress, root)
+
+
+def _store(query, outcome, label, added_by, client, progress, root) -> FetchResult:
+    from sourcing.store import service
+
     if not outcome.rows:
         forget(query, root)
         return FetchResult(None, outcome)

@@ -21,11 +21,11 @@ pytestmark = pytest.mark.browser
 def recorded_api():
     """Started before the module's app server (autouse), which inherits its URL from the environment."""
     server = load_script("tests/data/live/recorded_api.py")
-    with server.serve() as (url, seen):
+    with server.serve() as (url, seen, http_server):
         old = os.environ.get(BASE_URL_ENV)
         os.environ[BASE_URL_ENV] = url
         try:
-            yield seen
+            yield seen, http_server
         finally:
             if old is None:
                 os.environ.pop(BASE_URL_ENV, None)
@@ -33,7 +33,20 @@ def recorded_api():
                 os.environ[BASE_URL_ENV] = old
 
 
+def _open_fetch_form(page, app_url: str, department: str, label: str):
+    page.goto(f"{app_url}/annuaire")
+    wait_for_app(page)
+    main = page.locator('[data-testid="stMain"]')
+    main.locator("details").filter(has_text=T.FETCH_HEADER).locator("summary").click()
+    for name, value in ((T.FETCH_DEPARTMENT, department), (T.FETCH_LABEL, label)):
+        main.get_by_label(name, exact=True).fill(value)
+        main.get_by_label(name, exact=True).press("Tab")
+        wait_for_app(page)
+    return main
+
+
 def test_a_department_fetched_is_listed_and_searched(page, own_app_url, recorded_api):
+    recorded_api, _server = recorded_api
     page.goto(f"{own_app_url}/annuaire")
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]')
@@ -61,3 +74,31 @@ def test_a_department_fetched_is_listed_and_searched(page, own_app_url, recorded
     count.wait_for(timeout=60_000)
     assert count.inner_text() == T.RESULTS_COUNT.format(n=4)  # the four fictitious "RECYCLERIE DE LA SAMBRE"
     page.screenshot(path=str(ARTIFACTS / "search-fetched-supplier.png"), full_page=True)
+
+
+def test_a_cancelled_fetch_keeps_its_pages_and_resumes(page, own_app_url, recorded_api):
+    seen, server = recorded_api
+    seen.clear()
+    main = _open_fetch_form(page, own_app_url, "59", "SIAE du Nord")
+    main.get_by_label(T.FETCH_SIAE, exact=True).check(force=True)
+    wait_for_app(page)
+    server.delay_s = 2.0  # slow answers: time to click "Annuler" while page 1 is on its way
+    try:
+        main.get_by_role("button", name=T.FETCH_BUTTON).click()
+        cancel = main.get_by_role("button", name=T.FETCH_CANCEL)
+        cancel.wait_for()
+        for _ in range(600):  # until page 1 is asked: the cancel then lands after it is kept
+            if seen:
+                break
+            page.wait_for_timeout(100)
+        cancel.click()
+        main.get_by_text(T.FETCH_CANCELLED).wait_for(timeout=60_000)
+    finally:
+        server.delay_s = 0.0
+    wait_for_app(page)
+    main.get_by_text(re.compile(r"a été interrompue : \d+ page")).first.wait_for(timeout=30_000)
+    assert "SIAE du Nord" not in main.inner_text()  # nothing added on cancel
+    main.get_by_role("button", name=T.FETCH_RESUME_BUTTON).click()
+    main.get_by_text("Source « SIAE du Nord » ajoutée").wait_for(timeout=120_000)
+    pages = [int(re.search(r"[?&]page=(\d+)", path)[1]) for path in seen]
+    assert pages == [1, 2, 3]  # each page once: page 1 was kept by the cancelled run, the resume asked the rest

@@ -3,12 +3,14 @@
 The browser test points the app at it (SOURCING_COMPANY_API_URL=http://127.0.0.1:PORT): GET
 /search?...&page=N answers `search-59-ess/page-N.json`, GET /near_point answers
 `near-lille/page-N.json`; a page not recorded answers an empty page. Only 127.0.0.1 is served.
+Setting `delay_s` on the yielded server makes every answer that slow (to click "Annuler" mid-fetch).
 """
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -31,6 +33,7 @@ class _Handler(BaseHTTPRequestHandler):
         if scenario is None:
             self.send_error(404)
             return
+        time.sleep(getattr(self.server, "delay_s", 0.0))
         path = HERE / scenario / f"page-{int(page)}.json"
         body = path.read_bytes() if path.exists() else EMPTY
         self.send_response(200)
@@ -44,14 +47,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve() -> Iterator[tuple[str, list[str]]]:
-    """(base URL, the list of request paths it receives) while the server runs."""
+def serve() -> Iterator[tuple[str, list[str], ThreadingHTTPServer]]:
+    """(base URL, the list of request paths it receives, the server) while the server runs."""
     handler = type("Handler", (_Handler,), {"requests_seen": []})
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", handler.requests_seen
+        yield f"http://127.0.0.1:{server.server_address[1]}", handler.requests_seen, server
     finally:
         server.shutdown()
         server.server_close()
