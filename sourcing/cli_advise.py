@@ -80,8 +80,14 @@ def _advice_request(args, usage_error) -> AdviceRequest:
 
 
 def _print_advice(report) -> None:
+    from sourcing.advisor.coverage import NOT_COVERED_LABEL
+    from sourcing.advisor.note_texts import FAMILY_LABELS
+    from sourcing.frenchfmt import french_date
+
+    report_date = date.fromisoformat(payload_date) if (payload_date := report.area.get("date")) else None
+
     payload = report.to_dict()
-    print(f"Acheteur : {payload['area']['buyer']} ; consultation du {payload['area']['date']}")
+    print(f"Acheteur : {payload['area']['buyer']} ; consultation du {french_date(report_date)}")
     print(f"Fournisseurs comptés : {payload['area']['description']}")
     for caution in report.cautions:
         print(f"Attention : {caution.message}")
@@ -89,7 +95,11 @@ def _print_advice(report) -> None:
         status = "OBLIGATOIRE" if lever.mandatory else ("possible" if lever.applies else "non applicable")
         counts = ""
         if lever.eligible_suppliers is not None:
-            counts = " [" + ", ".join(f"{k} : {v}" for k, v in lever.eligible_suppliers.items()) + "]"
+            missing = (lever.viability or {}).get("not_covered", ())
+            counts = " [" + ", ".join(
+                f"{FAMILY_LABELS.get(k, k)} : {NOT_COVERED_LABEL if k in missing else v}"
+                for k, v in lever.eligible_suppliers.items()
+            ) + "]"  # fmt: skip
         print(f"- {lever.title} : {status}{counts} ({', '.join(lever.legal_refs)} ; {lever.confidence})")
         print(f"    {lever.rationale}")
     hours = payload["insertion_hours"]

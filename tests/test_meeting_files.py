@@ -80,7 +80,10 @@ def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directo
     assert files["pack-pdf"].data.startswith(b"%PDF")
 
     trace = docx_text(files["trace-docx"].data)
-    assert "3 opérateur(s) invité(s), 0 présent(s)." in trace
+    assert "3 opérateur(s) invité(s), 0 présent(s), présence à renseigner pour 3." in trace
+    # Nothing recorded yet, meeting to come: a form in the future tense, never a claim of equality.
+    assert "sera communiquée" in trace and "Fiche à compléter" in trace
+    assert "a été communiquée à l'ensemble" not in trace
     assert files["trace-pdf"].data.startswith(b"%PDF")
 
     lines = list(csv.reader(io.StringIO(files["invitations-csv"].data.decode("utf-8-sig")), delimiter=";"))

@@ -63,9 +63,13 @@ def _search_link_params(purchase: Purchase, lever: LeverAdvice) -> dict[str, str
 def _reservation(purchase: Purchase, lever: LeverAdvice) -> None:
     counts = lever.eligible_suppliers or {}
     cols = st.columns(len(counts) + 1)
-    for col, (family, n) in zip(cols, counts.items(), strict=False):
-        col.metric(T.ADVICE_FAMILIES.get(family, family), french_number(n))
     viability = lever.viability or {}
+    missing = viability.get("not_covered", ())
+    for col, (family, n) in zip(cols, counts.items(), strict=False):
+        value = T.ADVICE_NOT_COVERED if family in missing else french_number(n)
+        col.metric(
+            T.ADVICE_FAMILIES.get(family, family), value, help=T.ADVICE_NOT_COVERED_HELP if family in missing else None
+        )
     if viability.get("message"):
         show = st.success if viability.get("level") in ("marche-entier", "lot-reserve") else st.warning
         show(md_text(viability["message"]))

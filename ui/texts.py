@@ -251,6 +251,12 @@ ADVICE_FAMILIES = {
     "insertion": "Insertion (SIAE)",
     "ess": "Entreprises de l'ESS",
 }
+# Family coverage (issue 12): a family the directory holds no supplier of at all.
+ADVICE_NOT_COVERED = "non couvert"
+ADVICE_NOT_COVERED_HELP = (
+    "L'annuaire utilisé ne contient aucune structure de cette famille : zéro ne veut pas dire qu'il n'en existe "
+    "pas près de chez vous. Ajoutez la liste qui les recense (voir le message ci-dessous)."
+)
 ADVICE_SEE_SUPPLIERS = "Voir ces structures sur la carte"
 ADVICE_HOURS = "Heures d'insertion"
 ADVICE_HOURS_METRIC = "Heures d'insertion à exiger"

@@ -19,6 +19,13 @@ import pandas as pd
 
 from sourcing import taxonomy
 from sourcing.advisor.cautions import Caution, purchase_cautions
+from sourcing.advisor.coverage import (
+    FAMILY_NAMES,
+    families_present,
+    none_near_message,
+    not_covered_message,
+    partly_covered_message,
+)
 from sourcing.advisor.hours import InsertionHours, purchase_insertion_hours
 from sourcing.advisor.purchase import AdviceInputError, Purchase
 from sourcing.advisor.rules import (
@@ -35,7 +42,7 @@ from sourcing.advisor.thresholds import (
     load_capacity,
     load_thresholds,
 )
-from sourcing.frenchfmt import format_eur
+from sourcing.frenchfmt import format_eur, or_list
 from sourcing.model import HEADCOUNT_BANDS, KIND_CODES
 
 # Radius used when the buyer gives a commune without a distance.
@@ -240,11 +247,23 @@ def _grade(total: int) -> tuple[str, str]:
             "risque d'être infructueuse ; préférez une clause d'exécution (heures d'insertion, "
             "sous-traitance ou cotraitance) et rencontrez ces structures."
         )
-    return "non-viable", (
-        "Aucune structure éligible dans ce secteur et cette zone : réservation non viable "
-        "(le marché serait infructueux). Élargissez la zone, revoyez le secteur ou passez par "
-        "une clause d'exécution."
-    )
+    return "non-viable", none_near_message()
+
+
+def _viability_grade(total: int, missing: tuple[str, ...], families: tuple[str, ...]) -> tuple[str, str]:
+    """Level and French message of a reservation lever. ``missing``: its families the directory holds
+    no supplier of at all ("non-couvert" when all are: the directory cannot tell, it is not "none near
+    you"); a partial count says which family it leaves out."""
+    if missing and len(missing) == len(families):
+        return "non-couvert", not_covered_message(missing)
+    if missing and total == 0:
+        others = or_list([FAMILY_NAMES[f] for f in families if f not in missing])
+        return (
+            "non-couvert",
+            f"{not_covered_message(missing)} Aucune {others} n'est éligible dans ce secteur et cette zone.",
+        )
+    level, message = _grade(total)
+    return level, f"{message} {partly_covered_message(missing)}" if missing else message
 
 
 def _capacity_check(purchase: Purchase, capacity: np.ndarray) -> dict:
@@ -307,6 +326,7 @@ def advise(purchase: Purchase, directory=None, *, gazetteer=None, rules: tuple[R
     area = _area(purchase, gazetteer)
     index = _index_of(directory)
     found = _found(index, purchase, area)
+    covered = families_present(index.kind_bits, FAMILY_KINDS)
     family_rows = {f: (found.kind_bits & _kind_mask(k)) != 0 for f, k in FAMILY_KINDS.items()}
     any_rows = np.logical_or.reduce(list(family_rows.values())) if len(found.kind_bits) else np.zeros(0, bool)
     known_caps = found.capacity[any_rows & ~np.isnan(found.capacity)]
@@ -329,11 +349,13 @@ def advise(purchase: Purchase, directory=None, *, gazetteer=None, rules: tuple[R
             mask = np.logical_or.reduce([family_rows[f] for f in families])
             counts = {f: int(family_rows[f].sum()) for f in families}
             total = int(mask.sum())
-            level, message = _grade(total)
+            missing = tuple(f for f in families if f not in covered)
+            level, message = _viability_grade(total, missing, families)
             viability = {
                 "level": level,
                 "total": total,
                 "message": message,
+                "not_covered": list(missing),
                 "area": area.description,
                 "sectors": list(purchase.resolved_sectors),
                 "capacity": _capacity_check(purchase, found.capacity[mask]) if total else None,

@@ -17,12 +17,14 @@ from docx.shared import Pt
 
 from sourcing import taxonomy
 from sourcing.advisor import note_texts as T
+from sourcing.advisor.coverage import NOT_COVERED_LABEL
 from sourcing.advisor.cpv import cpv_label
 from sourcing.advisor.engine import AdviceReport, LeverAdvice
 from sourcing.advisor.hours import InsertionHours
 from sourcing.advisor.note_texts import DEMO_SOURCE
 from sourcing.advisor.purchase import Purchase
 from sourcing.advisor.thresholds import BUYER_LABELS, CATEGORY_ASKED, TO_CONFIRM, validity_text
+from sourcing.exports.blocks import french_docx_setup
 from sourcing.frenchfmt import format_eur, french_date, french_number, percent
 
 DOCX_MIME: Final[str] = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -87,7 +89,11 @@ def _lever_details(doc, lever: LeverAdvice) -> None:
     if lever.confidence == TO_CONFIRM:
         doc.add_paragraph(T.CONFIDENCE.format(confidence=TO_CONFIRM))
     if lever.eligible_suppliers is not None:
-        counts = ", ".join(f"{T.FAMILY_LABELS.get(f, f)} : {n}" for f, n in lever.eligible_suppliers.items())
+        missing = (lever.viability or {}).get("not_covered", ())
+        counts = ", ".join(
+            f"{T.FAMILY_LABELS.get(f, f)} : {NOT_COVERED_LABEL if f in missing else french_number(n)}"
+            for f, n in lever.eligible_suppliers.items()
+        )
         p = doc.add_paragraph()
         p.add_run(T.SUPPLIERS).bold = True
         p.add_run(_clean(counts))
@@ -130,16 +136,23 @@ def _threshold_row(row: dict) -> tuple[str, ...]:
 
 
 def note_docx(
-    purchase: Purchase, report: AdviceReport, *, directory_label: str = DEMO_SOURCE, generated_on: date
+    purchase: Purchase,
+    report: AdviceReport,
+    *,
+    directory_label: str = DEMO_SOURCE,
+    generated_on: date,
+    author: str | None = None,
 ) -> bytes:
     """The note d'opportunité of ``report`` (computed for ``purchase``) as DOCX bytes.
 
     Sections: inputs, points to check (cautions), lever table (all levers), rationale and sample clause
     of each applicable lever with its eligible supplier counts and viability, insertion hours with
     parameters and sources, thresholds in force, data source and disclaimer. ``directory_label`` names the
-    directory (by default, the demo one).
+    directory (by default, the demo one); ``author`` the buyer's organisation (by default, the product).
+    Page: A4, 2.5 cm margins.
     """
     doc = Document()
+    french_docx_setup(doc, T.TITLE, author)
     doc.add_heading(T.TITLE, level=0)
     doc.add_paragraph(T.GENERATED_ON.format(date=french_date(generated_on)))
 

@@ -61,6 +61,30 @@ class PageBreak:
 
 Block = Heading | Para | Bullets | Table | PageBreak
 
+# Every Word and PDF file a buyer downloads: A4, French administrative margins (2.5 cm), written by
+# the product (never the library's name, python-docx's default author).
+PRODUCT_NAME = "Sourçage ESS"
+MARGIN_CM = 2.5
+A4_CM = (21.0, 29.7)
+
+
+def french_docx_setup(doc, title: str, author: str | None = None) -> None:
+    """A4 pages with 2.5 cm margins, title, author (the buyer's organisation or the product), French."""
+    from datetime import datetime
+
+    from docx.shared import Cm
+
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(A4_CM[0]), Cm(A4_CM[1])
+        section.left_margin = section.right_margin = Cm(MARGIN_CM)
+        section.top_margin = section.bottom_margin = Cm(MARGIN_CM)
+    props = doc.core_properties
+    props.title = clean(title)[:255]
+    props.author = props.last_modified_by = clean(author or PRODUCT_NAME)[:255]
+    props.language = "fr-FR"
+    props.comments = ""
+    props.created = props.modified = datetime.now().replace(microsecond=0)
+
 
 def render_docx(blocks: Sequence[Block], title: str) -> bytes:
     """The blocks as a .docx file; `title` goes into the document properties."""
@@ -70,8 +94,7 @@ def render_docx(blocks: Sequence[Block], title: str) -> bytes:
     from docx.shared import Pt
 
     doc = Document()
-    doc.core_properties.title = clean(title)[:255]
-    doc.core_properties.language = "fr-FR"
+    french_docx_setup(doc, title)
     doc.styles["Normal"].font.size = Pt(10)
     # python-docx looks a style name up by scanning every style of the document, on each paragraph
     # (2 s for a 30-supplier pack): resolve the few we use once and set their ids directly.

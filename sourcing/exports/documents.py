@@ -50,6 +50,22 @@ EQUAL_INFORMATION = (
     "La même information a été communiquée à l'ensemble des opérateurs invités, afin de ne pas "
     "fausser la concurrence (article R2111-1 du code de la commande publique)."
 )
+# Before the meeting (and until attendance and information are recorded for every operator), the
+# record is a form: it says what will be done, never that it was.
+EQUAL_INFORMATION_TO_COME = (
+    "La même information sera communiquée à l'ensemble des opérateurs invités, afin de ne pas "
+    "fausser la concurrence (article R2111-1 du code de la commande publique)."
+)
+TRACE_FORM = (
+    "Fiche à compléter : la présence et l'information communiquée seront renseignées pour chaque "
+    "opérateur après la rencontre. L'égalité d'information ne pourra être attestée qu'une fois ces "
+    "renseignements saisis et identiques pour tous."
+)
+TRACE_MISSING = (
+    "Fiche à compléter : présence ou information communiquée non renseignée pour {n} opérateur(s). "
+    "L'égalité d'information ne pourra être attestée qu'une fois ces renseignements saisis et "
+    "identiques pour tous."
+)
 UNEQUAL_INFORMATION = (
     "Attention : les informations communiquées diffèrent d'un opérateur à l'autre. Pour respecter "
     "l'égalité de traitement (article R2111-1 du code de la commande publique), communiquez le "
@@ -224,7 +240,7 @@ def meeting_pack_blocks(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: 
         Para(f"Date : {date_and_time(meeting.start)}"),
         Para(f"Lieu ou lien : {meeting.place_or_link}"),
         Para(f"Créneaux de {meeting.slot_minutes} min, {len(slots)} fournisseur(s) reçu(s)."),
-        Para(EQUAL_INFORMATION, italic=True),
+        Para(EQUAL_INFORMATION_TO_COME, italic=True),
         Heading("Programme", 2),
         Table(("Horaire", "Fournisseur"), tuple((s.label, s.supplier_name) for s in slots)),
         Heading("Liste des invités", 2),
@@ -248,7 +264,10 @@ def meeting_pack_blocks(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: 
             tuple((s.label, s.supplier_name, "", "", "") for s in slots),
         ),
         Para("Aucun engagement sur les prix, les volumes ou l'attribution n'a été pris lors de ces échanges."),
-        Para(EQUAL_INFORMATION, italic=True),
+        Para(
+            "La même information a-t-elle été communiquée à tous les opérateurs (article R2111-1) ? "
+            "oui / non — si non, complément adressé à tous le ..../..../........"
+        ),
         Para("Rédigé le ..../..../........ par ........................................ Signature :"),
     ]
     return blocks
@@ -266,12 +285,40 @@ def _yes_no(value: bool | None) -> str:
     return "non renseigné" if value is None else ("oui" if value else "non")
 
 
+def _equality(invites: Sequence[Invite], held: bool) -> tuple[list[Block], str | None]:
+    """The equal-information section and the one information given to all (None unless proven).
+
+    The R2111-1 statement is written only once every operator's attendance and information are
+    recorded and the information is the same for all; before that the record is a form (future
+    tense before the meeting)."""
+    infos = [clean(i.information_given).strip() for i in invites]
+    missing = sum(1 for i, info in zip(invites, infos, strict=True) if i.attended is None or not info)
+    if missing:
+        if not held:
+            return [Para(EQUAL_INFORMATION_TO_COME), Para(TRACE_FORM, italic=True)], None
+        return [Para(TRACE_MISSING.format(n=missing), bold=True)], None
+    if len(set(infos)) > 1:
+        return [Para(UNEQUAL_INFORMATION, bold=True)], None
+    return [Para(EQUAL_INFORMATION)], infos[0] if infos else None
+
+
+def _attendance(invites: Sequence[Invite]) -> str:
+    came = sum(1 for i in invites if i.attended)
+    unknown = sum(1 for i in invites if i.attended is None)
+    text = f"{len(invites)} opérateur(s) invité(s), {came} présent(s)"
+    return text + (f", présence à renseigner pour {unknown}." if unknown else ".")
+
+
+def _held(meeting: MeetingPlan, today: date) -> bool:
+    start = meeting.start
+    return (start.date() if hasattr(start, "date") else start) <= today
+
+
 def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: date | None = None) -> list[Block]:
     """Who was invited, who came, what information each was given, and whether it was the same
-    for all (the R2111-1 equal-treatment statement is only written when it is true)."""
-    infos = {clean(i.information_given).strip() for i in invites}
-    same = len(infos) <= 1
-    came = sum(1 for i in invites if i.attended)
+    for all (the R2111-1 equal-treatment statement is only written when it is recorded and true)."""
+    today = today or date.today()
+    equality, shared_info = _equality(invites, _held(meeting, today))
     blocks: list[Block] = [
         Heading(f"Traçabilité du sourcing : {meeting.title}", 1),
         Para(f"Objet : {meeting.purpose}"),
@@ -282,7 +329,7 @@ def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: 
             "méconnaître les principes de la commande publique)."
         ),
         Heading("Opérateurs invités", 2),
-        Para(f"{len(invites)} opérateur(s) invité(s), {came} présent(s)."),
+        Para(_attendance(invites)),
         Table(
             ("Opérateur", "Contact", "Invité le", "Présent", "Information communiquée"),
             tuple(
@@ -297,11 +344,11 @@ def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: 
             ),
         ),
         Heading("Égalité d'information", 2),
-        Para(EQUAL_INFORMATION if same else UNEQUAL_INFORMATION, bold=not same),
+        *equality,
     ]
-    if same and infos and next(iter(infos)):
-        blocks.append(Para(f"Information communiquée : {next(iter(infos))}"))
-    blocks.append(Para(f"Document établi le {french_date(today or date.today())}."))
+    if shared_info:
+        blocks.append(Para(f"Information communiquée : {shared_info}"))
+    blocks.append(Para(f"Document établi le {french_date(today)}."))
     return blocks
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sourcing.exports.blocks import Block, Bullets, Heading, PageBreak, Para, Table, clean
+from sourcing.exports.blocks import MARGIN_CM, PRODUCT_NAME, Block, Bullets, Heading, PageBreak, Para, Table, clean
 
 _PLAIN = str.maketrans(
     {
@@ -47,8 +47,12 @@ def render_pdf(blocks: Sequence[Block], title: str) -> bytes:
 
     pdf = FPDF(format="A4")
     pdf.set_title(latin1(title))
+    pdf.set_author(latin1(PRODUCT_NAME))
+    pdf.set_creator(latin1(PRODUCT_NAME))
     pdf.set_lang("fr-FR")
-    pdf.set_auto_page_break(auto=True, margin=15)
+    margin_mm = MARGIN_CM * 10  # French administrative margins, as in the Word files
+    pdf.set_margins(margin_mm, margin_mm, margin_mm)
+    pdf.set_auto_page_break(auto=True, margin=margin_mm)
     pdf.add_page()
     sizes = {1: 16, 2: 13, 3: 11}
     for block in blocks:
