@@ -23,11 +23,14 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 # Debian packages the tests need: Chromium for the end-to-end tests (never a browser downloaded by a
-# test tool) and PostgreSQL, whose throwaway server the persistence tests start themselves.
+# test tool), PostgreSQL, whose throwaway server the persistence tests start themselves, LibreOffice Calc
+# (opens our CSV and XLSX as a buyer's double-click would) and poppler-utils (pdftotext reads our PDFs).
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v soffice >/dev/null 2>&1 || missing="$$missing libreoffice-calc"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	if [ -n "$$missing" ]; then \
 		echo "Installing Debian packages:$$missing"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

@@ -131,6 +131,14 @@ def _brief(fmt: DocFormat) -> Callable[[BriefInputs], bytes]:
 
 
 TABLE_HELP = "Les SIRET et codes postaux restent du texte ; aucune cellule ne peut devenir une formule."
+# A CSV opened by a double-click in a French Excel (or LibreOffice) loses the leading zeros of
+# postal codes and phone numbers and turns SIRET into rounded numbers: no CSV content prevents it
+# without formulas (neutralised on purpose). So the CSV is offered as raw data, and the XLSX,
+# whose cells are typed text, is the Excel export (checked by opening both in LibreOffice).
+CSV_HELP = (
+    "Données brutes (séparateur « ; », UTF-8) pour un autre logiciel ou un import. Ouvert d'un double-clic "
+    "dans Excel, les SIRET, codes postaux et téléphones perdent leurs zéros : pour Excel, prenez le classeur .xlsx."
+)
 PACK_HELP = "Programme, liste des invités, une fiche par fournisseur et un modèle de compte rendu."
 TRACE_HELP = "Qui a été invité, qui est venu, quelle information a été donnée : à joindre au dossier du marché."
 BRIEF_HELP = (
@@ -140,7 +148,7 @@ BRIEF_HELP = (
 
 # Supplier tables (search results, shortlists): the buyer's table with French headers.
 TABLES: dict[str, Export[HasSuppliers]] = _by_kind(
-    Export("csv", ".csv", "CSV pour Excel", lambda i: to_csv(i.suppliers), TABLE_HELP),
+    Export("csv", ".csv", "CSV (données brutes)", lambda i: to_csv(i.suppliers), CSV_HELP),
     Export("xlsx", ".xlsx", "Classeur Excel (.xlsx)", lambda i: to_xlsx(i.suppliers), TABLE_HELP),
 )
 CALENDAR: Export[HasSchedule] = Export(
