@@ -230,3 +230,13 @@ def test_xlsx_keeps_siret_postal_code_and_phone_as_text_and_csv_is_labelled_raw(
     assert "01000" not in values
     assert "Excel" not in TABLES["csv"].label and "brutes" in TABLES["csv"].label
     assert ".xlsx" in TABLES["csv"].help
+
+
+def test_supplier_brief_names_the_departement_and_region_not_their_codes():
+    from sourcing.exports.blocks import Table
+    from sourcing.exports.documents import supplier_brief_blocks
+
+    row = pd.Series({"name": "Atelier A", "department": "69", "region": "84", "kinds": ["ESAT"]})
+    table = next(b for b in supplier_brief_blocks(MEETING, None, row) if isinstance(b, Table))
+    value = dict(table.rows)["Département / région"]
+    assert "Rhône" in value and "Auvergne-Rhône-Alpes" in value and value != "69 / 84"

@@ -130,6 +130,20 @@ def _sector_lines(sectors: Sequence[str]) -> list[str]:
     return [labels.get(s, s) for s in sectors]
 
 
+def _territory(row: Mapping[str, object] | pd.Series) -> str:
+    """ "Rhône (69) / Auvergne-Rhône-Alpes", never the raw codes "69 / 84" (codes the gazetteer does not
+    know are kept as they are)."""
+    from sourcing.search.choices import territory_names
+
+    names = territory_names()
+    parts = []
+    for key, table in (("department", names.departments), ("region", names.regions)):
+        code = clean(_get(row, key))
+        if code:
+            parts.append(table.get(code, code))
+    return " / ".join(parts)
+
+
 def _distance(value: object) -> str:
     number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
     return "non calculée" if pd.isna(number) else f"{french_number(number, 1)} km"
@@ -162,10 +176,7 @@ def supplier_brief_blocks(
         ("Forme juridique", clean(_get(supplier_row, "legal_form"))),
         ("Code NAF", clean(_get(supplier_row, "naf"))),
         ("Adresse", address),
-        (
-            "Département / région",
-            " / ".join(clean(_get(supplier_row, k)) for k in ("department", "region") if clean(_get(supplier_row, k))),
-        ),
+        ("Département / région", _territory(supplier_row)),
         ("Courriel", clean(_get(supplier_row, "email"))),
         ("Téléphone", clean(_get(supplier_row, "phone"))),
         ("Site web", clean(_get(supplier_row, "website"))),
