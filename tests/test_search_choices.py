@@ -11,7 +11,15 @@ import pytest
 
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
-from sourcing.search.choices import Place, PlacePick, place_choices, resolve_place, sector_names, territory_names
+from sourcing.search.choices import (
+    Place,
+    PlaceChoices,
+    PlacePick,
+    place_choices,
+    resolve_place,
+    sector_names,
+    territory_names,
+)
 from sourcing.search.facets import DISTANCE_BAND_EDGES_KM, facet_counts, supplier_row
 from tests.test_search import LYON, NEAR_LYON, ROWS, canonical
 
@@ -117,3 +125,19 @@ def test_supplier_row_from_the_results_else_from_the_directory(index):
     assert supplier_row(index, shown, "nobody", LYON) is None
     assert supplier_row(index, shown, None, LYON) is None
     assert supplier_row(index, pd.DataFrame({"id": []}), "A", LYON)["id"] == "A"
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("villeurbane", "Villeurbanne (69)"), ("marseile", "Marseille (13)"), ("st etiene", "Saint-Étienne (42)"),
+     ("montpelier", "Montpellier (34)"), ("bordeau", "Bordeaux (33)"), ("nante", "Nantes (44)")],
+)  # fmt: skip
+def test_a_misspelt_commune_suggests_the_right_one_first(typed, first):
+    pick = resolve_place(PlaceChoices([], {}), typed)
+    assert pick.place is None and pick.suggestions[0] == first
+    assert typed not in [s.lower() for s in pick.suggestions]
+
+
+def test_gibberish_gets_no_far_fetched_suggestion():
+    pick = resolve_place(PlaceChoices([], {}), "xyzzyq")
+    assert pick.place is None and pick.suggestions == () and pick.message

@@ -32,8 +32,13 @@ def _pick_place(value: str | None) -> Place | None:
         st.warning(T.PLACE_AMBIGUOUS.format(text=value))
         choice = st.selectbox(T.PLACE_CHOICE, pick.choices, key="place_choice")
         pick = resolve_place(places(), value, choice)
-    if pick.message:
+    if pick.suggestions:  # misspelt: the closest places, most similar first; the buyer picks
+        st.warning(T.PLACE_NOT_UNDERSTOOD.format(text=value))
+        suggestion = st.selectbox(T.PLACE_SUGGESTION, pick.suggestions, index=None, key="place_suggestion")
+        pick = resolve_place(places(), suggestion) if suggestion else pick
+    elif pick.message:
         st.error(pick.message)
+    st.session_state["place_not_understood"] = value if value and pick.place is None and not pick.choices else None
     return pick.place
 
 

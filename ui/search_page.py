@@ -216,6 +216,8 @@ def render() -> None:
         st.info(T.DEMO_BADGE, icon=":material/science:")
     index = search_index(key)
     query, place_label = sidebar_query()
+    if st.session_state.get("place_not_understood"):  # say it here, not only in the sidebar
+        st.warning(T.PLACE_NOT_UNDERSTOOD_MAIN.format(text=st.session_state["place_not_understood"]))
     # The table shows TABLE_LIMIT rows; copying every result would cost ~1 s on 1M rows.
     found = search(index, replace(query, limit=TABLE_LIMIT))
     headline = T.RESULTS_COUNT.format(n=french_number(found.total))

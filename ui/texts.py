@@ -630,3 +630,9 @@ STREAMLIT_PATTERNS = {
 
 # --- Keywords and places (issue 12: the words buyers use) ---
 COL_REASON = "Pourquoi"
+PLACE_NOT_UNDERSTOOD = "Lieu non compris : « {text} »."
+PLACE_SUGGESTION = "Vouliez-vous dire :"
+PLACE_NOT_UNDERSTOOD_MAIN = (
+    "Lieu non compris : « {text} ». Choisissez un lieu proposé dans le panneau de gauche ; en attendant, "
+    "la recherche porte sur toute la France, sans distance."
+)

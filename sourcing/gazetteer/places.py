@@ -336,6 +336,19 @@ class PlaceFinder(GazetteerIndexes):
                 refs.append(("commune", r))
         return keys, refs
 
+    def _closest(self, key: str, keys: list[str], refs: list[tuple[PlaceKind, int]]) -> list[int]:
+        """Positions in ``keys`` of the names closest to ``key``: most similar first (whole-name
+        similarity, so "villeurbane" gives Villeurbanne before "Eu"), then most populated."""
+        hits = process.extract(key, keys, scorer=fuzz.WRatio, limit=30, score_cutoff=80)
+        pops = self.communes["population"].fillna(0).to_numpy(dtype=np.int64)
+
+        def rank(hit: tuple) -> tuple[float, int]:
+            kind, row = refs[hit[2]]
+            population = int(pops[row]) if kind == "commune" else 10**9  # a département or région first
+            return (-round(fuzz.ratio(key, hit[0])), -population)
+
+        return [h[2] for h in sorted(hits, key=rank) if fuzz.ratio(key, h[0]) >= 60]
+
     def _not_found(self, raw: str, message: str, by_prefix: str | None = None) -> Resolution:
         if by_prefix:
             suggestions = tuple(self.suggest(by_prefix, limit=5))
@@ -345,8 +358,7 @@ class PlaceFinder(GazetteerIndexes):
             # Names that start with what was typed come first ("Hellemmes" -> "Hellemmes-Lille"), then
             # the closest spellings.
             picked = [i for i, k in enumerate(keys) if k.startswith(key + " ")][:3] if key else []
-            hits = process.extract(key, keys, scorer=fuzz.WRatio, limit=5, score_cutoff=80)
-            picked += [h[2] for h in hits if h[2] not in picked]
+            picked += [i for i in self._closest(key, keys, refs) if i not in picked]
             suggestions = tuple(
                 self._commune_candidate(refs[i][1])
                 if refs[i][0] == "commune"

@@ -43,6 +43,7 @@ class PlacePick:
     place: Place | None = None
     choices: tuple[str, ...] = ()
     message: str = ""
+    suggestions: tuple[str, ...] = ()  # when it names none: the closest places, most similar first
 
 
 def place_choices(department_label: str, region_label: str, gazetteer: Gazetteer | None = None) -> PlaceChoices:
@@ -77,7 +78,7 @@ def resolve_place(
         labels = tuple(c.label for c in found.candidates)
         return PlacePick(_chosen(g, found, choice), labels)
     if found.status != "ok":
-        return PlacePick(message=found.message)
+        return PlacePick(message=found.message, suggestions=tuple(c.label for c in found.candidates))
     return PlacePick(_place(found))
 
 
