@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sourcing.db import audit
 from sourcing.exports import csv_bytes
 from sourcing.exports.tables import table_to_xlsx
 from sourcing.frenchfmt import french_number, percent
@@ -42,7 +43,7 @@ def _add_source_section(is_demo: bool) -> None:
                     uploaded.getvalue(), uploaded.name, label=label, data_date=data_date,
                     added_by=state.current_user() or "", progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
                 )  # fmt: skip
-            except (ImportFailure, dates.DateError) as exc:
+            except (ImportFailure, dates.DateError, PermissionError) as exc:
                 bar.empty()
                 st.error(T.UPLOAD_FAILED.format(message=exc))
             else:
@@ -81,7 +82,7 @@ def _report_section(report: ImportReport) -> None:
         )
 
 
-def _sources_section(version: store.Version) -> None:
+def _sources_section(version: store.Version, admin: bool) -> None:
     st.subheader(T.SOURCES_HEADER)
     table = store.sources_frame(version)
     table["stale"] = table["stale"].map({True: T.SOURCE_STALE, False: ""})
@@ -96,12 +97,14 @@ def _sources_section(version: store.Version) -> None:
     report = store.source_report(by_id[pick])
     if report:
         _report_section(state.report_from_dict(report))
+    if not admin:
+        return
     with st.expander(T.SOURCE_REMOVE):
         target = st.selectbox(T.SOURCE_REMOVE_PICK, ids, format_func=lambda i: by_id[i].display, key="remove_pick")
         confirmed = st.checkbox(T.SOURCE_REMOVE_CONFIRM, key="remove_confirm")
         if st.button(T.SOURCE_REMOVE_BUTTON, disabled=not confirmed, icon=":material/delete:"):
             with st.spinner(T.SPINNER_DIRECTORY):
-                store.remove_source(target)
+                store.remove_source(target, removed_by=state.current_user() or "")
             st.session_state.flash = T.SOURCE_REMOVED.format(label=md_text(by_id[target].label))
             st.rerun()
 
@@ -170,8 +173,12 @@ def render() -> None:
                 suppliers=version.suppliers_out, n_sources=len(version.sources), merged=version.merged,
             )
         )  # fmt: skip
-    _add_source_section(is_demo)
-    fetch_section.render()
+    admin = state.is_admin()
+    if admin:
+        _add_source_section(is_demo)
+        fetch_section.render()
+    else:
+        st.info(T.SOURCES_ADMIN_ONLY, icon=":material/lock:")
     _metrics(directory)
     if is_demo:
         report_data = state.load_report(key)
@@ -179,6 +186,21 @@ def render() -> None:
             st.subheader(T.REPORT_HEADER)
             _report_section(state.report_from_dict(report_data))
     else:
-        _sources_section(version)
+        _sources_section(version, admin)
         _conflicts_section(version, directory)
     _suppliers_table(directory)
+    if admin:
+        _audit_section()
+
+
+def _audit_section() -> None:
+    with st.expander(T.AUDIT_HEADER):
+        st.caption(T.AUDIT_EXPLAIN)
+        events = audit.recent_events(state.current_user())
+        if not events:
+            st.info(T.AUDIT_EMPTY)
+            return
+        table = pd.DataFrame([e.__dict__ for e in events], columns=list(T.AUDIT_COLUMNS))
+        table["at"] = table["at"].map(lambda t: t.strftime("%d/%m/%Y %H:%M"))
+        table["action"] = table["action"].map(T.AUDIT_ACTIONS)
+        st.dataframe(table.rename(columns=T.AUDIT_COLUMNS), hide_index=True, width="stretch")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from sourcing import roles
 from sourcing.db import LOCAL_USER, database_url, upgrade_database
 from sourcing.directory import demo_report, load_demo
 from sourcing.normalise import ImportReport
@@ -38,6 +39,7 @@ def init_state() -> None:
     for key, value in DEFAULTS.items():
         st.session_state.setdefault(key, value)
     st.session_state.directory_key = current_directory_key()
+    roles.set_configured_admins(_configured_admins())
 
 
 def current_directory_key() -> str:
@@ -117,6 +119,19 @@ def current_user() -> str | None:
     if not st.user.is_logged_in:
         return None
     return str(st.user.get("email") or st.user.get("sub") or "") or None
+
+
+def _configured_admins() -> list[str]:
+    """`[sourcing] admins = [...]` from the secrets (none when there is no secrets file)."""
+    try:
+        return list(st.secrets.get("sourcing", {}).get("admins", []))
+    except FileNotFoundError:
+        return []
+
+
+def is_admin() -> bool:
+    """Whether the current user administers the directory (everyone in single-user mode)."""
+    return roles.is_admin(current_user())
 
 
 def database_ready() -> bool:

@@ -635,4 +635,32 @@ PLACE_SUGGESTION = "Vouliez-vous dire :"
 PLACE_NOT_UNDERSTOOD_MAIN = (
     "Lieu non compris : « {text} ». Choisissez un lieu proposé dans le panneau de gauche ; en attendant, "
     "la recherche porte sur toute la France, sans distance."
+
+
+# --- Team deployment: roles, audit trail, sign-in errors (issue 16) ----------------------------------
+SOURCES_ADMIN_ONLY = (
+    "Seuls les administrateurs de l'annuaire ajoutent ou retirent des sources. "
+    "Demandez à l'un d'eux si une liste manque ou doit être retirée."
+)
+AUDIT_HEADER = "Journal des modifications (administrateurs)"
+AUDIT_EXPLAIN = "Qui a ajouté ou retiré une source, partagé ou supprimé une liste, et quand (les plus récents d'abord)."
+AUDIT_EMPTY = "Aucune modification enregistrée pour l'instant."
+AUDIT_COLUMNS = {
+    "at": "Date (UTC)",
+    "actor": "Par",
+    "action": "Action",
+    "subject": "Source ou liste",
+    "detail": "Détail",
+}
+AUDIT_ACTIONS = {
+    "source_added": "Source ajoutée",
+    "source_removed": "Source retirée",
+    "list_shared": "Liste partagée",
+    "list_unshared": "Partage retiré",
+    "list_deleted": "Liste supprimée",
+}
+ACTION_REFUSED = "Action refusée : {message}"
+LOGIN_FAILED = (
+    "La connexion n'a pas abouti (refusée ou expirée). Cliquez de nouveau sur « Se connecter » ; "
+    "si cela se répète, contactez l'administrateur de l'outil."
 )

@@ -209,3 +209,27 @@ class DirectorySource(Base):
     rows_rejected: Mapped[int] = mapped_column(Integer, default=0)
     suppliers: Mapped[int] = mapped_column(Integer, default=0)
     state: Mapped[str] = mapped_column(String(10), default="pending")
+
+
+# --- The audit trail (see sourcing.db.audit) -------------------------------------------------------
+
+AUDIT_ACTIONS: Final[tuple[str, ...]] = (
+    "source_added",
+    "source_removed",
+    "list_shared",
+    "list_unshared",
+    "list_deleted",
+)
+
+
+class AuditEvent(Base):
+    """One administrative action: who did what to which source or list, and when. Append-only."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(300), default="")  # the source's label or the list's name
+    detail: Mapped[str] = mapped_column(Text, default="")  # e.g. the colleague a list was shared with

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from sourcing.db.access import clean_list_name, get_shortlist, insert_ignore, visible_to
+from sourcing.db.audit import record
 from sourcing.db.models import ContactLog, Shortlist, ShortlistEntry, ShortlistShare, utcnow
 
 # What a copy of an entry takes over from the original (the snapshot is copied apart, as a new dict).
@@ -94,6 +95,7 @@ def delete_shortlist(session: Session, user: str, shortlist_id: int, *, confirm:
             f"Confirmez la suppression de la liste « {shortlist.name} » : ses fournisseurs, notes et "
             "historique de contacts seront perdus."
         )
+    record(session, user, "list_deleted", shortlist.name)
     session.execute(delete(Shortlist).where(Shortlist.id == shortlist_id))
     session.expunge(shortlist)
 
@@ -130,19 +132,23 @@ def list_shortlists(session: Session, user: str) -> list[ShortlistInfo]:
 
 def share_shortlist(session: Session, user: str, shortlist_id: int, with_user: str) -> None:
     """Let `with_user` read and edit the list (owner only; sharing twice is harmless)."""
-    get_shortlist(session, user, shortlist_id, owner_only=True, lock=True)
+    shortlist = get_shortlist(session, user, shortlist_id, owner_only=True, lock=True)
     with_user = (with_user or "").strip()
     if not with_user or with_user == user:
         raise ValueError("Indiquez un autre utilisateur avec qui partager la liste.")
-    insert_ignore(session, ShortlistShare, [{"shortlist_id": shortlist_id, "user": with_user, "created_at": utcnow()}])
+    rows = [{"shortlist_id": shortlist_id, "user": with_user, "created_at": utcnow()}]
+    if insert_ignore(session, ShortlistShare, rows):
+        record(session, user, "list_shared", shortlist.name, with_user)
 
 
 def unshare_shortlist(session: Session, user: str, shortlist_id: int, with_user: str) -> None:
     """Withdraw the sharing (owner only)."""
-    get_shortlist(session, user, shortlist_id, owner_only=True, lock=True)
-    session.execute(
+    shortlist = get_shortlist(session, user, shortlist_id, owner_only=True, lock=True)
+    done = session.execute(
         delete(ShortlistShare).where(ShortlistShare.shortlist_id == shortlist_id, ShortlistShare.user == with_user)
     )
+    if done.rowcount:
+        record(session, user, "list_unshared", shortlist.name, with_user)
 
 
 def shared_with(session: Session, user: str, shortlist_id: int) -> list[str]:

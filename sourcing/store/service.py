@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import select
 
-from sourcing.db import LOCAL_USER, session_scope
+from sourcing import roles
+from sourcing.db import LOCAL_USER, audit, session_scope
 from sourcing.importer import import_bytes
 from sourcing.model import CANONICAL_COLUMNS, KIND_BY_CODE
 from sourcing.normalise import ImportReport
@@ -117,7 +118,9 @@ def add_source(
 ) -> SourceInfo:
     """Import a file as a source and publish a version with it. A source already in the store
     with the same label is replaced (one source per label). Raises ImportFailure / DateError
-    (French messages) before anything is written."""
+    (French messages) before anything is written; PermissionError when `added_by` does not
+    administer the directory (`sourcing.roles`)."""
+    roles.require_admin(added_by, "ajouter ou remplacer une source")
     progress = progress or _silent
     buyer_date = dates.parse_buyer_date(data_date)
     result = import_bytes(content, filename, progress=lambda f, m: progress(f * 0.6, m), source_date=NO_STATED_DATE)
@@ -148,7 +151,9 @@ def add_frame(
     """Add an already-canonical directory (a live fetch: the normaliser's output and its report) as a
     source, through the same catalogue, merge and publish path as a file. `query` records what was
     asked and when; `data_date` is the fetch date. A source with the same label is replaced.
-    Raises ValueError (French) on a frame that is not canonical, before anything is written."""
+    Raises ValueError (French) on a frame that is not canonical, PermissionError when `added_by`
+    does not administer the directory, before anything is written."""
+    roles.require_admin(added_by, "ajouter ou remplacer une source")
     missing = [c for c in CANONICAL_COLUMNS if c not in frame.columns]
     if missing:
         raise ValueError(f"Colonnes manquantes pour l'annuaire : {', '.join(missing)}.")
@@ -198,18 +203,24 @@ def _publish_source(
         session.add(row)
         session.flush()
         source_id = row.id
+        audit.record(session, entry.added_by, "source_added", entry.label, entry.filename or entry.query)
     progress(0.65, "Fusion avec les autres sources de l'annuaire")
     build(progress=lambda f, m: progress(0.65 + 0.35 * f, m), root=root)
     return next(s for s in sources(root=root) if s.id == source_id)
 
 
-def remove_source(source_id: int, *, progress: Progress | None = None, root: Path | None = None) -> None:
-    """Remove a source: the next version is built without it. Unknown id: KeyError (French)."""
+def remove_source(
+    source_id: int, *, removed_by: str = LOCAL_USER, progress: Progress | None = None, root: Path | None = None
+) -> None:
+    """Remove a source: the next version is built without it. Unknown id: KeyError (French);
+    PermissionError when `removed_by` does not administer the directory."""
+    roles.require_admin(removed_by, "retirer une source")
     with session_scope() as session:
         row = session.get(DirectorySource, source_id)
         if row is None:
             raise KeyError(f"Aucune source n° {source_id} dans l'annuaire.")
         row.state = "removing"
+        audit.record(session, removed_by, "source_removed", row.label, row.filename)
     build(progress=progress, root=root)
 
 
