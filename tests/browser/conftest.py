@@ -54,8 +54,9 @@ def _echo_output(proc: subprocess.Popen, log: TextIO, ready: threading.Event, en
 
 
 @contextlib.contextmanager
-def _streamlit_server(tmp_path_factory):
-    """A real `streamlit run app.py` on a free port, with its own database and directory store."""
+def _streamlit_server(tmp_path_factory, extra_env: dict[str, str] | None = None):
+    """A real `streamlit run app.py` on a free port, with its own database and directory store
+    (or those `extra_env` names: DATABASE_URL, SOURCING_DATA_DIR, secrets...)."""
     port = _free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     # The server keeps its shortlists in a throwaway SQLite file and its directory store in a
@@ -63,7 +64,7 @@ def _streamlit_server(tmp_path_factory):
     db_path = tmp_path_factory.mktemp("db") / "sourcing.db"
     data_dir = tmp_path_factory.mktemp("data")
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "SOURCING_DB_PATH": str(db_path),
-           "SOURCING_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"}  # fmt: skip
+           "SOURCING_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(extra_env or {})}  # fmt: skip
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
@@ -105,6 +106,12 @@ def own_app_url(tmp_path_factory):
     """An app server of the module's own, for tests that change the team's directory."""
     with _streamlit_server(tmp_path_factory) as url:
         yield url
+
+
+@pytest.fixture(scope="session")
+def streamlit_server(tmp_path_factory):
+    """`streamlit_server(env)`: a context manager starting one more app server with that environment."""
+    return lambda extra_env=None: _streamlit_server(tmp_path_factory, extra_env)
 
 
 @pytest.fixture(scope="session")
