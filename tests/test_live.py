@@ -364,7 +364,8 @@ def test_near_point_answers_are_filtered_on_the_flags_the_endpoint_cannot_take(a
 # --- Into the team's directory --------------------------------------------------------------------------
 
 
-def test_a_fetch_becomes_a_source_with_its_query_and_fetch_time(api, client, tmp_path):
+def test_a_fetch_becomes_a_source_with_its_query_and_fetch_time(api, client, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCING_ADMINS", "acheteur")  # adding a source is for directory administrators
     _serve_pages(api, SEARCH_PAGES)
     result = live.fetch_into_store(QUERY_59_ESS, client=client, root=tmp_path, added_by="acheteur")
     source = result.source
