@@ -25,8 +25,7 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt $(VENV)/.runtime
 # Debian packages the tests need: Chromium for the end-to-end tests (never a browser downloaded by a
 # test tool), PostgreSQL, whose throwaway server the persistence tests start themselves, LibreOffice Calc
 # (opens our CSV and XLSX as a buyer's double-click would) and poppler-utils (pdftotext reads our PDFs).
-# test tool), PostgreSQL, whose throwaway server the persistence tests start themselves, and nginx,
-# the reverse proxy of a team deployment (deploy/nginx.conf) the two-process tests start on loopback.
+# And nginx, the reverse proxy of a team deployment (deploy/nginx.conf), which the two-process tests start on loopback.
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
