@@ -635,7 +635,7 @@ PLACE_SUGGESTION = "Vouliez-vous dire :"
 PLACE_NOT_UNDERSTOOD_MAIN = (
     "Lieu non compris : « {text} ». Choisissez un lieu proposé dans le panneau de gauche ; en attendant, "
     "la recherche porte sur toute la France, sans distance."
-
+)
 
 # --- Team deployment: roles, audit trail, sign-in errors (issue 16) ----------------------------------
 SOURCES_ADMIN_ONLY = (
