@@ -9,6 +9,7 @@ import re
 import pytest
 from icalendar import Calendar
 
+from sourcing.exports.registry import BRIEFS, CALENDAR, MEETING_FILES
 from tests.browser.helpers import ARTIFACTS, wait_for_app
 from tests.helpers import docx_text
 from ui import texts as T
@@ -116,7 +117,7 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     main.get_by_text(T.MEETING_CREATED.format(title="Sourçage restauration", n=3)).wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "meeting-planned.png"), full_page=True)
 
-    name, pack = _download(page, T.MEETING_PACK_DOCX, tmp_path)
+    name, pack = _download(page, MEETING_FILES["pack-docx"].label, tmp_path)
     assert re.fullmatch(r"rencontre-\d{4}-\d{2}-\d{2}-sour.age-restauration-dossier\.docx", name)
     text = docx_text(pack)
     assert "Sourçage restauration" in text and "Repas des écoles 2027-2029" in text
@@ -126,7 +127,7 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     slot_times = re.findall(r"\d\d:\d\d–\d\d:\d\d", text)
     assert slot_times[:3] == ["09:00–09:20", "09:25–09:45", "09:50–10:10"]  # 20 min slots, 5 min pauses
 
-    name, ics = _download(page, T.MEETING_ICS, tmp_path)
+    name, ics = _download(page, CALENDAR.label, tmp_path)
     assert name.endswith(".ics")
     events = list(Calendar.from_ical(ics).walk("VEVENT"))
     assert len(events) == 4  # the meeting and one event per supplier
@@ -136,9 +137,9 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     assert events[1].decoded("dtstart").strftime("%H:%M") == "09:00"
 
     # One supplier's brief on its own (the first invited one is preselected).
-    page.get_by_role("button", name=T.MEETING_BRIEF_DOCX).scroll_into_view_if_needed()
+    page.get_by_role("button", name=BRIEFS["docx"].label).scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "meeting-documents.png"))
-    name, brief = _download(page, T.MEETING_BRIEF_DOCX, tmp_path)
+    name, brief = _download(page, BRIEFS["docx"].label, tmp_path)
     assert name.startswith("fiche-") and name.endswith(".docx")
     brief_text = docx_text(brief)
     assert sum(f"Fiche fournisseur : {n}" in brief_text for n in chosen) == 1
@@ -148,7 +149,7 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     main.get_by_label(T.MEETING_SAME_INFO).fill("Calendrier et allotissement envisagés")
     main.get_by_role("button", name=T.MEETING_SAME_INFO_BUTTON).click()
     main.get_by_text(T.LIST_SAVED.partition("{names}")[0].format(n=3)).wait_for(timeout=60_000)
-    name, trace = _download(page, T.MEETING_TRACE_DOCX, tmp_path)
+    name, trace = _download(page, MEETING_FILES["trace-docx"].label, tmp_path)
     assert name.endswith("-tracabilite.docx")
     trace_text = docx_text(trace)
     assert "3 opérateur(s) invité(s)" in trace_text
