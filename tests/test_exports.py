@@ -20,6 +20,7 @@ from sourcing.exports.documents import (
 )
 from sourcing.exports.tables import supplier_table, to_csv, to_xlsx
 from sourcing.schedule import Invite, MeetingPlan, build_schedule
+from sourcing.store.dates import is_stale
 from sourcing.taxonomy import sector_label
 from tests.helpers import SIRET_LEADING_ZERO, docx_text
 
@@ -84,10 +85,15 @@ def test_supplier_table_headers_and_values():
         "Site web",
         "Source",
         "Date des données",
+        "Données de plus d'un an",
         "Statut",
         "Notes",
     ]
     assert table.loc[1, "Types"] == "EI, ESUS"
+    # Data no source confirmed within a year (or undated) is marked for the buyer to check.
+    stale = list(table["Données de plus d'un an"])
+    assert stale[2] == stale[3] == "oui"  # "inconnue", None
+    assert stale[0] == ("oui" if is_stale("2026-05-01") else "")
     assert pd.isna(table.loc[2, "Types"])
     assert table.loc[1, "Secteurs"] == f"{sector_label('elagage-abattage')}, inconnu"  # unknown id kept
     assert table.loc[0, "Distance (km)"] == pytest.approx(12.3)

@@ -208,8 +208,7 @@ def supplier_brief_blocks(
         Para(f"Distance : {_distance(_get(supplier_row, 'distance_km'))}"),
         Para(
             f"Source des données : {clean(_get(supplier_row, 'source_name')) or 'non renseignée'}, "
-            f"données du {clean(_get(supplier_row, 'source_date')) or 'date inconnue'}. "
-            "À vérifier avec le fournisseur.",
+            f"{_data_age(_get(supplier_row, 'source_date'))}. À vérifier avec le fournisseur.",
             italic=True,
         ),
         Heading("Questions à poser", 2),
@@ -366,3 +365,12 @@ def traceability_blocks(meeting: MeetingPlan, invites: Sequence[Invite], today: 
 def traceability(fmt: DocFormat, meeting: MeetingPlan, invites: Sequence[Invite], today: date | None = None) -> bytes:
     """The traceability record (see `traceability_blocks`) as a DOCX or PDF file."""
     return render(fmt, traceability_blocks(meeting, invites, today), title=f"Traçabilité — {meeting.title}")
+
+
+def _data_age(source_date: object) -> str:
+    """'données du 01/07/2019, de plus d'un an' (or 'date inconnue'): old data is said to be old."""
+    from sourcing.store.dates import french_date, is_stale
+
+    text = clean(source_date)
+    said = f"données du {french_date(text)}" if text else "données de date inconnue"
+    return f"{said}, de plus d'un an" if is_stale(text or None) else said

@@ -18,6 +18,7 @@ import pandas as pd
 import xlsxwriter
 
 from sourcing.frenchfmt import french_number
+from sourcing.store.dates import is_stale
 
 # canonical column -> French header, in table order. Distance, status and notes only when present.
 HEADERS: dict[str, str] = {
@@ -34,6 +35,7 @@ HEADERS: dict[str, str] = {
     "website": "Site web",
     "source_name": "Source",
     "source_date": "Date des données",
+    "data_stale": "Données de plus d'un an",
     "status": "Statut",
     "notes": "Notes",
 }
@@ -117,7 +119,10 @@ def supplier_table(frame: pd.DataFrame) -> pd.DataFrame:
     out: dict[str, pd.Series] = {}
     labels = _sector_labels() if "sectors" in frame.columns else {}
     for col, header in HEADERS.items():
-        if col not in frame.columns:
+        if col == "data_stale":  # derived: a buyer must check data no source confirmed within a year
+            dates = frame["source_date"] if "source_date" in frame.columns else pd.Series(None, index=frame.index)
+            out[header] = pd.Series(["oui" if is_stale(d) else "" for d in dates], index=frame.index, dtype="string")
+        elif col not in frame.columns:
             if col in OPTIONAL:
                 continue
             out[header] = pd.Series(pd.NA, index=frame.index, dtype="string")
