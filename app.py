@@ -19,6 +19,8 @@ if state.auth_enabled() and state.current_user() is None:
     # With authentication on, nothing is shown before the buyer signs in (ProConnect or another OIDC).
     st.title(T.APP_TITLE)
     st.subheader(T.LOGIN_HEADER)
+    if state.sign_in_unfinished():
+        st.error(T.LOGIN_FAILED, icon=":material/error:")
     st.write(T.LOGIN_EXPLAIN)
     st.button(T.LOGIN_BUTTON, on_click=st.login, type="primary")
     st.stop()

@@ -121,6 +121,26 @@ def current_user() -> str | None:
     return str(st.user.get("email") or st.user.get("sub") or "") or None
 
 
+SESSION_COOKIE = "_streamlit_session"  # Streamlit's Starlette session, where Authlib keeps a sign-in's state
+
+
+def sign_in_unfinished() -> bool:
+    """True when a sign-in was started and did not end signed in: the provider refused it, or its
+    answer came back expired or replayed. Streamlit then just shows the app again; the sign-in's
+    state ("_state_<provider>_<code>") is left in its session cookie, which is how it is told
+    apart from a first visit. (A successful sign-in removes that state.)"""
+    import base64
+    import json
+
+    value = st.context.cookies.get(SESSION_COOKIE, "")
+    try:
+        payload = value.split(".", 1)[0]
+        session = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
+    except ValueError:
+        return False
+    return isinstance(session, dict) and any(str(k).startswith("_state_") for k in session)
+
+
 def _configured_admins() -> list[str]:
     """`[sourcing] admins = [...]` from the secrets (none when there is no secrets file)."""
     try:
