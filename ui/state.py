@@ -133,6 +133,8 @@ def sign_in_unfinished() -> bool:
     import json
 
     value = st.context.cookies.get(SESSION_COOKIE, "")
+    if not isinstance(value, str):  # no request behind the session (a script run under AppTest)
+        return False
     try:
         payload = value.split(".", 1)[0]
         session = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4)))
