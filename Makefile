@@ -6,6 +6,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+BENCH_ROWS ?= 1000000
 
 .PHONY: run test lint format bench system-deps assets clean
 
@@ -67,6 +68,7 @@ bench: $(VENV)/.dev assets
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/map.py
 	$(BIN)/python bench/shortlists.py
+	$(BIN)/python -m sourcing bench --rows $(BENCH_ROWS)
 
 clean:
 	rm -rf $(VENV) .cache .pytest_cache

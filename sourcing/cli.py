@@ -7,6 +7,7 @@
     python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID | export --out P | conflicts
     python -m sourcing fetch [--department CODE] [--near PLACE --radius-km R] [--naf CODE]... [--ess] [--siae] [--json]
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
+    python -m sourcing bench [--rows N] [--runs R] [--no-postgis] [--json]
     python -m sourcing meeting create --list NAME --title T --start AAAA-MM-JJTHH:MM [--status S ...] [--json]
 
 Bad input or usage: exit code 2 and a French message on stderr, never a traceback.
@@ -18,11 +19,13 @@ import argparse
 import json
 import math
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sourcing import formats
 from sourcing.cli_advise import add_advise_parser, cmd_advise
+from sourcing.cli_bench import add_bench_parser, cmd_bench
 from sourcing.cli_directory import add_directory_parser, cmd_directory
 from sourcing.cli_fetch import add_fetch_parser, cmd_fetch
 from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
@@ -55,7 +58,10 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
 
 
-def _parser() -> argparse.ArgumentParser:
+LIGHT_COMMANDS = ("search", "bench")  # parsed without the other commands' options (and their imports)
+
+
+def _parser(light: bool = False) -> argparse.ArgumentParser:
     parser = _Parser(
         prog="python -m sourcing", description="Annuaire des fournisseurs de l'ESS pour les acheteurs publics."
     )
@@ -82,11 +88,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
-    add_advise_parser(sub)
-    _add_shortlist_parser(sub)
-    add_directory_parser(sub, _Parser)
-    _add_meeting_parser(sub)
-    add_fetch_parser(sub, _Parser)
+    add_bench_parser(sub, _Parser)
+    if not light:  # their choices come from the advisor, exports and database modules: a second to import
+        add_advise_parser(sub)
+        _add_shortlist_parser(sub)
+        add_directory_parser(sub, _Parser)
+        _add_meeting_parser(sub)
+        add_fetch_parser(sub, _Parser)
     return parser
 
 
@@ -211,7 +219,7 @@ def _load_directory(path: str | None) -> pd.DataFrame:
 
 def cmd_search(args) -> int:
     from sourcing.gazetteer import Gazetteer
-    from sourcing.search import SearchIndex, SearchQuery, search
+    from sourcing.search import SearchQuery, search, stored
 
     unknown = [k for k in args.kind if k.upper() not in KIND_CODES]
     if unknown:
@@ -228,7 +236,9 @@ def cmd_search(args) -> int:
         if place.status != "ok":
             raise UsageError(place.message)
         near = (place.lat, place.lon)
-    directory = _load_directory(args.directory)
+    started = time.perf_counter()
+    index = stored.index_of(args.directory, _load_directory)  # saved with its directory: no rebuild
+    loaded = time.perf_counter()
     query = SearchQuery(
         near=near,
         radius_km=args.radius_km,
@@ -242,10 +252,12 @@ def cmd_search(args) -> int:
         fresh_only=args.fresh,
         limit=args.limit,
     )
-    found = search(SearchIndex.build(directory), query)
+    found = search(index, query)
     rows = [{f: _json_value(rec[f]) for f in RESULT_FIELDS} for rec in found.results.to_dict("records")]
+    timing = {"load": (loaded - started) * 1000, "query": (time.perf_counter() - loaded) * 1000}
     if args.json:
-        print(json.dumps({"total": found.total, "results": rows}, ensure_ascii=False))
+        payload = {"total": found.total, "results": rows, "timing_ms": {k: round(v, 1) for k, v in timing.items()}}
+        print(json.dumps(payload, ensure_ascii=False))
     else:
         print(f"{found.total} fournisseur(s)")
         for r in rows:
@@ -385,7 +397,8 @@ def cmd_meeting(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    argv = sys.argv[1:] if argv is None else argv
+    parser = _parser(light=bool(argv) and argv[0] in LIGHT_COMMANDS)
     try:
         args = parser.parse_args(argv)
         if args.command == "import":
@@ -398,6 +411,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_shortlist(args)
         if args.command == "directory":
             return cmd_directory(args, UsageError)
+        if args.command == "bench":
+            return cmd_bench(args, UsageError)
         if args.command == "meeting":
             return cmd_meeting(args)
         if args.command == "fetch":

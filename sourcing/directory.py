@@ -74,6 +74,12 @@ def _ensure_demo_cache() -> None:
     report.write_text(json.dumps(result.report.to_dict(), ensure_ascii=False))
 
 
+def demo_parquet() -> Path:
+    """The demo directory's Parquet cache (made when missing or older than the CSV)."""
+    _ensure_demo_cache()
+    return _demo_cache()[0]
+
+
 def load_demo() -> pd.DataFrame:
     """The demo directory, imported once from its CSV and then read from a Parquet cache."""
     _ensure_demo_cache()

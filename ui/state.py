@@ -12,11 +12,12 @@ import streamlit as st
 
 from sourcing import roles
 from sourcing.db import LOCAL_USER, database_url, upgrade_database
-from sourcing.directory import demo_report, load_demo
+from sourcing.directory import demo_parquet, demo_report, load_demo
 from sourcing.normalise import ImportReport
-from sourcing.search import SearchIndex
+from sourcing.search import SearchIndex, stored
 from sourcing.search.choices import TerritoryNames, sector_names
 from sourcing.search.choices import territory_names as gazetteer_territory_names
+from sourcing.store import files as store_files
 from sourcing.store import service as store
 from ui import texts as T
 
@@ -77,8 +78,17 @@ def load_report(key: str) -> dict | None:
 
 @st.cache_resource(show_spinner=T.SPINNER_SEARCH, max_entries=4)
 def search_index(key: str) -> SearchIndex:
-    """The search index of a directory (the search and advice pages share it)."""
-    return SearchIndex.build(load_directory(key))
+    """The search index of a directory (the search and advice pages share it): read from the disk
+    where a previous process saved it, else built and saved (`sourcing.search.stored`)."""
+    if key == DEMO_KEY:
+        parquet = demo_parquet()
+        folder = parquet.with_suffix(".search-index")
+    else:
+        folder = stored.index_dir(store_files.version_dir(store_files.store_dir(), version_number(key)))
+        parquet = folder.parent / "directory.parquet"
+    return stored.load_or_build(
+        folder, lambda: load_directory(key), stamp=stored.file_stamp(parquet), frame_loader=lambda: load_directory(key)
+    )
 
 
 @st.cache_resource

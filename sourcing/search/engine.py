@@ -110,10 +110,7 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
     if query.limit is not None:
         order = order[: max(int(query.limit), 0)]
     rows = selection.rows[order]
-    frame = index.frame
-    if query.columns is not None:  # fewer columns, less to copy: each costs about 1.5 ms per 40,000 rows
-        frame = frame[[c for c in dict.fromkeys(query.columns) if c in frame.columns]]
-    results = frame.take(rows)
+    results = index.take(rows, query.columns)
     results["distance_km"] = selection.distance[order]
     if query.near is None:
         reason = np.full(len(rows), "", dtype=object)

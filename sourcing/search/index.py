@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,8 +83,35 @@ class SearchIndex:
         stopwatch.lap("names")
         return cls(**parts, build_seconds=stopwatch.laps)
 
+    @classmethod
+    def lazy(
+        cls, parts: dict[str, Any], *, rows: int, take: Callable, load_frame: Callable[[], pd.DataFrame]
+    ) -> SearchIndex:
+        """An index whose directory stays on disk (`sourcing.search.stored`): ``take(rows, columns)``
+        gives result rows, ``load_frame()`` the whole table the first time ``index.frame`` is read."""
+        index = cls.__new__(cls)
+        index.__dict__.update(parts, build_seconds={}, _rows=rows, _take=take, _load_frame=load_frame)
+        return index
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for a missing attribute: `frame` of an index made by `lazy`, read at first use.
+        loader = self.__dict__.get("_load_frame")
+        if name != "frame" or loader is None:
+            raise AttributeError(name)
+        frame = self.__dict__["frame"] = loader()
+        return frame
+
+    def take(self, rows: np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
+        """``frame.take(rows)`` (only ``columns`` when given), without loading a lazy index's table."""
+        if "frame" not in self.__dict__ and "_take" in self.__dict__:
+            return self.__dict__["_take"](rows, None if columns is None else list(columns))
+        frame = self.frame
+        if columns is not None:  # fewer columns, less to copy: each costs about 1.5 ms per 40,000 rows
+            frame = frame[[c for c in dict.fromkeys(columns) if c in frame.columns]]
+        return frame.take(rows)
+
     def __len__(self) -> int:
-        return len(self.frame)
+        return self.__dict__["_rows"] if "_rows" in self.__dict__ else len(self.frame)
 
     def __repr__(self) -> str:
         return f"SearchIndex({len(self):,} suppliers, {len(self.vocabulary):,} words)"

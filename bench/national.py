@@ -1,0 +1,332 @@
+"""Benchmark at national scale: import, cold search, typical queries, map, and PostGIS side by side.
+
+One run does, on a directory of N generated rows (`data/make_demo.py` via `bench/import.py`, half
+the rows to locate by the gazetteer):
+  1. import: `import_path` in a fresh subprocess (time, peak RSS), median of ``--runs``;
+  2. publishes the result as the team's directory (a store version in a temporary SOURCING_DATA_DIR);
+  3. cold search: `python -m sourcing search --near Lyon --radius-km 30 --json` as a new process,
+     the first time (index built and saved with the version) then ``--runs`` times (index read back);
+     wall time of the whole process, and the command's own `timing_ms` (load, query);
+  4. typical queries in one process on the saved index (median of 20 runs each), the map's HTML
+     for 1,000 / 5,000 / 20,000 results (`ui.map.builder.map_html`), and that process's memory;
+  5. the same radius searches in PostgreSQL + PostGIS (a throwaway server on loopback,
+     `scripts/pg_test_server.py`; geography points, GiST index, `ST_DWithin` on the sphere),
+     first page of 50 by distance with the total, median of 20 runs each.
+
+Usage: .venv/bin/python bench/national.py [--rows 100000] [--runs 3] [--json] [--no-postgis] [--no-write]
+(also `python -m sourcing bench --rows N --json`, `make bench`). Prints one JSON object with --json;
+otherwise writes its section of docs/performance.md (bench:national markers).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+BENCH_DIR = Path(__file__).resolve().parent
+for _p in (str(PROJECT_DIR), str(BENCH_DIR), str(PROJECT_DIR / "scripts")):
+    if _p not in sys.path:
+        sys.path.insert(0, _p)
+
+from perfdoc import markers, publish  # noqa: E402
+
+START, END = markers("national")
+SEED = 1515
+QUERY_RUNS = 20
+MAP_SIZES = (1_000, 5_000, 20_000)
+# Radius searches run on both sides: (name, (lat, lon), km).
+RADIUS = (
+    ("Lyon 30 km", (45.764, 4.8357), 30.0),
+    ("Paris 10 km", (48.8566, 2.3522), 10.0),
+    ("Rennes 50 km", (48.1173, -1.6778), 50.0),
+    ("Clermont-Ferrand 100 km", (45.7772, 3.087), 100.0),
+)
+
+
+def _maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _children_maxrss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+
+def _self(*args: str, env: dict | None = None) -> dict:
+    """Run this script with ``args`` in a new process; its last stdout line is JSON."""
+    cmd = [sys.executable, str(Path(__file__).resolve()), *args]
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=PROJECT_DIR, env=env)
+    if done.returncode != 0:
+        raise RuntimeError(f"bench subprocess {args[0]} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- Children (each in its own process) -----------------------------------------------------------
+
+
+def child_import(path: str, out: str) -> dict:
+    t = time.perf_counter()
+    from sourcing.importer import import_path
+
+    modules_s = time.perf_counter() - t
+    t = time.perf_counter()
+    result = import_path(path)
+    import_s = time.perf_counter() - t
+    peak = _maxrss_mb()
+    if out:
+        result.directory.to_parquet(out, index=False)
+    return {"import_s": import_s, "modules_s": modules_s, "peak_mb": peak, "suppliers": len(result.directory)}
+
+
+def child_publish(parquet: str) -> dict:
+    """Publish ``parquet`` as version 1 of the store in SOURCING_DATA_DIR (one source, no merge)."""
+    import pandas as pd
+
+    from sourcing.store import files
+
+    frame = pd.read_parquet(parquet)
+    store = files.store_dir()
+    source = {"id": 1, "label": "bench", "kind": "file", "filename": Path(parquet).name, "format_label": "bench",
+              "added_by": "bench", "added_at": pd.Timestamp.now(tz="UTC").isoformat(), "data_date": None,
+              "data_date_origin": "", "licence": "", "query": "", "families": [], "kinds": {}, "rows_read": len(frame),
+              "rows_loaded": len(frame), "rows_rejected": 0, "suppliers": len(frame), "state": "active", "uid": "",
+              "display": "bench"}  # fmt: skip
+    manifest = {"version": 1, "built_at": source["added_at"], "sources": [source], "suppliers_in": len(frame),
+                "suppliers_out": len(frame), "merged": 0, "per_source": {"1": len(frame)}}  # fmt: skip
+    files.publish_version(store, 1, {"directory": frame}, manifest)
+    return {"suppliers": len(frame)}
+
+
+def _median_ms(fn, runs: int = QUERY_RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)
+
+
+def typical_queries():
+    from sourcing.search import SearchQuery
+
+    lyon = RADIUS[0][1]
+    queries = {name: SearchQuery(near=near, radius_km=km, limit=50) for name, near, km in RADIUS}
+    queries |= {
+        "keyword « blanchisserie »": SearchQuery(q="blanchisserie", limit=50),
+        "typo « menuserie »": SearchQuery(q="menuserie", limit=50),
+        "ESAT/EA + « espaces verts » 30 km Lyon": SearchQuery(
+            near=lyon, radius_km=30, kinds=("ESAT", "EA"), q="espaces verts", limit=50
+        ),
+        "département 59": SearchQuery(departments=("59",), limit=50),
+        "30 km Lyon + intervention areas": SearchQuery(
+            near=lyon, radius_km=30, include_intervention_area=True, near_department="69", near_region="84", limit=50
+        ),
+        "landing page (all, by name)": SearchQuery(sort="name", limit=50),
+    }
+    return queries
+
+
+def child_queries() -> dict:
+    """Typical queries on the saved index of the team's directory, then the map, then memory."""
+    t = time.perf_counter()
+    from sourcing.directory import load_any
+    from sourcing.search import SearchQuery, search, stored
+
+    index = stored.index_of(None, load_any)
+    load_s = time.perf_counter() - t
+    search_ms, found = {}, {}
+    for name, query in typical_queries().items():
+        found[name] = search(index, query).total
+        search_ms[name] = _median_ms(lambda q=query: search(index, q))
+    from ui.map.builder import map_html
+
+    everything = search(index, SearchQuery(near=RADIUS[0][1], sort="distance", limit=max(MAP_SIZES)))
+    map_build_s = {}
+    for n in MAP_SIZES:
+        results = everything.results.head(n)
+        map_html(results.head(100))  # warm-up
+        map_build_s[str(n)] = _median_ms(lambda r=results: map_html(r), runs=3) / 1000
+    t = time.perf_counter()
+    len(index.frame)  # what the app holds: the whole directory as a DataFrame too
+    frame_s = time.perf_counter() - t
+    return {"load_s": load_s, "search_ms": search_ms, "found": found, "map_build_s": map_build_s,
+            "frame_s": frame_s, "process_peak_mb": _maxrss_mb()}  # fmt: skip
+
+
+def cold_search(env: dict) -> dict:
+    cmd = [sys.executable, "-m", "sourcing", "search", "--near", "Lyon", "--radius-km", "30", "--json"]
+    t = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False, cwd=PROJECT_DIR, env=env)
+    wall = time.perf_counter() - t
+    if done.returncode != 0:
+        raise RuntimeError(f"search failed:\n{done.stderr[-4000:]}")
+    payload = json.loads(done.stdout)
+    return {"wall_s": wall, "total": payload["total"], **{f"{k}_ms": v for k, v in payload["timing_ms"].items()}}
+
+
+# --- PostGIS ------------------------------------------------------------------------------------------
+
+
+def postgis(parquet: Path) -> dict:
+    """The radius searches of `RADIUS` in PostGIS on the same suppliers, median ms each."""
+    import io
+
+    import pandas as pd
+    import psycopg
+    from pg_test_server import throwaway_postgres
+
+    frame = pd.read_parquet(parquet, columns=["id", "lat", "lon"]).dropna(subset=["lat", "lon"])
+    with throwaway_postgres("bench") as url:
+        dsn = url.replace("postgresql+psycopg://", "postgresql://")
+        with psycopg.connect(dsn, autocommit=True) as conn:
+            conn.execute("CREATE EXTENSION postgis")
+            conn.execute("CREATE TABLE s (id text, lat float8, lon float8)")
+            t = time.perf_counter()
+            buffer = io.StringIO()
+            frame.to_csv(buffer, index=False, header=False)
+            with conn.cursor().copy("COPY s FROM STDIN WITH (FORMAT csv)") as copy:
+                copy.write(buffer.getvalue())
+            conn.execute("ALTER TABLE s ADD COLUMN g geography(Point, 4326)")
+            conn.execute("UPDATE s SET g = ST_SetSRID(ST_MakePoint(lon, lat), 4326)::geography")
+            conn.execute("CREATE INDEX ON s USING gist (g)")
+            conn.execute("VACUUM ANALYZE s")
+            load_s = time.perf_counter() - t
+            sql = (
+                "SELECT id, d, count(*) OVER () FROM (SELECT id, ST_Distance(g, p, false) AS d FROM s, "
+                "(SELECT ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS p) q "
+                "WHERE ST_DWithin(g, p, %(m)s, false)) t ORDER BY d, id LIMIT 50"
+            )
+            postgis_ms, found = {}, {}
+            for name, (lat, lon), km in RADIUS:
+                params = {"lat": lat, "lon": lon, "m": km * 1000}
+                rows = conn.execute(sql, params).fetchall()
+                found[name] = rows[0][2] if rows else 0
+                postgis_ms[name] = _median_ms(lambda p=params: conn.execute(sql, p).fetchall())
+            version = conn.execute("SELECT postgis_lib_version(), current_setting('server_version')").fetchone()
+    return {"postgis_ms": postgis_ms, "found": found, "load_s": load_s, "version": f"PostGIS {version[0]}, "
+            f"PostgreSQL {version[1]}"}  # fmt: skip
+
+
+# --- The run ------------------------------------------------------------------------------------------
+
+
+def run(rows: int, runs: int = 3, with_postgis: bool = True) -> dict:
+    gen = importlib.import_module("import")  # bench/import.py: the hardened CRESS-style input
+    with tempfile.TemporaryDirectory(prefix="sourcing-bench-") as tmp:
+        tmp_path = Path(tmp)
+        csv, parquet = tmp_path / "input.csv", tmp_path / "directory.parquet"
+        t = time.perf_counter()
+        gen.make_input(csv, rows, SEED)
+        generate_s = time.perf_counter() - t
+        imports = [_self("--child-import", str(csv), str(parquet) if i == 0 else "") for i in range(runs)]
+        env = {**os.environ, "SOURCING_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(PROJECT_DIR)}
+        _self("--child-publish", str(parquet), env=env)
+        first = cold_search(env)  # builds the index and saves it with the version
+        colds = [cold_search(env) for _ in range(runs)]
+        queries = _self("--child-queries", env=env)
+        pg = postgis(parquet) if with_postgis else None
+    median = statistics.median
+    result = {
+        "rows": rows,
+        "suppliers": imports[0]["suppliers"],
+        "date": date.today().isoformat(),
+        "load_average": os.getloadavg(),
+        "generate_s": generate_s,
+        "import_s": median(r["import_s"] for r in imports),
+        "import_runs_s": [r["import_s"] for r in imports],
+        "import_peak_mb": max(r["peak_mb"] for r in imports),
+        "cold_search_first_s": first["wall_s"],
+        "cold_search_first_timing_ms": {"load": first["load_ms"], "query": first["query_ms"]},
+        "cold_search_s": median(c["wall_s"] for c in colds),
+        "cold_search_timing_ms": {
+            "load": median(c["load_ms"] for c in colds),
+            "query": median(c["query_ms"] for c in colds),
+        },
+        "cold_search_found": first["total"],
+        "search_ms": queries["search_ms"],
+        "search_found": queries["found"],
+        "index_load_s": queries["load_s"],
+        "frame_load_s": queries["frame_s"],
+        "process_peak_mb": queries["process_peak_mb"],
+        "map_build_s": queries["map_build_s"],
+        "postgis_ms": pg["postgis_ms"] if pg else {},
+        "postgis_found": pg["found"] if pg else {},
+        "postgis_load_s": pg["load_s"] if pg else None,
+        "postgis_version": pg["version"] if pg else None,
+    }
+    result["postgis_ratio"] = {k: v / result["search_ms"][k] for k, v in result["postgis_ms"].items()}
+    return result
+
+
+def section(r: dict) -> str:
+    from importlib.metadata import version
+
+    load = ", ".join(f"{v:.1f}" for v in r["load_average"])
+    lines = [
+        START,
+        f"## National scale: {r['rows']:,} rows, end to end (`bench/national.py`, `python -m sourcing bench`)",
+        "",
+        f"Measured {r['date']} on {os.cpu_count()} CPU shared with other jobs (load average {load} at the end), "
+        f"Python {sys.version.split()[0]}, pandas {version('pandas')}, pyarrow {version('pyarrow')}"
+        f"{', ' + r['postgis_version'] if r['postgis_version'] else ''}. Every figure of one run, side by side.",
+        "",
+        "| what | figure |",
+        "| :--- | ---: |",
+        f"| import `import_path` (fresh process, median of {len(r['import_runs_s'])}) | {r['import_s']:.1f} s |",
+        f"| import peak memory (RSS) | {r['import_peak_mb']:,.0f} MB |",
+        f"| cold CLI search, index built (first search of a version) | {r['cold_search_first_s']:.1f} s |",
+        f"| cold CLI search, index saved with the version (whole process) | {r['cold_search_s']:.2f} s |",
+        f"| of which loading the index / the query (`timing_ms`) | {r['cold_search_timing_ms']['load']:.0f} ms / "
+        f"{r['cold_search_timing_ms']['query']:.0f} ms |",
+        f"| whole directory as a DataFrame (what the app holds), from the saved table | {r['frame_load_s']:.1f} s |",
+        f"| process peak memory (index + directory + queries + map) | {r['process_peak_mb']:,.0f} MB |",
+    ]
+    lines += [f"| map HTML, {int(n):,} results | {s:.2f} s |" for n, s in r["map_build_s"].items()]
+    lines += ["", "| query (first page of 50, total counted) | found | ours (ms) | PostGIS (ms) | PostGIS / ours |",
+              "| :--- | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for name, ms in r["search_ms"].items():
+        pg = r["postgis_ms"].get(name)
+        pg_text = f"{pg:.1f} | ×{pg / ms:.1f}" if pg is not None else "– | –"
+        lines.append(f"| {name} | {r['search_found'][name]:,} | {ms:.1f} | {pg_text} |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-postgis", action="store_true")
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--child-import", nargs=2)
+    parser.add_argument("--child-publish")
+    parser.add_argument("--child-queries", action="store_true")
+    args = parser.parse_args(argv)
+    if args.child_import:
+        print(json.dumps(child_import(*args.child_import)))
+    elif args.child_publish:
+        print(json.dumps(child_publish(args.child_publish)))
+    elif args.child_queries:
+        print(json.dumps(child_queries()))
+    else:
+        result = run(args.rows, args.runs, not args.no_postgis)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            publish(section(result), "national", write=not args.no_write)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,209 @@
+"""A `SearchIndex` kept on disk next to the directory it indexes, so a new process searches at once.
+
+`SearchIndex.build` takes seconds at a million suppliers (words cut and sorted, categories
+factorised...); what it computes is arrays and short lists of keys. `save` writes them in a folder
+(one ``.npy`` per array, the keys in ``keys.json``) with the directory itself as an Arrow IPC file;
+`load` maps the arrays read-only (`numpy.load(mmap_mode="r")`: nothing is read before a query
+touches it) and leaves the directory on disk: the few result rows a search shows are taken from the
+memory-mapped Arrow file, the whole table is only converted to pandas when some code asks for
+``index.frame`` (the app does, the CLI does not).
+
+The folder is written under a temporary name and renamed into place: readers see a complete
+index or none. `FORMAT` changes when the layout or `SearchIndex` changes; an index of another
+format is rebuilt.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Callable
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from sourcing.search.index import SearchIndex
+from sourcing.search.postings import Category, Postings, Vocabulary
+
+FORMAT = 1
+INDEX_FOLDER = "search-index"
+TABLE_FILE = "directory.arrow"
+_POSTINGS = ("sectors", "area_departments", "area_regions")
+_VOCABULARIES = ("words", "label_words")
+_CATEGORIES = ("naf", "departments", "regions", "epcis", "headcounts")
+
+
+def index_dir(version_folder: Path) -> Path:
+    return Path(version_folder) / INDEX_FOLDER
+
+
+def save(index: SearchIndex, folder: Path, stamp: str | None = None) -> Path:
+    """Write ``index`` (and its directory) to ``folder``, atomically; returns ``folder``."""
+    folder = Path(folder)
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    keys: dict[str, object] = {"format": FORMAT, "stamp": stamp, "rows": len(index)}
+    keys["area_radius_reach"] = index.area_radius_reach
+    arrays: dict[str, np.ndarray] = {}
+    for f in fields(SearchIndex):
+        value = getattr(index, f.name) if f.name != "frame" else None
+        if isinstance(value, np.ndarray):
+            arrays[f.name] = value
+    for name in (*_POSTINGS, *(f"{v}" for v in _VOCABULARIES)):
+        postings = getattr(index, name).postings if name in _VOCABULARIES else getattr(index, name)
+        keys[name] = postings.keys
+        arrays[f"{name}.offsets"], arrays[f"{name}.rows"] = postings.offsets, postings.rows
+    for name in _VOCABULARIES:
+        arrays[f"{name}.lengths"] = getattr(index, name).lengths
+    for name in _CATEGORIES:
+        keys[name] = getattr(index, name).uniques
+        arrays[f"{name}.codes"] = getattr(index, name).codes
+    keys["label_sectors"] = [a.tolist() for a in index.label_sectors]
+    for name, array in arrays.items():
+        np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+    _write_table(index.frame, tmp / TABLE_FILE)
+    (tmp / "keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        os.rename(tmp, folder)
+    except OSError:  # another process put its copy in place first: the same index
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table, max_chunksize=1 << 30)
+
+
+def load(
+    folder: Path, frame_loader: Callable[[], pd.DataFrame] | None = None, stamp: str | None = None
+) -> SearchIndex | None:
+    """The index saved in ``folder``, arrays memory-mapped; None when missing or of another format.
+
+    ``frame_loader`` gives the directory when some code reads ``index.frame`` (default: the Arrow
+    file of the folder, converted as the store reads a version: list columns as lists). With
+    ``stamp``, an index saved with another stamp (its directory file changed since) is not loaded."""
+    folder = Path(folder)
+    try:
+        keys = json.loads((folder / "keys.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if keys.get("format") != FORMAT or (stamp is not None and keys.get("stamp") != stamp):
+        return None
+
+    def array(name: str) -> np.ndarray:
+        return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+
+    parts: dict[str, object] = {}
+    for f in fields(SearchIndex):
+        if (folder / f"{f.name}.npy").exists():
+            parts[f.name] = array(f.name)
+    for name in _POSTINGS:
+        parts[name] = Postings(keys[name], array(f"{name}.offsets"), array(f"{name}.rows"))
+    for name in _VOCABULARIES:
+        postings = Postings(keys[name], array(f"{name}.offsets"), array(f"{name}.rows"))
+        parts[name] = Vocabulary(postings, array(f"{name}.lengths"))
+    for name in _CATEGORIES:
+        parts[name] = Category(array(f"{name}.codes"), keys[name])
+    parts["label_sectors"] = [np.asarray(a, dtype=np.int64) for a in keys["label_sectors"]]
+    parts["area_radius_reach"] = float(keys["area_radius_reach"])
+    table = _open_table(folder / TABLE_FILE)
+    return SearchIndex.lazy(parts, rows=int(keys["rows"]), take=lambda rows, columns: _take(table(), rows, columns),
+                            load_frame=frame_loader or (lambda: _as_directory(table())))  # fmt: skip
+
+
+def _open_table(path: Path) -> Callable[[], pa.Table]:
+    """The Arrow file, memory-mapped at the first call (zero copy)."""
+    opened: list[pa.Table] = []
+
+    def table() -> pa.Table:
+        if not opened:
+            opened.append(pa.ipc.open_file(pa.memory_map(str(path), "r")).read_all())
+        return opened[0]
+
+    return table
+
+
+def _as_directory(table: pa.Table) -> pd.DataFrame:
+    from sourcing.model import LIST_COLUMNS
+
+    frame = table.to_pandas()
+    for col in LIST_COLUMNS:
+        if col in frame.columns:
+            frame[col] = frame[col].map(lambda v: list(v) if v is not None else [])
+    return frame
+
+
+def _take(table: pa.Table, rows: np.ndarray, columns: list[str] | None) -> pd.DataFrame:
+    """``frame.take(rows)`` (``frame[columns]`` first) without converting the whole table."""
+    if columns is not None:
+        table = table.select([c for c in dict.fromkeys(columns) if c in table.column_names])
+    frame = _as_directory(table.take(pa.array(np.asarray(rows, dtype=np.int64))))
+    frame.index = pd.Index(np.asarray(rows, dtype=np.int64))
+    return frame
+
+
+def load_or_build(
+    folder: Path,
+    load_directory: Callable[[], pd.DataFrame],
+    *,
+    stamp: str | None = None,
+    frame_loader: Callable[[], pd.DataFrame] | None = None,
+) -> SearchIndex:
+    """The index saved in ``folder`` (with ``stamp``); else built from ``load_directory()`` and saved
+    there (a folder that cannot be written only costs the next process a rebuild)."""
+    found = load(folder, frame_loader, stamp)
+    if found is not None:
+        return found
+    index = SearchIndex.build(load_directory())
+    try:
+        save(index, folder, stamp)
+    except OSError:
+        pass
+    return index
+
+
+def file_stamp(path: Path) -> str:
+    """Changes when the file does (size and modification time)."""
+    info = Path(path).stat()
+    return f"{info.st_size}-{info.st_mtime_ns}"
+
+
+def index_of(path: str | Path | None, load_directory: Callable[[str | Path | None], pd.DataFrame]) -> SearchIndex:
+    """The index of a directory as the CLI names it (`sourcing.directory.load_any`): None for the
+    team's directory (saved in its store version, or next to the demo's cache), a Parquet file
+    (saved in the cache folder), anything else built in memory. ``load_directory(path)`` reads it."""
+    from sourcing.directory import cache_dir, is_parquet
+
+    if path is None:
+        parquet, folder = current_paths()
+    elif is_parquet(path):
+        parquet = Path(path).resolve()
+        key = hashlib.sha1(str(parquet).encode()).hexdigest()[:16]
+        folder = cache_dir() / "search-index" / key
+    else:
+        return SearchIndex.build(load_directory(path))
+    return load_or_build(folder, lambda: load_directory(path), stamp=file_stamp(parquet))
+
+
+def current_paths() -> tuple[Path, Path]:
+    """The team's directory file (the store's current version, or the demo's cache while the store
+    has no source) and where its index is kept."""
+    from sourcing.directory import demo_parquet
+    from sourcing.store import files
+
+    store = files.store_dir()
+    number = files.current_version(store)
+    if number is not None and files.read_manifest(store, number).get("sources"):
+        folder = files.version_dir(store, number)
+        return folder / "directory.parquet", index_dir(folder)
+    parquet = demo_parquet()
+    return parquet, parquet.with_suffix(".search-index")

@@ -1,0 +1,94 @@
+"""A search index saved next to its directory (`sourcing.search.stored`) answers every query as the
+index built in memory does: same totals, same rows, same columns and values, same typo fixes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sourcing.directory import load_demo
+from sourcing.search import SearchIndex, SearchQuery, count, search, stored, widen
+
+PARIS, LYON, ROUEN = (48.8566, 2.3522), (45.764, 4.8357), (49.4431, 1.0993)
+
+QUERIES = [
+    SearchQuery(),
+    SearchQuery(limit=50),
+    SearchQuery(near=PARIS, radius_km=30, limit=50),
+    SearchQuery(near=LYON, radius_km=100, kinds=("ESAT", "EA"), sort="name"),
+    SearchQuery(near=ROUEN, radius_km=20, include_intervention_area=True, near_department="76", near_region="28"),
+    SearchQuery(q="espaces verts", limit=20),
+    SearchQuery(q="menuserie"),
+    SearchQuery(departments=("69", "1"), regions=("84",), sort="name", limit=10),
+    SearchQuery(naf="88.10", headcount_bands=("12",)),
+    SearchQuery(sectors=("espaces-verts", "traiteur"), near=PARIS),
+    SearchQuery(cpv="77310000", near=LYON, radius_km=60),
+    SearchQuery(fresh_only=True, limit=5),
+    SearchQuery(near=PARIS, radius_km=50, columns=("name", "siret", "kinds", "lat", "lon"), limit=100),
+    SearchQuery(near=PARIS, radius_km=50, limit=0),
+]
+
+
+@pytest.fixture(scope="module")
+def pair(tmp_path_factory) -> tuple[SearchIndex, SearchIndex]:
+    built = SearchIndex.build(load_demo())
+    folder = stored.save(built, tmp_path_factory.mktemp("version") / stored.INDEX_FOLDER)
+    loaded = stored.load(folder)
+    assert loaded is not None
+    return built, loaded
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr(q)[12:70])
+def test_saved_index_finds_what_the_built_one_finds(pair, query):
+    built, loaded = pair
+    expected, got = search(built, query), search(loaded, query)
+    assert got.total == expected.total == count(loaded, query)
+    assert np.array_equal(got.rows, expected.rows)
+    assert got.corrections == expected.corrections and got.sectors_used == expected.sectors_used
+    pd.testing.assert_frame_equal(got.results, expected.results)
+    assert widen(loaded, query) == widen(built, query)
+
+
+def test_a_search_reads_only_the_rows_it_shows(tmp_path):
+    """Loading and searching leave the directory table on disk (the CLI never converts it whole)."""
+    folder = stored.save(SearchIndex.build(load_demo()), tmp_path / stored.INDEX_FOLDER)
+    loaded = stored.load(folder)
+    search(loaded, SearchQuery(near=PARIS, radius_km=30, limit=10))
+    assert "frame" not in loaded.__dict__
+    assert len(loaded) == len(load_demo())
+    pd.testing.assert_frame_equal(loaded.frame, load_demo())  # and the whole table when asked
+
+
+def test_a_missing_or_older_index_is_rebuilt(tmp_path):
+    folder = tmp_path / stored.INDEX_FOLDER
+    assert stored.load(folder) is None
+    index = stored.load_or_build(folder, load_demo)
+    assert stored.load(folder) is not None and len(index) == len(load_demo())
+    keys = folder / "keys.json"
+    keys.write_text(keys.read_text().replace(f'"format": {stored.FORMAT}', '"format": -1'))
+    assert stored.load(folder) is None
+
+
+def test_cli_search_reports_its_timing_and_keeps_the_index(tmp_path, monkeypatch, capsys):
+    """`search --json` says how long loading and the query took; the index stays for the next process."""
+    import json
+
+    from sourcing.cli import main
+    from sourcing.directory import demo_parquet
+
+    monkeypatch.setenv("SOURCING_DATA_DIR", str(tmp_path))  # an empty store: the demo directory
+    for _ in range(2):
+        assert main(["search", "--near", "Lyon", "--radius-km", "30", "--json"]) == 0
+        payload = json.loads(capsys.readouterr().out)
+        assert set(payload["timing_ms"]) == {"load", "query"}
+        assert all(v >= 0 for v in payload["timing_ms"].values())
+        assert payload["total"] > 0
+        assert stored.load(demo_parquet().with_suffix(".search-index")) is not None
+
+
+def test_cli_bench_refuses_bad_sizes(capsys):
+    from sourcing.cli import EXIT_USAGE, main
+
+    assert main(["bench", "--rows", "0"]) == EXIT_USAGE
+    assert "--rows" in capsys.readouterr().err
