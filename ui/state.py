@@ -86,9 +86,11 @@ def search_index(key: str) -> SearchIndex:
     else:
         folder = stored.index_dir(store_files.version_dir(store_files.store_dir(), version_number(key)))
         parquet = folder.parent / "directory.parquet"
-    return stored.load_or_build(
+    index = stored.load_or_build(
         folder, lambda: load_directory(key), stamp=stored.file_stamp(parquet), frame_loader=lambda: load_directory(key)
     )
+    _ = index.frame  # pages take many rows: pandas does it faster than the Arrow file (shared with load_directory)
+    return index
 
 
 @st.cache_resource
