@@ -100,7 +100,8 @@ def load(
         return None
 
     def array(name: str) -> np.ndarray:
-        return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        # A plain ndarray over the mapped file: numpy.memmap's subclass hooks cost on every small slice.
+        return np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False).view(np.ndarray)
 
     parts: dict[str, object] = {}
     for f in fields(SearchIndex):
@@ -146,6 +147,7 @@ def _take(table: pa.Table, rows: np.ndarray, columns: list[str] | None) -> pd.Da
     """``frame.take(rows)`` (``frame[columns]`` first) without converting the whole table."""
     if columns is not None:
         table = table.select([c for c in dict.fromkeys(columns) if c in table.column_names])
+        table = table.replace_schema_metadata(None)  # the pandas metadata of every column costs ms per call
     frame = _as_directory(table.take(pa.array(np.asarray(rows, dtype=np.int64))))
     frame.index = pd.Index(np.asarray(rows, dtype=np.int64))
     return frame
