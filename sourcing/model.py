@@ -154,8 +154,32 @@ CANONICAL_COLUMNS: Final[dict[str, tuple[str, str]]] = {
     "phone": ("string", "Téléphone"),
     "website": ("string", "Site web"),
     "source_name": ("string", "Source"),
-    "source_date": ("string", "Date de la source"),
+    "source_date": ("string", "Date des données"),
     "source_line": ("int", "Ligne dans la source"),
 }
+# Columns that are not canonical fields but appear in tables buyers read (search results, lists).
+DERIVED_LABELS: Final[dict[str, str]] = {
+    "distance_km": "Distance (km)",
+    "data_stale": "Données de plus d'un an",
+    "match_reason": "Pourquoi",
+    "status": "Statut",
+    "notes": "Notes",
+    "intervention_area": "Zone d'intervention",
+}
+
+
+def field_label(name: str) -> str:
+    """The one French label of a field, declared once: canonical fields in `CANONICAL_COLUMNS`,
+    table-only columns in `DERIVED_LABELS`. Exports, pages and change reports all read it here."""
+    if name in CANONICAL_COLUMNS:
+        return CANONICAL_COLUMNS[name][1]
+    return DERIVED_LABELS[name]
+
+
+def field_labels(*names: str) -> dict[str, str]:
+    """{field: label} for `names`, in that order."""
+    return {name: field_label(name) for name in names}
+
+
 LIST_COLUMNS: Final[tuple[str, ...]] = tuple(c for c, (t, _) in CANONICAL_COLUMNS.items() if t == "list")
 RAW_PREFIX: Final[str] = "raw:"

@@ -74,7 +74,7 @@ def test_supplier_table_headers_and_values():
     assert list(table.columns) == [
         "Raison sociale",
         "SIRET",
-        "Types",
+        "Types de structure",
         "Secteurs",
         "Commune",
         "Code postal",
@@ -89,12 +89,12 @@ def test_supplier_table_headers_and_values():
         "Statut",
         "Notes",
     ]
-    assert table.loc[1, "Types"] == "EI, ESUS"
+    assert table.loc[1, "Types de structure"] == "EI, ESUS"
     # Data no source confirmed within a year (or undated) is marked for the buyer to check.
     stale = list(table["Données de plus d'un an"])
     assert stale[2] == stale[3] == "oui"  # "inconnue", None
     assert stale[0] == ("oui" if is_stale("2026-05-01") else "")
-    assert pd.isna(table.loc[2, "Types"])
+    assert pd.isna(table.loc[2, "Types de structure"])
     assert table.loc[1, "Secteurs"] == f"{sector_label('elagage-abattage')}, inconnu"  # unknown id kept
     assert table.loc[0, "Distance (km)"] == pytest.approx(12.3)
 

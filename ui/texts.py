@@ -1,4 +1,9 @@
-"""Every French text the app shows, in one place (code and comments stay English)."""
+"""Every French text the app shows, in one place (code and comments stay English).
+
+Field labels are not here: each field has one label, in `sourcing.model` (`field_label`).
+"""
+
+from sourcing.model import field_labels
 
 APP_TITLE = "Sourçage ESS"
 APP_SUBTITLE = "Trouver des fournisseurs de l'économie sociale et solidaire pour vos achats"
@@ -51,17 +56,9 @@ GEO_LABELS = {
     "department": "au département",
     "none": "non localisés",
 }
-COLUMN_LABELS = {
-    "name": "Raison sociale",
-    "kinds": "Types",
-    "sectors": "Secteurs",
-    "city": "Commune",
-    "postal_code": "Code postal",
-    "department": "Dép.",
-    "siret": "SIRET",
-    "geo_precision": "Localisation",
-    "source_line": "Ligne source",
-}
+COLUMN_LABELS = field_labels(
+    "name", "kinds", "sectors", "city", "postal_code", "department", "siret", "geo_precision", "source_line"
+)
 
 # --- Search page ------------------------------------------------------------------------------
 PAGE_SEARCH = "Recherche et carte"
@@ -126,22 +123,22 @@ DETAIL_HEADER = "Fiche fournisseur"
 DETAIL_NONE = "Sélectionnez un fournisseur dans le tableau ou sur la carte."
 DETAIL_SOURCE = "Source : {source}, données du {date} (ligne {line} du fichier)."
 DETAIL_SHOW_ON_MAP = "Voir sur la carte"
-DETAIL_FIELDS = {
-    "siret": "SIRET",
-    "trade_name": "Enseigne",
-    "legal_form": "Forme juridique",
-    "naf": "Code NAF",
-    "address": "Adresse",
-    "postal_code": "Code postal",
-    "city": "Commune",
-    "department": "Département",
-    "region": "Région",
-    "headcount_band": "Effectif",
-    "email": "Courriel",
-    "phone": "Téléphone",
-    "website": "Site web",
-    "geo_precision": "Localisation",
-}
+DETAIL_FIELDS = field_labels(
+    "siret",
+    "trade_name",
+    "legal_form",
+    "naf",
+    "address",
+    "postal_code",
+    "city",
+    "department",
+    "region",
+    "headcount_band",
+    "email",
+    "phone",
+    "website",
+    "geo_precision",
+)
 COL_DISTANCE = "Distance (km)"
 COL_KINDS = "Types"
 COL_SECTORS = "Secteurs"

@@ -16,26 +16,26 @@ from typing import Any, Final
 import pandas as pd
 
 from sourcing.db.models import ShortlistEntry
-from sourcing.model import CANONICAL_COLUMNS, LIST_COLUMNS
+from sourcing.model import CANONICAL_COLUMNS, LIST_COLUMNS, field_labels
 
 # Fields whose change a buyer cares about, with their French names (others are shown by code).
-CHANGE_LABELS: Final[dict[str, str]] = {
-    "name": "Raison sociale",
-    "trade_name": "Nom commercial",
-    "kinds": "Types",
-    "sectors": "Secteurs",
-    "address": "Adresse",
-    "postal_code": "Code postal",
-    "city": "Commune",
-    "email": "Courriel",
-    "phone": "Téléphone",
-    "website": "Site web",
-    "headcount_band": "Effectif",
-    "labels": "Labels et réseaux",
-    "legal_form": "Forme juridique",
-    "naf": "Code NAF",
-    "intervention_area": "Zone d'intervention",
-}
+CHANGE_LABELS: Final[dict[str, str]] = field_labels(
+    "name",
+    "trade_name",
+    "kinds",
+    "sectors",
+    "address",
+    "postal_code",
+    "city",
+    "email",
+    "phone",
+    "website",
+    "headcount_band",
+    "labels",
+    "legal_form",
+    "naf",
+    "intervention_area",
+)
 # Bookkeeping of the import and geocoding: a new import changes them without the supplier changing.
 IGNORED_CHANGES: Final[frozenset[str]] = frozenset(
     {"source_name", "source_date", "source_line", "lat", "lon", "geo_precision", "id"}

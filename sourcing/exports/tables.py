@@ -18,30 +18,31 @@ import pandas as pd
 import xlsxwriter
 
 from sourcing.frenchfmt import french_number
+from sourcing.model import field_label, field_labels
 from sourcing.store.dates import is_stale
 
 # canonical column -> French header, in table order. Distance, status and notes only when present.
-HEADERS: dict[str, str] = {
-    "name": "Raison sociale",
-    "siret": "SIRET",
-    "kinds": "Types",
-    "sectors": "Secteurs",
-    "city": "Commune",
-    "postal_code": "Code postal",
-    "department": "Département",
-    "distance_km": "Distance (km)",
-    "email": "Courriel",
-    "phone": "Téléphone",
-    "website": "Site web",
-    "source_name": "Source",
-    "source_date": "Date des données",
-    "data_stale": "Données de plus d'un an",
-    "status": "Statut",
-    "notes": "Notes",
-}
+HEADERS: dict[str, str] = field_labels(
+    "name",
+    "siret",
+    "kinds",
+    "sectors",
+    "city",
+    "postal_code",
+    "department",
+    "distance_km",
+    "email",
+    "phone",
+    "website",
+    "source_name",
+    "source_date",
+    "data_stale",
+    "status",
+    "notes",
+)
 OPTIONAL: frozenset[str] = frozenset({"distance_km", "status", "notes"})
-NUMBER_HEADERS: frozenset[str] = frozenset({"Distance (km)"})
-DATE_HEADERS: frozenset[str] = frozenset({"Date des données"})
+NUMBER_HEADERS: frozenset[str] = frozenset({field_label("distance_km")})
+DATE_HEADERS: frozenset[str] = frozenset({field_label("source_date")})
 XLSX_MAX_ROWS = 1_048_575  # Excel's limit (1,048,576 rows) less the header row
 _XLSX_MAX_CHARS = 32_767  # Excel's limit for one cell
 _MAX_WIDTH = 60

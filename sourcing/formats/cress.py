@@ -135,6 +135,7 @@ RULES: tuple[Rule, ...] = (
          _has("intervention", "perimetre")),
     Rule("ess_flag", ("ess", "economie sociale et solidaire", "ess flag", "entreprise de l ess"), None),
     Rule("source_date", ("date de mise a jour", "date maj", "mise a jour", "derniere mise a jour", "source date",
+                         "date de la source",
                          *_canonical("source_date")),
          _has("mise a jour")),
 )  # fmt: skip
