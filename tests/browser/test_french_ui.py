@@ -44,6 +44,21 @@ def english_left(page) -> set[str]:
     return set(page.evaluate(_PAGE_TEXTS)) & set(T.STREAMLIT_TEXTS)
 
 
+def wait_until_no_english(page, timeout_ms: int = 30_000) -> None:
+    """Translation runs on each change of the page (a MutationObserver): a text Streamlit has just
+    drawn may be English for an instant. Wait for the page to hold none; fail with what is left."""
+    english = sorted(T.STREAMLIT_TEXTS)
+    try:
+        page.wait_for_function(
+            f"(english) => {{ const texts = ({_PAGE_TEXTS})(); return !texts.some(t => english.includes(t)); }}",
+            arg=english,
+            timeout=timeout_ms,
+        )
+    except Exception:
+        assert english_left(page) == set()
+        raise
+
+
 def test_upload_box_and_page_texts_are_french(english_page, app_url):
     page = english_page
     page.goto(f"{app_url}/annuaire")
@@ -54,7 +69,7 @@ def test_upload_box_and_page_texts_are_french(english_page, app_url):
     dropzone.get_by_text(T.STREAMLIT_TEXTS["Upload"], exact=True).wait_for()
     instructions = dropzone.inner_text()
     assert "50 Mo par fichier" in instructions and "MB" not in instructions and "Upload" not in instructions
-    assert english_left(page) == set()
+    wait_until_no_english(page)
     assert page.evaluate("document.documentElement.lang") == "fr"
 
 
@@ -73,7 +88,7 @@ def test_select_and_text_boxes_speak_french(english_page, app_url):
     keywords = sidebar.get_by_label(T.KEYWORDS_LABEL, exact=True)
     keywords.fill("maraîchage")
     sidebar.get_by_text(T.STREAMLIT_PATTERNS[r"^Press Enter to apply$"], exact=True).wait_for()
-    assert english_left(page) == set()
+    wait_until_no_english(page)
     # Any text Streamlit adds later (the status "Running...", the "Stop" button...) is translated too.
     page.evaluate(
         "() => { const b = document.createElement('button'); b.id = 'probe'; b.textContent = 'Running...';"
