@@ -12,7 +12,7 @@ from sourcing.frenchfmt import french_number, percent
 from sourcing.importer import ImportFailure
 from sourcing.model import GEO_PRECISIONS
 from sourcing.normalise import ImportReport
-from sourcing.store import dates, provenance
+from sourcing.store import dates, faults, provenance
 from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
 from ui import fetch_section, state
@@ -43,7 +43,7 @@ def _add_source_section(is_demo: bool) -> None:
                     uploaded.getvalue(), uploaded.name, label=label, data_date=data_date,
                     added_by=state.current_user() or "", progress=lambda f, msg: bar.progress(min(f, 1.0), text=msg),
                 )  # fmt: skip
-            except (ImportFailure, dates.DateError, PermissionError) as exc:
+            except (ImportFailure, dates.DateError, PermissionError, faults.StoreWriteError) as exc:
                 bar.empty()
                 st.error(T.UPLOAD_FAILED.format(message=exc))
             else:
@@ -103,8 +103,12 @@ def _sources_section(version: store.Version, admin: bool) -> None:
         target = st.selectbox(T.SOURCE_REMOVE_PICK, ids, format_func=lambda i: by_id[i].display, key="remove_pick")
         confirmed = st.checkbox(T.SOURCE_REMOVE_CONFIRM, key="remove_confirm")
         if st.button(T.SOURCE_REMOVE_BUTTON, disabled=not confirmed, icon=":material/delete:"):
-            with st.spinner(T.SPINNER_DIRECTORY):
-                store.remove_source(target, removed_by=state.current_user() or "")
+            try:
+                with st.spinner(T.SPINNER_DIRECTORY):
+                    store.remove_source(target, removed_by=state.current_user() or "")
+            except (PermissionError, faults.StoreWriteError) as exc:
+                st.error(T.ACTION_REFUSED.format(message=exc))
+                return
             st.session_state.flash = T.SOURCE_REMOVED.format(label=md_text(by_id[target].label))
             st.rerun()
 

@@ -1,7 +1,8 @@
 """The audit trail: who added or removed a directory source, shared or deleted a list, and when.
 
-Each event is written in the same transaction as the change it records, so the trail never
-tells of a change that was rolled back, nor misses one that was committed. Only administrators
+A list's event is written in the same transaction as the change it records; a source's once the
+directory built with (or without) it is published. So the trail never tells of a change that was
+rolled back or refused (full disk, read-only folder). Only administrators
 read it (`sourcing.roles`). The application logs carry none of this: the trail is the one place
 naming who did what, kept in the database with its backups.
 """

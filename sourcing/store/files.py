@@ -128,14 +128,23 @@ def publish_version(root: Path, number: int, files: dict[str, pd.DataFrame], man
     """Write a version in a temporary folder, rename it into place, then point CURRENT at it."""
     tmp = root / "versions" / f".tmp-{number}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir()
-    for name, frame in files.items():
-        write_parquet(frame, tmp / f"{name}.parquet")
-    atomic_write_bytes(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
-    _fsync_dir(tmp)
-    os.rename(tmp, version_dir(root, number))
-    _fsync_dir(root / "versions")
-    atomic_write_bytes(root / "CURRENT", str(number).encode())
+    try:
+        tmp.mkdir()
+        for name, frame in files.items():
+            write_parquet(frame, tmp / f"{name}.parquet")
+        atomic_write_bytes(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
+        _fsync_dir(tmp)
+        os.rename(tmp, version_dir(root, number))
+        _fsync_dir(root / "versions")
+        atomic_write_bytes(root / "CURRENT", str(number).encode())
+    except OSError:  # full disk, read-only folder: leave no part of the version behind
+        shutil.rmtree(tmp, ignore_errors=True)
+        if current_version(root) != number:
+            shutil.rmtree(version_dir(root, number), ignore_errors=True)
+        for leftover in root.glob(".CURRENT.*.tmp"):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+        raise
 
 
 def clean_leftovers(root: Path) -> None:

@@ -25,7 +25,7 @@ from sourcing.db import LOCAL_USER, audit, session_scope
 from sourcing.importer import import_bytes
 from sourcing.model import CANONICAL_COLUMNS, KIND_BY_CODE
 from sourcing.normalise import ImportReport
-from sourcing.store import dates, files
+from sourcing.store import dates, faults, files
 from sourcing.store.catalogue import DirectorySource
 from sourcing.store.merge import MergeResult, SourceInput, merge_sources
 
@@ -183,16 +183,38 @@ class _Entry:
 def _publish_source(
     frame: pd.DataFrame, report: ImportReport, entry: _Entry, progress: Progress, root: Path | None
 ) -> SourceInfo:
-    """Write the source's files, catalogue it (replacing a source of the same label), build and publish."""
+    """Write the source's files, catalogue it (replacing a source of the same label), build and publish.
+    A refused write (full disk, read-only folder): StoreWriteError (French), the catalogue put back."""
     store = files.store_dir(root)
     uid = uuid.uuid4().hex
     parquet, report_path = _source_paths(store, uid)
-    files.write_parquet(frame, parquet)
-    files.atomic_write_bytes(report_path, json.dumps(report.to_dict(), ensure_ascii=False).encode())
+    try:
+        files.write_parquet(frame, parquet)
+        files.atomic_write_bytes(report_path, json.dumps(report.to_dict(), ensure_ascii=False).encode())
+    except OSError as exc:
+        _forget_files(store, uid)
+        raise faults.write_error(exc, store) from exc
+    source_id, replaced = _catalogue_source(frame, report, entry, uid)
+    progress(0.65, "Fusion avec les autres sources de l'annuaire")
+    try:
+        build(progress=lambda f, m: progress(0.65 + 0.35 * f, m), root=root)
+    except OSError as exc:
+        _undo_add(source_id, replaced)
+        _forget_files(store, uid)
+        raise faults.write_error(exc, store) from exc
+    with session_scope() as session:  # recorded once the source is in the directory in use
+        audit.record(session, entry.added_by, "source_added", entry.label, entry.filename or entry.query)
+    return next(s for s in sources(root=root) if s.id == source_id)
+
+
+def _catalogue_source(frame: pd.DataFrame, report: ImportReport, entry: _Entry, uid: str) -> tuple[int, list[int]]:
+    """The new source's row (pending), and the ids of the sources of the same label it replaces."""
     kinds = _kinds_count(frame)
     with session_scope() as session:
+        replaced = []
         for old in session.scalars(select(DirectorySource).where(DirectorySource.label == entry.label)):
             old.state = "removing"  # replaced by the newer source of the same label
+            replaced.append(old.id)
         row = DirectorySource(
             uid=uid, label=entry.label, kind=entry.kind, filename=entry.filename, format=report.format or "",
             format_label=report.format_label or "", added_by=entry.added_by, data_date=entry.data_date,
@@ -202,11 +224,27 @@ def _publish_source(
         )  # fmt: skip
         session.add(row)
         session.flush()
-        source_id = row.id
-        audit.record(session, entry.added_by, "source_added", entry.label, entry.filename or entry.query)
-    progress(0.65, "Fusion avec les autres sources de l'annuaire")
-    build(progress=lambda f, m: progress(0.65 + 0.35 * f, m), root=root)
-    return next(s for s in sources(root=root) if s.id == source_id)
+        return row.id, replaced
+
+
+def _undo_add(source_id: int, replaced: list[int]) -> None:
+    """A build that could not be written: the catalogue as it was (the replaced sources active again)."""
+    with session_scope() as session:
+        row = session.get(DirectorySource, source_id)
+        if row is not None:
+            session.delete(row)
+        for old_id in replaced:
+            old = session.get(DirectorySource, old_id)
+            if old is not None:
+                old.state = "active"
+
+
+def _forget_files(store: Path, uid: str) -> None:
+    for path in _source_paths(store, uid):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:  # a read-only folder: nothing was written there anyway
+            pass
 
 
 def remove_source(
@@ -219,9 +257,18 @@ def remove_source(
         row = session.get(DirectorySource, source_id)
         if row is None:
             raise KeyError(f"Aucune source n° {source_id} dans l'annuaire.")
-        row.state = "removing"
-        audit.record(session, removed_by, "source_removed", row.label, row.filename)
-    build(progress=progress, root=root)
+        previous, row.state = row.state, "removing"
+        label, filename = row.label, row.filename
+    try:
+        build(progress=progress, root=root)
+    except OSError as exc:
+        with session_scope() as session:
+            row = session.get(DirectorySource, source_id)
+            if row is not None:
+                row.state = previous  # still in the directory in use
+        raise faults.write_error(exc, files.store_dir(root)) from exc
+    with session_scope() as session:
+        audit.record(session, removed_by, "source_removed", label, filename)
 
 
 def sources(root: Path | None = None) -> list[SourceInfo]:
