@@ -397,3 +397,11 @@ def test_add_frame_refuses_a_frame_that_is_not_canonical_before_writing_anything
         store.add_frame(pd.DataFrame({"name": ["x"]}), ImportReport(), label="x", data_date="2026-01-01", query="",
                         root=tmp_path)  # fmt: skip
     assert store.sources(tmp_path) == [] and not list((tmp_path / "store" / "sources").glob("*"))
+
+
+def test_the_recordings_are_what_their_script_makes():
+    from tests.helpers import load_script
+
+    built = load_script("tests/data/live/make_recordings.py").build()
+    for name, payload in built.items():
+        assert json.loads((LIVE / name).read_text(encoding="utf-8")) == payload, name
