@@ -40,7 +40,7 @@ for _p in (str(PROJECT_DIR), str(BENCH_DIR), str(PROJECT_DIR / "scripts")):
     if _p not in sys.path:
         sys.path.insert(0, _p)
 
-from perfdoc import markers, publish  # noqa: E402
+from perfdoc import markers, median_ms, publish  # noqa: E402
 
 START, END = markers("national")
 SEED = 1515
@@ -109,12 +109,7 @@ def child_publish(parquet: str) -> dict:
 
 
 def _median_ms(fn, runs: int = QUERY_RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
+    return median_ms(fn, runs)
 
 
 def typical_queries():

@@ -4,6 +4,9 @@ markers and rewrites only that section, so benchmarks can be rerun one at a time
 from __future__ import annotations
 
 import re
+import statistics
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "performance.md"
@@ -34,3 +37,13 @@ def publish(text: str, name: str, write: bool = True) -> None:
     if write:
         write_section(text, name)
         print(f"written: {DOC}")
+
+
+def median_ms(fn: Callable[[], object], runs: int) -> float:
+    """Median wall time of `runs` calls of `fn`, in milliseconds (shared by the benchmarks)."""
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t) * 1000)
+    return statistics.median(times)

@@ -22,17 +22,15 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import statistics
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from perfdoc import markers, publish
+from perfdoc import markers, median_ms, publish
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR))
@@ -262,15 +260,6 @@ def cases() -> list[Case]:
         Case('"espace vert" within 30 km of Lyon', SearchQuery(q="espace vert", radius_km=30.0, **near)),
         Case("no filter, sorted by name (landing page)", SearchQuery(sort="name")),
     ]  # fmt: skip
-
-
-def median_ms(fn: Callable[[], object], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t) * 1000)
-    return statistics.median(times)
 
 
 def bench_size(n: int, runs: int, naive_runs: int, seed: int) -> dict:
