@@ -9,8 +9,9 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from sourcing.db import service
+from sourcing.db import engine, service
 from sourcing.db.engine import session_scope
+from sourcing.db.faults import DatabaseFault
 from ui import texts as T
 
 R = TypeVar("R")
@@ -20,11 +21,27 @@ def run(action: Callable[..., R], *args, **kwargs) -> R | None:
     """`action(session, *args, **kwargs)` in one transaction. A refused action (bad name,
     not allowed, edited meanwhile, gone) shows its French message; a database failure says so.
     Either way nothing is half-written (the transaction is rolled back) and None is returned."""
+    return _shown(lambda: _in_transaction(action, args, kwargs))
+
+
+def read(action: Callable[..., R], *args, **kwargs) -> R | None:
+    """`action(session, *args, **kwargs)` for a read: retried once after a lost connection, and
+    still answered when the database refuses writes; a failure is shown as by `run`."""
+    return _shown(lambda: engine.read(action, *args, **kwargs))
+
+
+def _in_transaction(action: Callable[..., R], args: tuple, kwargs: dict) -> R:
+    with session_scope() as session:
+        return action(session, *args, **kwargs)
+
+
+def _shown(call: Callable[[], R]) -> R | None:
     try:
-        with session_scope() as session:
-            return action(session, *args, **kwargs)
+        return call()
     except (ValueError, PermissionError, LookupError, service.ConcurrentEditError) as exc:
         st.error(str(exc), icon=":material/error:")
+    except DatabaseFault as exc:  # read-only, unavailable: what and where, in French
+        st.error(str(exc), icon=":material/database:")
     except SQLAlchemyError as exc:
         st.error(T.DB_ERROR.format(message=type(exc).__name__), icon=":material/database:")
     return None

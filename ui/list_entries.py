@@ -13,7 +13,7 @@ import streamlit as st
 
 from sourcing.db import STATUSES, service
 from ui import texts as T
-from ui.db_actions import flash, run
+from ui.db_actions import flash, read, run
 from ui.lists_format import local_time, saved_message, value_text
 
 
@@ -86,7 +86,7 @@ def _status_and_notes(user: str, row: pd.Series) -> None:
 
 def _contacts(user: str, entry_id: int) -> None:
     st.markdown(f"**{T.ENTRY_CONTACTS}**")
-    log = run(service.contact_log, user, entry_id) or []
+    log = read(service.contact_log, user, entry_id) or []
     if log:
         st.dataframe(
             pd.DataFrame(

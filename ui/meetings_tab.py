@@ -17,7 +17,7 @@ from sourcing.frenchfmt import french_date
 from sourcing.model import KIND_BY_CODE
 from sourcing.schedule import MeetingPlan
 from ui import texts as T
-from ui.db_actions import delete_with_confirmation, flash, prepare_pick, run
+from ui.db_actions import delete_with_confirmation, flash, prepare_pick, read, run
 from ui.meeting_sections import attendance_section, meeting_files_section
 from ui.safe_text import md_text
 
@@ -29,8 +29,8 @@ def _index(options: dict, state_key: str) -> int:
 
 
 def _new_meeting_form(user: str) -> None:
-    infos = run(service.list_shortlists, user) or []
-    with st.expander(T.MEETING_NEW, expanded=not run(service.list_meetings, user)):
+    infos = read(service.list_shortlists, user) or []
+    with st.expander(T.MEETING_NEW, expanded=not read(service.list_meetings, user)):
         st.caption(T.MEETING_EXPLAIN)
         if not infos:
             st.info(T.MEETING_NO_LIST)
@@ -66,7 +66,7 @@ def _new_meeting_form(user: str) -> None:
 
 
 def _pick_meeting(user: str) -> Meeting | None:
-    meetings = run(service.list_meetings, user) or []
+    meetings = read(service.list_meetings, user) or []
     if not meetings:
         st.caption(T.MEETING_NONE)
         return None
@@ -121,8 +121,8 @@ def _meeting_detail(user: str) -> None:
     st.text(T.MEETING_WHERE.format(place=meeting.place_or_link or "—"))
     if meeting.purpose:
         st.caption(md_text(meeting.purpose))
-    slots = run(service.stored_schedule, user, meeting.id) or []
-    invited = run(service.invited_suppliers, user, meeting.id)
+    slots = read(service.stored_schedule, user, meeting.id) or []
+    invited = read(service.invited_suppliers, user, meeting.id)
     if invited is None:
         return
     _schedule(user, meeting.id, slots, invited)

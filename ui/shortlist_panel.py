@@ -9,14 +9,14 @@ import streamlit as st
 from sourcing.db import service
 from ui import state
 from ui import texts as T
-from ui.db_actions import run
+from ui.db_actions import read, run
 
 NEW_LIST = -1  # the "new list…" choice of the target selector
 LISTS_PAGE = "ui/pages/listes.py"
 
 
 def _lists(user: str) -> dict[int, str]:
-    infos = run(service.list_shortlists, user) or []
+    infos = read(service.list_shortlists, user) or []
     return {i.id: i.name for i in infos}
 
 

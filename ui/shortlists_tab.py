@@ -15,7 +15,7 @@ from sourcing.db import STATUSES, service
 from sourcing.exports import TABLES, export_shortlist, shortlist_file_name
 from ui import state
 from ui import texts as T
-from ui.db_actions import delete_with_confirmation, flash, prepare_pick, run
+from ui.db_actions import delete_with_confirmation, flash, prepare_pick, read, run
 from ui.downloads import download_button
 from ui.list_entries import entries_grid, entry_follow_up
 from ui.lists_format import plural
@@ -23,7 +23,7 @@ from ui.safe_text import md_text
 
 
 def _pick_list(user: str) -> service.ShortlistInfo | None:
-    infos = run(service.list_shortlists, user) or []
+    infos = read(service.list_shortlists, user) or []
     if not infos:
         st.info(T.LISTS_NONE)
         return None
@@ -81,7 +81,7 @@ def _manage(user: str, info: service.ShortlistInfo) -> None:
 
 
 def _sharing(user: str, info: service.ShortlistInfo) -> None:
-    users = run(service.shared_with, user, info.id) or []
+    users = read(service.shared_with, user, info.id) or []
     if users:
         st.caption(T.LIST_SHARED_WITH.format(users=", ".join(users)))
         for other in users:
@@ -118,7 +118,7 @@ def lists_tab(user: str) -> None:
     if info is None:
         return
     _manage(user, info)
-    frame = run(service.entries_frame, user, info.id)
+    frame = read(service.entries_frame, user, info.id)
     if frame is None:
         return
     if frame.empty:

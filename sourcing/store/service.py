@@ -22,6 +22,7 @@ from sqlalchemy import select
 
 from sourcing import roles
 from sourcing.db import LOCAL_USER, audit, session_scope
+from sourcing.db.engine import read
 from sourcing.importer import import_bytes
 from sourcing.model import CANONICAL_COLUMNS, KIND_BY_CODE
 from sourcing.normalise import ImportReport
@@ -352,13 +353,14 @@ def sync(root: Path | None = None) -> Version:
     change): rebuild when the wanted sources differ from the published ones."""
     store = files.store_dir(root)
     version = current_version(root)
-    with session_scope() as session:
-        wanted = {r.id for r in _wanted(session)}
-        removing = any(r.state == "removing" for r in session.scalars(select(DirectorySource)))
+    # A read (no write lock): a database that refuses writes still starts the app when all agrees.
+    states = read(lambda session: {r.id: r.state for r in session.scalars(select(DirectorySource))})
+    wanted = {i for i, state in states.items() if state in ("pending", "active")}
     published = {s.id for s in version.sources}
-    if wanted != published or removing or (version.number == 0 and wanted):
+    if wanted != published or "removing" in states.values() or (version.number == 0 and wanted):
         return build(root=root)
-    _settle_catalogue(store, published)
+    if "pending" in states.values():
+        _settle_catalogue(store, published)
     return version
 
 
