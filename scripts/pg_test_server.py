@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 SUPERUSER = "postgres"
+# Running clusters by URL: what `restart` needs to stop and start one again.
+_clusters: dict[str, dict] = {}
 
 
 def pg_bin_dir() -> Path | None:
@@ -90,20 +92,49 @@ def throwaway_postgres(database: str = "sourcing_test") -> Iterator[str]:
         if started.returncode != 0:
             detail = log.read_text(errors="replace") if log.exists() else started.stderr
             raise RuntimeError(f"PostgreSQL did not start: {detail[-2000:]}")
+        url = f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/{database}"
         try:
             subprocess.run(
                 [str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", SUPERUSER, database],
                 check=True,
                 capture_output=True,
             )
-            yield f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/{database}"
+            _clusters[url] = {"prefix": prefix, "bindir": bindir, "data": data, "log": log, "options": options}
+            yield url
         finally:
+            _clusters.pop(url, None)
             subprocess.run(
                 [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
                 capture_output=True,
             )
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _pg_ctl(url: str) -> tuple[list[str], dict]:
+    c = _clusters[url]
+    return [*c["prefix"], str(c["bindir"] / "pg_ctl"), "-D", str(c["data"]), "-l", str(c["log"])], c
+
+
+def stop(url: str, mode: str = "fast") -> None:
+    """Stop the cluster serving `url` (`pg_ctl stop -m fast|immediate`: clients are cut off)."""
+    pg_ctl, _ = _pg_ctl(url)
+    subprocess.run([*pg_ctl, "-m", mode, "-w", "stop"], check=True, capture_output=True)
+
+
+def start(url: str) -> None:
+    """Start the stopped cluster serving `url` again, and wait until it accepts connections."""
+    pg_ctl, cluster = _pg_ctl(url)
+    subprocess.run([*pg_ctl, "-o", cluster["options"], "-w", "-t", "60", "start"], check=True, capture_output=True)
+
+
+def restart(url: str, mode: str = "fast", down_for: float = 1.0) -> None:
+    """`stop` with `mode`, `down_for` seconds of outage, then `start`."""
+    import time
+
+    stop(url, mode)
+    time.sleep(down_for)
+    start(url)
 
 
 if __name__ == "__main__":
