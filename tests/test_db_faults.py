@@ -9,20 +9,23 @@ an operator does for maintenance or on a standby. (PostgreSQL restarting: test_d
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 import pandas as pd
+import psycopg
 import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from sourcing.db import service
 from sourcing.db.engine import database_url, dispose_engines, read, session_scope, upgrade_database
-from sourcing.db.faults import DatabaseReadOnlyError
+from sourcing.db.faults import DatabaseReadOnlyError, DatabaseUnavailableError, translate
 from sourcing.directory import load_any
 from tests.helpers import LISTS_PAGE, open_page
 from ui import texts as T
@@ -178,3 +181,64 @@ def test_the_page_shows_the_saved_list_and_refuses_a_new_one_in_french(read_only
     errors = " ".join(e.value for e in at.error)
     assert "refuse les écritures" in errors and db.where in errors
     assert [i.name for i in read(service.list_shortlists, USER, url=db.url)] == ["Espaces verts"]
+
+
+# --- Which driver errors are which fault (every class of case) ---------------------------------
+
+SQLITE_URL = "sqlite:////srv/sourcing/sourcing.db"
+PG_URL = "postgresql+psycopg://sourcing:secret@db.example.fr:5433/listes"
+
+
+def _sqlite_error(code: int) -> DBAPIError:
+    orig = sqlite3.OperationalError("driver text")
+    orig.sqlite_errorcode = code
+    return OperationalError("COMMIT", None, orig)
+
+
+def _pg_error(sqlstate: str | None, *, invalidated: bool = False) -> DBAPIError:
+    orig = psycopg.errors.lookup(sqlstate)() if sqlstate else psycopg.OperationalError("connection refused")
+    wrapper = OperationalError if isinstance(orig, psycopg.OperationalError) else DBAPIError
+    return wrapper("INSERT", None, orig, connection_invalidated=invalidated)
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        (8, DatabaseReadOnlyError),  # SQLITE_READONLY
+        (8 | (1 << 8), DatabaseReadOnlyError),  # SQLITE_READONLY_RECOVERY, any extended read-only code
+        (8 | (6 << 8), DatabaseReadOnlyError),  # SQLITE_READONLY_DIRECTORY
+        (5, DatabaseUnavailableError),  # SQLITE_BUSY after the busy timeout
+        (6, DatabaseUnavailableError),  # SQLITE_LOCKED
+        (14, DatabaseUnavailableError),  # SQLITE_CANTOPEN, the folder being writable
+        (19, type(None)),  # SQLITE_CONSTRAINT: not a fault, keeps its own type
+        (1, type(None)),  # SQLITE_ERROR (a bug)
+    ],
+)
+def test_sqlite_errors_are_classified(code, expected, tmp_path):
+    fault = translate(_sqlite_error(code), f"sqlite:///{tmp_path / 'sourcing.db'}")
+    assert type(fault) is expected
+    if fault is not None:
+        assert str(tmp_path / "sourcing.db") in str(fault) and not getattr(fault, "maybe_saved", False)
+
+
+@pytest.mark.parametrize(
+    ("sqlstate", "invalidated", "committing", "expected", "maybe_saved"),
+    [
+        ("25006", False, False, DatabaseReadOnlyError, False),  # read_only_sql_transaction
+        ("25006", False, True, DatabaseReadOnlyError, False),
+        (None, False, False, DatabaseUnavailableError, False),  # refused at connect
+        ("57P01", True, False, DatabaseUnavailableError, False),  # admin shutdown, mid-transaction
+        ("57P01", True, True, DatabaseUnavailableError, True),  # ... during COMMIT: maybe saved
+        ("57P03", False, False, DatabaseUnavailableError, False),  # starting up
+        ("08006", True, True, DatabaseUnavailableError, True),  # connection failure during COMMIT
+        ("23505", False, True, type(None), False),  # unique violation: not a fault
+        ("40001", False, True, type(None), False),  # serialization failure: the caller's matter
+    ],
+)
+def test_postgresql_errors_are_classified(sqlstate, invalidated, committing, expected, maybe_saved):
+    fault = translate(_pg_error(sqlstate, invalidated=invalidated), PG_URL, committing=committing)
+    assert type(fault) is expected
+    if fault is not None:
+        assert "serveur PostgreSQL db.example.fr:5433, base « listes »" in str(fault)
+        assert "secret" not in str(fault) and "sourcing:" not in str(fault)  # never the credentials
+        assert getattr(fault, "maybe_saved", False) is maybe_saved
