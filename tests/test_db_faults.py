@@ -3,8 +3,8 @@ French `DatabaseReadOnlyError` saying where (the SQLite file, the PostgreSQL ser
 nothing of it is written, and what was saved stays readable (also through the page).
 
 Really read-only, no mock: SQLite on a small tmpfs the test remounts read-only (as root, as
-`make test` runs in CI); PostgreSQL with `default_transaction_read_only` set on the database, as
-an operator does for maintenance or on a standby. (PostgreSQL restarting: test_db_restart.py.)"""
+`make test` runs in CI); PostgreSQL with `default_transaction_read_only` set on the database or on
+the app's role, as an operator does for maintenance. (PostgreSQL restarting: test_db_restart.py.)"""
 
 from __future__ import annotations
 
@@ -67,19 +67,25 @@ def _sqlite_on_tmpfs(tmp_path, monkeypatch) -> Iterator[tuple[str, str, Callable
         subprocess.run(["umount", "-l", str(mount)], check=False)
 
 
-def _postgres_database(server_url: str, monkeypatch) -> Iterator[tuple[str, str, Callable[[bool], None]]]:
+def _postgres_database(
+    server_url: str, monkeypatch, *, by_role: bool
+) -> Iterator[tuple[str, str, Callable[[bool], None]]]:
+    """A new database owned by its own role; read-only set on the database, or on the role."""
     server = make_url(server_url)
-    name = f"ro{os.getpid()}"
+    name = f"ro{'r' if by_role else 'd'}{os.getpid()}"
     admin = create_engine(server.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
-        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = server.set(database=name).render_as_string(hide_password=False)
+        conn.exec_driver_sql(f'DROP ROLE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE ROLE "{name}" LOGIN')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}" OWNER "{name}"')
+    url = server.set(database=name, username=name).render_as_string(hide_password=False)
     monkeypatch.setenv("DATABASE_URL", url)
+    target = f'ROLE "{name}"' if by_role else f'DATABASE "{name}"'
 
     def set_read_only(on: bool) -> None:
         with admin.connect() as conn:
-            conn.exec_driver_sql(f'ALTER DATABASE "{name}" SET default_transaction_read_only = {"on" if on else "off"}')
+            conn.exec_driver_sql(f"ALTER {target} SET default_transaction_read_only = {'on' if on else 'off'}")
         dispose_engines()  # the setting applies to new sessions
 
     try:
@@ -89,14 +95,15 @@ def _postgres_database(server_url: str, monkeypatch) -> Iterator[tuple[str, str,
         admin.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", "postgresql-database", "postgresql-role"])
 def read_only_db(request, tmp_path, monkeypatch, directory) -> Iterator[ReadOnlyDatabase]:
     """A database with a saved list (two suppliers, a status, a note, a contact, a meeting), then
     made read-only."""
     if request.param == "sqlite":
         backend = _sqlite_on_tmpfs(tmp_path, monkeypatch)
     else:
-        backend = _postgres_database(request.getfixturevalue("pg_server_url"), monkeypatch)
+        by_role = request.param == "postgresql-role"
+        backend = _postgres_database(request.getfixturevalue("pg_server_url"), monkeypatch, by_role=by_role)
     url, where, set_read_only = next(backend)
     upgrade_database(url)
     with session_scope(url) as s:
