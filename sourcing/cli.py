@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
 EXIT_USAGE = 2
+EXIT_DATABASE = 3  # the lists' database refuses writes or is unreachable (sourcing.db.faults)
 
 _ARGPARSE_FR = (
     ("the following arguments are required", "arguments obligatoires manquants"),
@@ -422,5 +423,11 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except RuntimeError as exc:
+        faults = sys.modules.get("sourcing.db.faults")  # loaded by the commands that use the database
+        if faults is None or not isinstance(exc, faults.DatabaseFault):
+            raise
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return EXIT_DATABASE
     except KeyboardInterrupt:
         return 130

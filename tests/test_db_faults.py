@@ -249,3 +249,12 @@ def test_postgresql_errors_are_classified(sqlstate, invalidated, committing, exp
         assert "serveur PostgreSQL db.example.fr:5433, base « listes »" in str(fault)
         assert "secret" not in str(fault) and "sourcing:" not in str(fault)  # never the credentials
         assert getattr(fault, "maybe_saved", False) is maybe_saved
+
+
+def test_the_command_line_says_it_in_french_too(read_only_db, capsys):
+    from sourcing.cli import EXIT_DATABASE, main
+
+    assert main(["shortlist", "create", "Nouvelle liste"]) == EXIT_DATABASE
+    err = capsys.readouterr().err
+    assert err.startswith("Erreur : La base de données des listes refuse les écritures")
+    assert read_only_db.where in err and "Traceback" not in err
