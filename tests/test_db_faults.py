@@ -23,10 +23,11 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from sourcing.db import service
+from sourcing.db import audit, service
 from sourcing.db.engine import database_url, dispose_engines, read, session_scope, upgrade_database
 from sourcing.db.faults import DatabaseReadOnlyError, DatabaseUnavailableError, translate
 from sourcing.directory import load_any
+from sourcing.store import service as store
 from tests.helpers import LISTS_PAGE, open_page
 from ui import texts as T
 
@@ -114,6 +115,7 @@ def read_only_db(request, tmp_path, monkeypatch, directory) -> Iterator[ReadOnly
         service.set_notes(s, USER, entry_id, "Rappeler en janvier")
         service.add_contact(s, USER, entry_id, "téléphone", "Premier appel")
         service.create_meeting(s, USER, title="Rencontre", start=datetime(2027, 1, 12, 9), slot_minutes=20)
+        service.share_shortlist(s, USER, list_id, "collegue@example.org")  # an audited event
     set_read_only(True)
     yield ReadOnlyDatabase(url, where, list_id, entry_id, set_read_only)
     set_read_only(False)
@@ -188,6 +190,14 @@ def test_the_page_shows_the_saved_list_and_refuses_a_new_one_in_french(read_only
     errors = " ".join(e.value for e in at.error)
     assert "refuse les écritures" in errors and db.where in errors
     assert [i.name for i in read(service.list_shortlists, USER, url=db.url)] == ["Espaces verts"]
+
+
+def test_the_directory_catalogue_and_the_audit_trail_stay_readable(read_only_db):
+    assert store.sources() == []  # the directory page lists its sources from the database
+    events = audit.recent_events(USER, url=read_only_db.url)
+    assert [(e.action, e.subject, e.detail) for e in events] == [
+        ("list_shared", "Espaces verts", "collegue@example.org")
+    ]
 
 
 # --- Which driver errors are which fault (every class of case) ---------------------------------

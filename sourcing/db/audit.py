@@ -15,7 +15,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from sourcing.db.engine import session_scope
+from sourcing.db.engine import read
 from sourcing.db.models import AUDIT_ACTIONS, AuditEvent, utcnow
 from sourcing.roles import require_admin
 
@@ -43,6 +43,9 @@ def record(session: Session, actor: str, action: str, subject: str, detail: str 
 def recent_events(user: str | None, limit: int = DEFAULT_LIMIT, url: str | None = None) -> list[AuditEntry]:
     """The newest events first (administrators only: PermissionError otherwise)."""
     require_admin(user, "consulter le journal des modifications")
-    with session_scope(url) as session:
+
+    def newest(session: Session) -> list[AuditEntry]:
         rows = session.scalars(select(AuditEvent).order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit))
         return [AuditEntry(r.at, r.actor, r.action, r.subject, r.detail) for r in rows]
+
+    return read(newest, url=url)

@@ -274,9 +274,12 @@ def remove_source(
 
 def sources(root: Path | None = None) -> list[SourceInfo]:
     """The sources of the directory, oldest added first (pending ones included, with their state)."""
-    with session_scope() as session:
+
+    def listed(session) -> list[SourceInfo]:
         rows = session.scalars(select(DirectorySource).order_by(DirectorySource.id)).all()
         return [_info(r) for r in rows if r.state != "removing"]
+
+    return read(listed)  # a read: still answered when the database refuses writes
 
 
 def _wanted(session) -> list[DirectorySource]:
