@@ -6,6 +6,7 @@
     python -m sourcing shortlist create NAME | add NAME --siret S [--directory PATH] | list [--json]
     python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID | export --out P | conflicts
     python -m sourcing fetch [--department CODE] [--near PLACE --radius-km R] [--naf CODE]... [--ess] [--siae] [--json]
+    python -m sourcing geocode [--limit N] [--min-score S] [--json]
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
     python -m sourcing bench [--rows N] [--runs R] [--no-postgis] [--json]
     python -m sourcing meeting create --list NAME --title T --start AAAA-MM-JJTHH:MM [--status S ...] [--json]
@@ -28,6 +29,7 @@ from sourcing.cli_advise import add_advise_parser, cmd_advise
 from sourcing.cli_bench import add_bench_parser, cmd_bench
 from sourcing.cli_directory import add_directory_parser, cmd_directory
 from sourcing.cli_fetch import add_fetch_parser, cmd_fetch
+from sourcing.cli_geocode import add_geocode_parser, cmd_geocode
 from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
 
 if TYPE_CHECKING:
@@ -96,6 +98,7 @@ def _parser(light: bool = False) -> argparse.ArgumentParser:
         add_directory_parser(sub, _Parser)
         _add_meeting_parser(sub)
         add_fetch_parser(sub, _Parser)
+        add_geocode_parser(sub, _Parser)
     return parser
 
 
@@ -418,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_meeting(args)
         if args.command == "fetch":
             return cmd_fetch(args, UsageError)
+        if args.command == "geocode":
+            return cmd_geocode(args, UsageError)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
