@@ -15,7 +15,7 @@ from sourcing.normalise import ImportReport
 from sourcing.store import dates, faults, provenance
 from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
-from ui import fetch_section, state
+from ui import fetch_section, geocode_section, state
 from ui import texts as T
 from ui.safe_text import md_text
 
@@ -181,6 +181,8 @@ def render() -> None:
     if admin:
         _add_source_section(is_demo)
         fetch_section.render()
+        if not is_demo:
+            geocode_section.render(version)
     else:
         st.info(T.SOURCES_ADMIN_ONLY, icon=":material/lock:")
     _metrics(directory)

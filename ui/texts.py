@@ -661,3 +661,31 @@ LOGIN_FAILED = (
     "La connexion n'a pas abouti (refusée ou expirée). Cliquez de nouveau sur « Se connecter » ; "
     "si cela se répète, contactez l'administrateur de l'outil."
 )
+# --- Geocoding at the address (page "Annuaire", issue 13 item 2) --------------------------------
+GEOCODE_HEADER = "Localiser les fournisseurs à leur adresse (Base Adresse Nationale)"
+GEOCODE_EXPLAIN = (
+    "Par défaut, un fournisseur sans coordonnées est placé au centre de sa commune (sans internet). Sur "
+    "demande, ses adresses sont envoyées au service de géocodage de la Géoplateforme (IGN, Base Adresse "
+    "Nationale) : un fournisseur trouvé à son adresse avec un score suffisant y est placé, les autres restent "
+    "au centre de leur commune. Les adresses déjà demandées ne le sont jamais deux fois ; le résultat devient "
+    "la source « {label} » de l'annuaire."
+)
+GEOCODE_MIN_SCORE = "Score minimal"
+GEOCODE_MIN_SCORE_HELP = (
+    "Entre 0 et 1 : sous ce score de correspondance, le fournisseur reste au centre de sa commune. "
+    "0,6 par défaut ; plus haut, moins d'adresses mais plus sûres."
+)
+GEOCODE_LAST = "Dernier géocodage : {suppliers} fournisseur(s) localisé(s) à l'adresse, le {date}."
+GEOCODE_BUTTON = "Localiser à l'adresse"
+GEOCODE_CANCEL = "Annuler le géocodage"
+GEOCODE_CANCEL_HELP = "Arrête le géocodage ; les adresses déjà reçues sont gardées et ne seront plus demandées."
+GEOCODE_CANCELLED = "Géocodage annulé : les réponses déjà reçues sont gardées, l'annuaire est inchangé."
+GEOCODE_STARTING = "Connexion au service de géocodage de la Géoplateforme…"
+GEOCODE_FAILED = "Géocodage impossible : {message}"
+GEOCODE_DONE = (
+    "Géocodage terminé : {located} fournisseur(s) localisé(s) à l'adresse sur {candidates} "
+    "({asked} adresse(s) demandée(s), {cached} déjà connue(s)) ; {kept} gardé(s) au centre de leur commune."
+)
+GEOCODE_NOT_JOINABLE = "{n} fournisseur(s) sans SIRET ni SIREN n'ont pas pu être géocodés."
+GEOCODE_MALFORMED = "{n} réponse(s) illisible(s) ignorée(s) : relancez plus tard pour les compléter."
+GEOCODE_UNCHANGED = "L'annuaire était déjà à jour."

@@ -191,7 +191,7 @@ def run_geocode(
                     f"Géocodage interrompu à l'adresse {i + 1} sur {total} : les réponses déjà reçues sont gardées, "
                     "relancez-le pour reprendre."
                 )
-            if i % 10 == 0:
+            if i % 50 == 0 or cache.get(query) is None:  # before each request: the app's cancel lands there
                 progress(STORE_PHASE * i / max(total, 1), f"Adresse {i + 1} sur {total} (géocodage)")
             try:
                 answer = _answer(query, cache, geocoder, outcome)
