@@ -28,7 +28,7 @@ from sourcing.live.geocoder import (
     address_key,
 )
 from sourcing.store import service as store
-from tests.helpers import TEST_DATA_DIR, load_script
+from tests.helpers import DEMO_CSV, TEST_DATA_DIR, load_script
 
 RECORDED = load_script("tests/data/live/recorded_geocoder.py")
 CRESS = TEST_DATA_DIR / "store" / "cress-ain-2026-03.csv"
@@ -364,6 +364,20 @@ def test_a_new_run_replaces_the_geocoding_source_and_keeps_the_others(service, g
     geocode.geocode_into_store(geocoder=geocoder, min_score=1.0)  # nothing good enough: the source goes
     assert [s.label for s in store.current_version().sources] == ["CRESS Ain"]
     assert set(_by_name()["geo_precision"]) == {"commune"} and len(_by_name()) == 4
+
+
+def test_removing_the_located_suppliers_source_leaves_no_supplier_of_the_geocoding_alone(service, geocoder):
+    cress = _cress_store()
+    demo = store.add_source(DEMO_CSV.read_bytes(), DEMO_CSV.name, label="Démo", data_date="2026-01-01")
+    _serve(service)
+    geocode.geocode_into_store(geocoder=geocoder)
+    before = store.current_version().suppliers_out
+    store.remove_source(cress.id)
+    version = store.current_version()
+    directory = store.read_version(version.number)
+    assert version.suppliers_out == before - 4 and directory["name"].notna().all()
+    assert version.suppliers_in == version.suppliers_out + version.merged
+    assert [s.label for s in version.sources] == [demo.label, geocode.SOURCE_LABEL]
 
 
 def test_an_empty_store_is_said_in_french_before_any_request(service, geocoder):

@@ -117,14 +117,13 @@ def query_texts(directory: pd.DataFrame) -> pd.Series:
 
 def candidates(directory: pd.DataFrame, provenance: pd.DataFrame, geocode_ids: set[int]) -> tuple[pd.DataFrame, int]:
     """(suppliers to locate, with their `query`; how many could be but have neither SIRET nor SIREN)."""
-    by_id = provenance.set_index("id") if len(provenance) else pd.DataFrame(columns=["lat", "name"])
+    by_id = provenance.set_index("id") if len(provenance) else pd.DataFrame(columns=["lat"])
     location_source = directory["id"].map(by_id["lat"]).fillna(-1).astype(int)
-    name_source = directory["id"].map(by_id["name"]).fillna(-1).astype(int)
     ours = location_source.isin(geocode_ids)
     below = directory["geo_precision"].fillna("none").astype(str) != "address"
     street = _text(directory["address"]).str.contains(r"[A-Za-zÀ-ÿ]", regex=True)
     place = (_text(directory["postal_code"]) != "") | (_text(directory["city"]) != "")
-    wanted = (below | ours) & street & place & ~name_source.isin(geocode_ids)  # orphans of a removed source: no
+    wanted = (below | ours) & street & place
     joinable = (_text(directory["siret"]) != "") | (_text(directory["siren"]) != "")
     chosen = directory[wanted & joinable].copy()
     chosen["query"] = query_texts(chosen)

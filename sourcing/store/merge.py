@@ -42,6 +42,9 @@ CERTIFIED_KINDS_BY_FORMAT: dict[str, frozenset[str]] = {
     "finess": frozenset({"ESAT"}),
 }
 CERTIFIED_FAMILIES = ("insertion", "handicap")
+# Sources that only complete suppliers other sources list (the geocoding at the address, sourcing/live/geocode.py):
+# a row of theirs whose supplier no other source lists any more is dropped, never a supplier of its own.
+COMPLEMENT_FORMATS = frozenset({"geocodage-ban"})
 LOCATION_FIELDS = (
     "address",
     "postal_code",
@@ -317,11 +320,22 @@ def _merge_groups(multis: pd.DataFrame, sources: list[SourceInput], ranks: dict[
     return out, provenance, ids
 
 
+def _without_lone_complements(stacked: pd.DataFrame, sources: list[SourceInput]) -> pd.DataFrame:
+    """The rows of complement sources whose supplier no other source lists (its source was removed): dropped."""
+    complement = {s.source_id for s in sources if s.format in COMPLEMENT_FORMATS}
+    if not complement or not len(stacked):
+        return stacked
+    from_complement = stacked["_src"].isin(complement)
+    listed = stacked["_key"].isin(set(stacked.loc[~from_complement, "_key"]))
+    return stacked[~from_complement | listed].reset_index(drop=True)
+
+
 def merge_sources(sources: list[SourceInput]) -> MergeResult:
     """One directory from several sources (see the module docstring for the rule)."""
     stacked = _stack(sources)
+    stacked["_key"] = _keys(stacked) if len(stacked) else pd.Series(dtype=str)
+    stacked = _without_lone_complements(stacked, sources)
     suppliers_in = len(stacked)
-    stacked["_key"] = _keys(stacked) if suppliers_in else pd.Series(dtype=str)
     shared = stacked["_key"].duplicated(keep=False)
     singles, multis = stacked[~shared], stacked[shared]
     labels = {s.source_id: s.label for s in sources}
