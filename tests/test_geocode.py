@@ -255,6 +255,18 @@ def test_a_timeout_is_retried_then_reported(service, geocoder):
     assert len(asked) == 4
 
 
+@pytest.mark.parametrize("failure", [requests.ConnectionError("refusé"), requests.ConnectTimeout("rien ne répond")])
+def test_no_network_is_said_at_once_without_retrying(service, geocoder, failure):
+    asked = _serve(service, {MIRIBEL: [failure]})
+    with pytest.raises(Offline, match="Pas de connexion au service de géocodage"):
+        geocoder.locate(MIRIBEL)
+    assert len(asked) == 1 and geocoder.waits == []
+
+
+def test_the_connection_is_given_up_within_seconds():
+    assert AddressGeocoder().geocoder.timeout == (5.0, 10.0)
+
+
 @pytest.mark.parametrize("status", [401, 403, 404])
 def test_a_4xx_is_a_refusal_in_french(service, geocoder, status):
     asked = _serve(service, {MIRIBEL: [(status, {}, "")]})

@@ -42,7 +42,8 @@ URL_ENV = "SOURCING_GEOCODE_URL"
 SERVICE_NAME = "Service de géocodage de la Géoplateforme (Base Adresse Nationale)"
 LICENCE = "Licence Ouverte / Open Licence 2.0 (Etalab) : Base Adresse Nationale, IGN"
 MAX_RATE = 40.0  # requests per second, under the service's 50
-TIMEOUT_S = 10.0
+CONNECT_TIMEOUT_S = 5.0  # a network that drops packets is told as offline within the buyer's 15 s
+READ_TIMEOUT_S = 10.0
 RETRIES = 3  # after the first attempt, for 5xx and timeouts
 BACKOFF_S = 1.0  # 1 s, 2 s, 4 s
 DEFAULT_RETRY_AFTER_S = 5.0  # the service's documented block
@@ -122,8 +123,10 @@ class AddressGeocoder:
     ) -> None:
         self.url = (url or service_url()).rstrip("/")
         parts = urlsplit(self.url)
-        self.geocoder = _Geoplateforme(domain=parts.netloc + parts.path, scheme=parts.scheme or "https",
-                                       user_agent=USER_AGENT, timeout=TIMEOUT_S, adapter_factory=_adapter)  # fmt: skip
+        self.geocoder = _Geoplateforme(
+            domain=parts.netloc + parts.path, scheme=parts.scheme or "https", user_agent=USER_AGENT,
+            timeout=(CONNECT_TIMEOUT_S, READ_TIMEOUT_S), adapter_factory=_adapter,
+        )  # fmt: skip
         self.sleep = sleep
         self.clock = clock
         self.sent_at: list[float] = []  # clock time of every request sent (rate checks in tests)
