@@ -150,7 +150,7 @@ def child(path: str, profile_out: str | None = None) -> dict:
     importer._choose = timed("detect", importer._choose)
     for module in formats.FORMATS:
         module.to_staging = timed("staging", module.to_staging)
-    importer.normalise = timed("normalise", importer.normalise)
+    importer.normalise_apart = timed("normalise", importer.normalise_apart)
     gz.Gazetteer.geocode = timed("geocode", gz.Gazetteer.geocode)
     gz.Gazetteer.__init__ = timed("gazetteer_load", gz.Gazetteer.__init__)
     load_taxonomy = taxonomy.load_taxonomy

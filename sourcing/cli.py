@@ -181,7 +181,7 @@ def cmd_import(args) -> int:
     except ImportFailure as exc:
         raise UsageError(str(exc)) from exc
     if args.out:
-        save_parquet(result.directory, args.out)
+        save_parquet(result.directory, args.out, raw=result.raw)
     report = result.report
     if args.json:
         payload = {k: v for k, v in report.to_dict().items()}

@@ -13,6 +13,7 @@ import pandas as pd
 
 from sourcing import DATA_DIR
 from sourcing.model import CANONICAL_COLUMNS, LIST_COLUMNS
+from sourcing.raw_rows import RawRows, raw_path
 
 DEMO_CSV = DATA_DIR / "demo" / "annuaire-demo.csv"
 DEMO_LABEL = "données fictives de démonstration"
@@ -21,10 +22,14 @@ DEMO_DATA_DATE = "2026-11-28"
 PARQUET_MAGIC = b"PAR1"
 
 
-def save_parquet(directory: pd.DataFrame, path: str | Path) -> Path:
+def save_parquet(directory: pd.DataFrame, path: str | Path, raw: RawRows | None = None) -> Path:
+    """The directory as Parquet; with `raw`, the source rows verbatim beside it (`raw_rows.raw_path`),
+    read only when asked (`raw_rows.read_raw`)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     directory.to_parquet(path, index=False)
+    if raw is not None:
+        raw.frame().to_parquet(raw_path(path), index=False)
     return path
 
 

@@ -15,7 +15,8 @@ import pandas as pd
 from sourcing import formats
 from sourcing.formats.base import RawTable
 from sourcing.import_report import ImportReport
-from sourcing.normalise import normalise
+from sourcing.normalise import normalise_apart
+from sourcing.raw_rows import RawRows
 from sourcing.reading import ReadError, read_path, read_tables
 
 MIN_SCORE = 0.5
@@ -28,8 +29,9 @@ class ImportFailure(ValueError):
 
 @dataclass
 class ImportResult:
-    directory: pd.DataFrame
+    directory: pd.DataFrame  # the canonical suppliers (what is searched)
     report: ImportReport
+    raw: RawRows | None = None  # the source row of each supplier, verbatim, kept apart (`raw.frame()`)
 
 
 def _choose(tables: list[RawTable], format_name: str | None):
@@ -70,11 +72,11 @@ def import_tables(
     progress(0.3, f"Format reconnu : {module.LABEL}")
     staging = module.to_staging(table, **options)
     progress(0.5, "Contrôle des lignes et localisation des fournisseurs")
-    directory, report = normalise(staging, table, source_name=module.SOURCE_NAME, source_date=source_date)
+    directory, raw, report = normalise_apart(staging, table, source_name=module.SOURCE_NAME, source_date=source_date)
     report.format = module.NAME
     report.format_label = module.LABEL
     progress(1.0, f"{report.rows_loaded} lignes chargées, {report.rows_rejected} rejetées")
-    return ImportResult(directory, report)
+    return ImportResult(directory, report, raw)
 
 
 def import_bytes(

@@ -26,7 +26,8 @@ from sourcing import taxonomy
 from sourcing.formats.base import RawTable
 from sourcing.import_report import ImportReport, RowWarnings
 from sourcing.kinds import fold, kinds_from_legal_form, kinds_from_text, map_unique
-from sourcing.model import CANONICAL_COLUMNS, GEO_PRECISIONS, HEADCOUNT_BANDS, KIND_CODES, LIST_COLUMNS, RAW_PREFIX
+from sourcing.model import CANONICAL_COLUMNS, GEO_PRECISIONS, HEADCOUNT_BANDS, KIND_CODES, LIST_COLUMNS
+from sourcing.raw_rows import RawRows
 from sourcing.siret import SIRET_WARNING_MESSAGES, clean_siret_series, siren_valid
 
 # Where a WGS84 point can be for a French supplier: metropolitan France and Corsica, and
@@ -166,8 +167,9 @@ def _union_lists(values: pd.Series) -> list:
     return list(seen)
 
 
-def _merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings) -> pd.DataFrame:
-    """Fold later rows with the same id into the first one: lists united, blanks filled.
+def _merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings, raw: RawRows) -> pd.DataFrame:
+    """Fold later rows with the same id into the first one: lists united, blanks filled (in the raw
+    source cells too, as `raw.patches`).
 
     Only the rows involved are grouped; the first row of each id is updated in place and the
     later ones dropped, so a 100,000-row file with a few duplicates pays for those alone.
@@ -191,9 +193,22 @@ def _merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings) 
         out[col] = out[col].astype(object)
         for pos, ident in zip(firsts, first_ids, strict=True):
             out.at[pos, col] = united[ident]
-    # Blank text fields of the first row take the first non-blank value of the later rows.
-    for col in out.columns:
-        if col in LIST_COLUMNS or col == "id" or not pd.api.types.is_string_dtype(out[col]):
+    for col, fill in _blank_fills(sub, sub_dup):
+        out.loc[fill.index, col] = fill.to_numpy()
+    raw_sub = raw.table.frame().iloc[raw.positions[involved.to_numpy()]].set_axis(sub.index)
+    raw_sub.columns = raw.columns
+    new_position = np.cumsum(~dup.to_numpy()) - 1  # row of `out` -> row once the duplicates are dropped
+    for col, fill in _blank_fills(raw_sub.assign(id=sub["id"]), sub_dup):
+        raw.patches[col] = pd.Series(fill.to_numpy(), index=new_position[fill.index.to_numpy()])
+    raw.positions = raw.positions[~dup.to_numpy()]
+    return out[~dup].reset_index(drop=True)
+
+
+def _blank_fills(sub: pd.DataFrame, sub_dup: pd.Series):
+    """(column, values): blank text fields of each id's first row take the first non-blank value of its
+    later rows; values indexed like `sub`."""
+    for col in sub.columns:
+        if col in LIST_COLUMNS or col == "id" or not pd.api.types.is_string_dtype(sub[col]):
             continue
         values = sub[col]
         present = values.notna() & (values.astype(str) != "")
@@ -205,8 +220,7 @@ def _merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings) 
         fill = sub.loc[targets, "id"].map(later)
         fill = fill[fill.notna()]
         if len(fill):
-            out.loc[fill.index, col] = fill.to_numpy()
-    return out[~dup].reset_index(drop=True)
+            yield col, fill
 
 
 @dataclass
@@ -232,7 +246,21 @@ def normalise(
     source_name: str,
     source_date: str | None = None,
 ) -> tuple[pd.DataFrame, ImportReport]:
-    """Staging frame (one row per record, `line` column) -> (canonical directory, report)."""
+    """Staging frame (one row per record, `line` column) -> (canonical directory with the `raw:` source
+    columns, report). For small tables (a live fetch); files go through `normalise_apart`."""
+    out, raw, report = normalise_apart(staging, table, source_name=source_name, source_date=source_date)
+    return pd.concat([out, raw.frame()], axis=1), report
+
+
+def normalise_apart(
+    staging: pd.DataFrame,
+    table: RawTable,
+    *,
+    source_name: str,
+    source_date: str | None = None,
+) -> tuple[pd.DataFrame, RawRows, ImportReport]:
+    """Staging frame (one row per record, `line` column) -> (canonical directory, the source row of each
+    supplier kept apart, report)."""
     report = ImportReport(
         filename=table.filename,
         encoding=table.encoding,
@@ -253,11 +281,12 @@ def normalise(
     _intervention_area(rows, out)
     _size_labels_contacts(rows, out)
     _source_and_traceability(rows, out, source_name, source_date)
-    out = pd.concat([out[list(CANONICAL_COLUMNS)], _raw_columns(table, rows.raw_index)], axis=1)
-    out = _merge_same_supplier(out, report, warnings)
+    out = out[list(CANONICAL_COLUMNS)]
+    raw = RawRows(table, np.asarray(rows.raw_index))
+    out = _merge_same_supplier(out, report, warnings, raw)
     report.geocoded = {p: int((out["geo_precision"] == p).sum()) for p in GEO_PRECISIONS}
     report.warnings = warnings.records()
-    return out, report
+    return out, raw, report
 
 
 def _reject_unusable_rows(staging: pd.DataFrame, report: ImportReport, warnings: RowWarnings) -> _Rows:
@@ -450,19 +479,12 @@ def _source_and_traceability(rows: _Rows, out: pd.DataFrame, source_name: str, s
     out["id"] = _supplier_ids(out["siret"], source_name, rows.name, out["postal_code"].fillna(""))
 
 
-def _raw_columns(table: RawTable, raw_index: pd.Index) -> pd.DataFrame:
-    """The kept rows verbatim, as `raw:<header>` columns, for traceability."""
-    raw = table.frame().iloc[np.asarray(raw_index)].reset_index(drop=True)
-    raw.columns = [RAW_PREFIX + c for c in table.columns]
-    return raw
-
-
-def _merge_same_supplier(out: pd.DataFrame, report: ImportReport, warnings: RowWarnings) -> pd.DataFrame:
+def _merge_same_supplier(out: pd.DataFrame, report: ImportReport, warnings: RowWarnings, raw: RawRows) -> pd.DataFrame:
     """Duplicates: same id -> one supplier, kinds and sectors united; counted in the report."""
     dup = out["id"].duplicated(keep="first")
     report.rows_loaded = len(out)
     if dup.any():
-        out = _merge_duplicates(out, dup, warnings)
+        out = _merge_duplicates(out, dup, warnings, raw)
         report.duplicates = int(dup.sum())
     report.suppliers = len(out)
     return out

@@ -9,6 +9,8 @@ import sys
 import pytest
 
 from sourcing.cli import main
+from sourcing.directory import load_parquet
+from sourcing.raw_rows import read_raw
 from tests.helpers import PROJECT_DIR
 
 
@@ -32,6 +34,11 @@ def test_import_json_report_keys(realdata, tmp_path):
     assert set(report["geocoded"]) == {"address", "commune", "postal_code", "department", "none"}
     assert all({"line", "field", "code", "message"} <= set(w) for w in report["warnings"])
     assert out.exists() and out.read_bytes()[:4] == b"PAR1"
+    # The source rows verbatim beside the directory, not in it: read only when asked.
+    directory, raw = load_parquet(out), read_raw(out)
+    assert not [c for c in directory.columns if c.startswith("raw:")]
+    assert len(raw) == len(directory) == report["suppliers"]
+    assert set(raw["raw:SIRET"].str.replace(" ", "")) >= set(directory["siret"].dropna())
 
 
 def test_search_on_imported_parquet_sorted_by_distance(realdata, tmp_path, capsys):

@@ -119,9 +119,25 @@ def test_intervention_area(area, radius, departments, regions, national):
 def test_raw_columns_kept_verbatim_for_traceability():
     result = load("A;410 717 714 00035;EI;;;1500;AMBERIEU EN BUGEY;;")
     d = result.directory.iloc[0]
-    assert d["raw:SIRET"] == "410 717 714 00035"
-    assert d["raw:Code postal"] == "1500"
+    raw = result.raw.frame().iloc[0]
+    assert raw["raw:SIRET"] == "410 717 714 00035"
+    assert raw["raw:Code postal"] == "1500"
     assert d["source_line"] == 2
+    assert not [c for c in result.directory.columns if c.startswith("raw:")]  # kept apart, not searched
+
+
+def test_raw_rows_follow_rejections_and_merged_duplicates():
+    """Row i of the raw rows is the source row of supplier i, whatever was rejected or merged before it."""
+    result = load(
+        ";41071771400035;EI;;;59000;Lille;;",  # no name: rejected
+        "A;41071771400035;EI;;;59000;Lille;;",
+        "B;36227586900018;EA;;;62300;Lens;;",
+        "A bis;41071771400035;ACI;;;59000;;;",  # duplicate of A: merged
+        "C;;ESAT;;;67000;Strasbourg;;",
+    )
+    raw = result.raw.frame()
+    assert list(raw["raw:Raison sociale"]) == list(result.directory["name"]) == ["A", "B", "C"]
+    assert len(raw) == len(result.directory)
 
 
 names = st.text(alphabet=st.characters(codec="utf-8", exclude_characters=';"\r\n\x00'), max_size=12)

@@ -97,14 +97,17 @@ def test_unreadable_files_get_french_errors(content, fragment):
         b'nom;siret;ville;;\r\nA;1;Lille;;\r\n;;;;\r\nB;2;"Lens; centre";;\r\n',
         'nom,ville\n"Café, ""le""",Évry\n'.encode("cp1252"),
         b"nom;ville\nA;Lille",  # no final line end
+        "\ufeffnom;ville\nA;Évry\r\nB;Saint-Étienne\r\n".encode(),  # UTF-8 with BOM, read from the bytes
+        b"\xef\xbb\xbfnom;ville\nA;\xe9vry\n",  # a BOM, then a byte that is not UTF-8 (replaced)
+        b"  \n\nnom;ville\nA;Lille\n",  # blank lines above the header
     ],
 )
 def test_column_wise_fast_path_reads_like_the_general_path(content, monkeypatch):
     """The pyarrow fast path and the line-by-line path give the same table, line numbers included."""
-    from sourcing import reading
+    from sourcing import reading_arrow
 
     [fast] = read_tables(content, "x.csv")
-    monkeypatch.setattr(reading, "_read_plain_csv", lambda *a, **k: None)
+    monkeypatch.setattr(reading_arrow, "read_plain_bytes", lambda *a, **k: None)
     [general] = read_tables(content, "x.csv")
     assert fast.columns == general.columns
     assert [list(r) for r in fast.rows] == general.rows

@@ -204,9 +204,20 @@ def test_remove_source_rebuilds_without_it(store_env):
     assert [s.id for s in service.sources()] == [b.id]
     assert len(service.read_version(version.number)) == b.suppliers
     # Its files are gone; the folder keeps only the versions it needs.
-    assert len(list((files.store_dir() / "sources").glob("*.parquet"))) == 1
+    kept = sorted(p.name.split(".", 1)[1] for p in (files.store_dir() / "sources").iterdir())
+    assert kept == ["parquet", "raw.parquet", "report.json"]  # one source: suppliers, source rows, report
     with pytest.raises(KeyError, match="Aucune source"):
         service.remove_source(999)
+
+
+def test_source_rows_are_kept_verbatim_beside_the_source_not_in_the_directory(store_env):
+    added = service.add_source(SIAE67.read_bytes(), "siae67.csv", label="SIAE 67")
+    directory = service.read_version(service.current_number())
+    assert not [c for c in directory.columns if c.startswith("raw:")]
+    [raw_file] = (files.store_dir() / "sources").glob("*.raw.parquet")
+    raw = files.read_parquet(raw_file)
+    assert len(raw) == added.suppliers and "raw:SIRET" in raw.columns
+    assert "424 143 089 00037" in set(raw["raw:SIRET"])  # as written in the file, spaces included
 
 
 def test_same_label_replaces_the_source(store_env):

@@ -26,6 +26,7 @@ from sourcing.db.engine import read
 from sourcing.importer import import_bytes
 from sourcing.model import CANONICAL_COLUMNS, KIND_BY_CODE
 from sourcing.normalise import ImportReport
+from sourcing.raw_rows import RawRows, raw_path
 from sourcing.store import dates, faults, files
 from sourcing.store.catalogue import DirectorySource
 from sourcing.store.merge import MergeResult, SourceInput, merge_sources
@@ -92,8 +93,10 @@ def _info(row: DirectorySource) -> SourceInfo:
     )  # fmt: skip
 
 
-def _source_paths(root: Path, uid: str) -> tuple[Path, Path]:
-    return root / "sources" / f"{uid}.parquet", root / "sources" / f"{uid}.report.json"
+def _source_paths(root: Path, uid: str) -> tuple[Path, Path, Path]:
+    """The source's suppliers, its import report, and its source rows verbatim (`raw_rows`)."""
+    sources = root / "sources"
+    return sources / f"{uid}.parquet", sources / f"{uid}.report.json", raw_path(sources / f"{uid}.parquet")
 
 
 def _kinds_count(frame: pd.DataFrame) -> dict[str, int]:
@@ -131,7 +134,7 @@ def add_source(
     frame["source_date"] = stated.fillna(when) if when else stated
     label = (label or "").strip() or f"{result.report.format_label} – {Path(filename).name}"
     entry = _Entry(label, kind, Path(filename).name, added_by, when, origin, licence, query)
-    return _publish_source(frame, result.report, entry, progress, root)
+    return _publish_source(frame, result.report, entry, progress, root, result.raw)
 
 
 def add_frame(
@@ -182,15 +185,22 @@ class _Entry:
 
 
 def _publish_source(
-    frame: pd.DataFrame, report: ImportReport, entry: _Entry, progress: Progress, root: Path | None
+    frame: pd.DataFrame,
+    report: ImportReport,
+    entry: _Entry,
+    progress: Progress,
+    root: Path | None,
+    raw: RawRows | None = None,
 ) -> SourceInfo:
     """Write the source's files, catalogue it (replacing a source of the same label), build and publish.
     A refused write (full disk, read-only folder): StoreWriteError (French), the catalogue put back."""
     store = files.store_dir(root)
     uid = uuid.uuid4().hex
-    parquet, report_path = _source_paths(store, uid)
+    parquet, report_path, raw_parquet = _source_paths(store, uid)
     try:
         files.write_parquet(frame, parquet)
+        if raw is not None:
+            raw.write_parquet(raw_parquet)
         files.atomic_write_bytes(report_path, json.dumps(report.to_dict(), ensure_ascii=False).encode())
     except OSError as exc:
         _forget_files(store, uid)
@@ -294,7 +304,8 @@ def _load_inputs(store: Path, rows: list[DirectorySource], progress: Progress) -
     inputs = []
     for i, row in enumerate(rows):
         progress(0.1 + 0.4 * i / max(len(rows), 1), f"Lecture de la source « {row.label} »")
-        frame = files.read_parquet(_source_paths(store, row.uid)[0])
+        # Canonical columns only: sources added before the raw rows were kept apart still hold them.
+        frame = files.read_parquet(_source_paths(store, row.uid)[0], columns=list(CANONICAL_COLUMNS))
         inputs.append(
             SourceInput(row.id, SourceInfo.display.fget(_info(row)), row.format, row.data_date, row.id, frame)
         )

@@ -1,0 +1,69 @@
+"""The source row of each imported supplier, verbatim: kept beside the directory, not in it.
+
+The directory (what is searched, merged and shown) holds the canonical columns only. The file's own
+cells stay in the table as read, with the position of each supplier's row; they become `raw:<header>`
+columns only when asked (`frame()`), or go to their own Parquet file beside the directory
+(`write_parquet`, `raw_path`), read back by `read_raw` for traceability. At 1,000,000 rows this keeps a
+copy of every cell of the file out of the import's memory and out of every load of the directory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sourcing.formats.base import RawTable
+from sourcing.model import RAW_PREFIX
+
+RAW_SUFFIX = ".raw.parquet"
+
+
+@dataclass
+class RawRows:
+    """Row i of the directory came from row ``positions[i]`` of ``table``; ``patches`` are the blank cells
+    that a merged duplicate filled ({raw column: Series of values indexed by directory row})."""
+
+    table: RawTable
+    positions: np.ndarray
+    patches: dict[str, pd.Series] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.positions)
+
+    @property
+    def columns(self) -> list[str]:
+        return [RAW_PREFIX + c for c in self.table.columns]
+
+    def frame(self) -> pd.DataFrame:
+        """The `raw:<header>` columns, one row per supplier of the directory (index 0..n-1)."""
+        source = self.table.frame()
+        if len(self.positions) == len(source) and np.array_equal(self.positions, np.arange(len(source))):
+            raw = source.copy(deep=False)  # every row kept in order: the columns as read, not copied
+        else:
+            raw = source.iloc[self.positions].reset_index(drop=True)
+        raw.columns = self.columns
+        for column, values in self.patches.items():
+            raw[column] = raw[column].copy()
+            raw.loc[values.index, column] = values.to_numpy()
+        return raw
+
+    def write_parquet(self, path: Path) -> None:
+        from sourcing.store.files import write_parquet
+
+        write_parquet(self.frame(), path)
+
+
+def raw_path(directory_path: str | Path) -> Path:
+    """Where the raw rows of a directory Parquet live: `annuaire.parquet` -> `annuaire.raw.parquet`."""
+    path = Path(directory_path)
+    return path.with_name(path.name.removesuffix(".parquet") + RAW_SUFFIX)
+
+
+def read_raw(directory_path: str | Path) -> pd.DataFrame:
+    """The source rows kept beside a directory Parquet (FileNotFoundError when none were written)."""
+    from sourcing.store.files import read_parquet
+
+    return read_parquet(raw_path(directory_path))
