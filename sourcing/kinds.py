@@ -12,6 +12,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from sourcing.model import KIND_CODES
@@ -111,8 +112,13 @@ def kinds_from_legal_form(text: str) -> tuple[str, ...]:
 
 
 def map_unique(values: pd.Series, func) -> pd.Series:
-    """Apply `func` once per distinct value of a text Series (None/NA as "")."""
+    """Apply `func` once per distinct value of a text Series (None/NA as ""); rows of one value share
+    its result (never mutated). Text results come back as str, booleans as bool, others as objects."""
     text = values.fillna("").astype(str)
-    uniques = text.unique()
-    lookup = {u: func(u) for u in uniques}
-    return text.map(lookup)
+    codes, uniques = pd.factorize(text)
+    mapped = np.empty(len(uniques), dtype=object)
+    for i, u in enumerate(uniques):
+        mapped[i] = func(u)
+    kinds_of_results = {type(v) for v in mapped}
+    dtype = "str" if kinds_of_results == {str} else bool if kinds_of_results == {bool} else object
+    return pd.Series(mapped[codes], index=text.index, dtype=dtype)

@@ -23,10 +23,11 @@ import pandas as pd
 
 from sourcing import gazetteer as gz
 from sourcing import taxonomy
+from sourcing.duplicates import merge_duplicates
 from sourcing.formats.base import RawTable
 from sourcing.import_report import ImportReport, RowWarnings
 from sourcing.kinds import fold, kinds_from_legal_form, kinds_from_text, map_unique
-from sourcing.model import CANONICAL_COLUMNS, GEO_PRECISIONS, HEADCOUNT_BANDS, KIND_CODES, LIST_COLUMNS
+from sourcing.model import CANONICAL_COLUMNS, GEO_PRECISIONS, HEADCOUNT_BANDS, KIND_CODES
 from sourcing.raw_rows import RawRows
 from sourcing.siret import SIRET_WARNING_MESSAGES, clean_siret_series, siren_valid
 
@@ -44,6 +45,8 @@ _BOXES = (
     (-14.5, -13.0, -178.5, -176.0),  # Wallis-et-Futuna
 )
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# The same for ASCII text in pyarrow's engine, whose \s is narrower than Python's: spelt out.
+_EMAIL_ASCII = r"^[^@\t\n\x0b\x0c\r\x1c-\x1f ]+@[^@\t\n\x0b\x0c\r\x1c-\x1f ]+\.[^@\t\n\x0b\x0c\r\x1c-\x1f ]+$"
 
 
 def _text(staging: pd.DataFrame, column: str) -> pd.Series:
@@ -55,6 +58,19 @@ def _text(staging: pd.DataFrame, column: str) -> pd.Series:
     if s.str.contains("[\t\r\n\u00a0]|  ", regex=True).any():
         s = s.str.replace("[ \t\r\n\u00a0]+", " ", regex=True)
     return s.str.strip()
+
+
+def _matches(s: pd.Series, pattern: re.Pattern, ascii_pattern: str) -> pd.Series:
+    """`s.str.match(pattern)`: in pyarrow (`ascii_pattern`, same meaning on ASCII text) when the column is
+    ASCII, which is 10 times faster than Python's regex row by row; else with `pattern`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    column = pa.array(s, type=pa.string())
+    if pc.all(pc.string_is_ascii(column)).as_py() is False:
+        return s.str.match(pattern)
+    matched = pc.match_substring_regex(column, ascii_pattern).to_numpy(zero_copy_only=False)
+    return pd.Series(matched, index=s.index, dtype=bool)
 
 
 def _none_if_empty(s: pd.Series) -> pd.Series:
@@ -159,70 +175,6 @@ def _supplier_ids(siret: pd.Series, source: str, name: pd.Series, postal: pd.Ser
     return ids.astype(str)
 
 
-def _union_lists(values: pd.Series) -> list:
-    seen: dict = {}
-    for lst in values:
-        for v in lst:
-            seen[v] = None
-    return list(seen)
-
-
-def _merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings, raw: RawRows) -> pd.DataFrame:
-    """Fold later rows with the same id into the first one: lists united, blanks filled (in the raw
-    source cells too, as `raw.patches`).
-
-    Only the rows involved are grouped; the first row of each id is updated in place and the
-    later ones dropped, so a 100,000-row file with a few duplicates pays for those alone.
-    """
-    involved = out["id"].isin(out.loc[dup, "id"].unique())
-    sub = out[involved]
-    sub_dup = dup[involved]
-    groups = sub.groupby("id", sort=False)
-    first_line = groups["source_line"].transform("first")
-    warnings.add(
-        sub.loc[sub_dup, "source_line"], "siret", "duplicate",
-        "doublon de la ligne " + first_line[sub_dup].astype(str) + " (même SIRET) : fusionné",
-    )  # fmt: skip
-    firsts = sub.index[~sub_dup]  # positions in `out` of each id's first row
-    first_ids = sub.loc[firsts, "id"]
-    order = {code: i for i, code in enumerate(KIND_CODES)}
-    for col in ("kinds", "sectors", "labels", "networks"):
-        united = groups[col].agg(_union_lists)
-        if col == "kinds":
-            united = united.map(lambda ks: sorted(ks, key=order.__getitem__))
-        out[col] = out[col].astype(object)
-        for pos, ident in zip(firsts, first_ids, strict=True):
-            out.at[pos, col] = united[ident]
-    for col, fill in _blank_fills(sub, sub_dup):
-        out.loc[fill.index, col] = fill.to_numpy()
-    raw_sub = raw.table.frame().iloc[raw.positions[involved.to_numpy()]].set_axis(sub.index)
-    raw_sub.columns = raw.columns
-    new_position = np.cumsum(~dup.to_numpy()) - 1  # row of `out` -> row once the duplicates are dropped
-    for col, fill in _blank_fills(raw_sub.assign(id=sub["id"]), sub_dup):
-        raw.patches[col] = pd.Series(fill.to_numpy(), index=new_position[fill.index.to_numpy()])
-    raw.positions = raw.positions[~dup.to_numpy()]
-    return out[~dup].reset_index(drop=True)
-
-
-def _blank_fills(sub: pd.DataFrame, sub_dup: pd.Series):
-    """(column, values): blank text fields of each id's first row take the first non-blank value of its
-    later rows; values indexed like `sub`."""
-    for col in sub.columns:
-        if col in LIST_COLUMNS or col == "id" or not pd.api.types.is_string_dtype(sub[col]):
-            continue
-        values = sub[col]
-        present = values.notna() & (values.astype(str) != "")
-        blank_first = ~present & ~sub_dup
-        if not blank_first.any():
-            continue
-        later = values[present].groupby(sub.loc[present, "id"], sort=False).first()
-        targets = blank_first[blank_first].index
-        fill = sub.loc[targets, "id"].map(later)
-        fill = fill[fill.notna()]
-        if len(fill):
-            yield col, fill
-
-
 @dataclass
 class _Rows:
     """The rows that survived rejection, with what every later step reads from them."""
@@ -322,9 +274,16 @@ def _identifiers(rows: _Rows, out: pd.DataFrame) -> None:
         mask = siret_codes == code
         if mask.any():
             rows.warnings.add(rows.lines[mask], "siret", code, message + " (« " + rows.raw_siret[mask] + " »)")
-    siren = rows.text("siren").str.replace(r"\s", "", regex=True)
-    siren = siren.where(siren.map(siren_valid), "")
-    siren = pd.Series(np.where(siret.notna(), siret.fillna("").str[:9], siren), index=siret.index)
+    # SIREN from the SIRET where there is one, else the file's own SIREN when valid (checked per given value).
+    siren_text = rows.text("siren")
+    siren = np.full(len(siret), "", dtype=object)
+    given = (siren_text != "").to_numpy()
+    if given.any():
+        cleaned = siren_text[given].str.replace(r"\s", "", regex=True)
+        siren[given] = cleaned.where(map_unique(cleaned, siren_valid), "").to_numpy(dtype=object)
+    has_siret = siret.notna().to_numpy()
+    siren[has_siret] = [v[:9] for v in siret.to_numpy()[has_siret]]
+    siren = pd.Series(siren, index=siret.index)
     out["siret"] = siret
     out["siren"] = _none_if_empty(siren)
     out["name"] = rows.name
@@ -335,24 +294,37 @@ def _kinds(rows: _Rows, out: pd.DataFrame) -> None:
     """Kind codes from the kind wording, the legal form and the ESS flag, once per distinct triple."""
     kind_text = rows.text("kind_text")
     legal_form = rows.text("legal_form")
-    ess_flag = rows.text("ess_flag").str.upper()
-    combo = kind_text + "\x1f" + legal_form + "\x1f" + ess_flag
+    ess_flag = rows.text("ess_flag")
 
-    def kinds_of(key: str) -> list[str]:
-        k, lf, ess = key.split("\x1f")
+    def kinds_of(k: str, lf: str, ess: str) -> list[str]:
         found = set(kinds_from_text(k)) | set(kinds_from_legal_form(lf))
-        if ess in ("O", "OUI", "TRUE", "1", "VRAI", "YES"):
+        if ess.upper() in ("O", "OUI", "TRUE", "1", "VRAI", "YES"):
             found.add("ESS")
         return [c for c in KIND_CODES if c in found]
 
-    out["kinds"] = map_unique(combo, kinds_of)
-    unknown_kind = (kind_text != "") & (map_unique(kind_text, kinds_from_text).map(len) == 0)
+    out["kinds"] = _map_distinct((kind_text, legal_form, ess_flag), kinds_of)
+    unknown_kind = (kind_text != "") & map_unique(kind_text, lambda t: not kinds_from_text(t))
     if unknown_kind.any():
         rows.warnings.add(
             rows.lines[unknown_kind], "kind", "kind_unknown",
             "type de structure non reconnu : « " + kind_text[unknown_kind] + " »",
         )  # fmt: skip
     out["legal_form"] = legal_form
+
+
+def _map_distinct(columns: tuple[pd.Series, ...], func) -> pd.Series:
+    """`func(*values)` once per distinct combination of the columns' values (rows of one combination
+    share the result); the combinations are found on integer codes, not on joined strings."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for column in columns:
+        codes, uniques = pd.factorize(column)
+        key, _ = pd.factorize(key * (len(uniques) + 1) + codes)  # re-coded: stays below the row count
+    _, first, inverse = np.unique(key, return_index=True, return_inverse=True)
+    values = [column.to_numpy(dtype=object)[first] for column in columns]
+    results = np.empty(len(first), dtype=object)
+    for i, args in enumerate(zip(*values, strict=True)):
+        results[i] = func(*args)
+    return pd.Series(results[inverse.reshape(-1)], index=columns[0].index, dtype=object)
 
 
 def _activity(rows: _Rows, out: pd.DataFrame) -> None:
@@ -375,7 +347,11 @@ def _activity(rows: _Rows, out: pd.DataFrame) -> None:
         list(dict.fromkeys(a + b))
         for a, b in zip(taxonomy.sectors_for_text(pair_text), taxonomy.sectors_for_naf(pair_naf), strict=True)
     ]
-    out["sectors"] = [list(per_pair[c]) for c in codes.tolist()]
+    # Rows of one (NAF, text) pair share its list, as rows share their kinds: lists are never mutated.
+    pair_sectors = np.empty(len(per_pair), dtype=object)
+    for i, sectors in enumerate(per_pair):
+        pair_sectors[i] = sectors
+    out["sectors"] = pair_sectors[codes]
     out["description"] = rows.text("description")
 
 
@@ -458,7 +434,7 @@ def _size_labels_contacts(rows: _Rows, out: pd.DataFrame) -> None:
     out["labels"] = _split_list(rows.text("labels_text"))
     out["networks"] = _split_list(rows.text("networks_text"))
     email = rows.text("email").str.lower()
-    bad_email = (email != "") & ~email.str.match(_EMAIL)
+    bad_email = (email != "") & ~_matches(email, _EMAIL, _EMAIL_ASCII)
     if bad_email.any():
         rows.warnings.add(
             rows.lines[bad_email], "email", "email_invalid", "courriel invalide : « " + email[bad_email] + " »"
@@ -466,7 +442,7 @@ def _size_labels_contacts(rows: _Rows, out: pd.DataFrame) -> None:
     out["email"] = email.where(~bad_email, "")
     out["phone"] = rows.text("phone")
     website = rows.text("website")
-    needs_scheme = (website != "") & ~website.str.match(r"(?i)^https?://")
+    needs_scheme = (website != "") & ~_matches(website, re.compile(r"(?i)^https?://"), "(?i)^https?://")
     out["website"] = website.where(~needs_scheme, "https://" + website)
 
 
@@ -484,7 +460,7 @@ def _merge_same_supplier(out: pd.DataFrame, report: ImportReport, warnings: RowW
     dup = out["id"].duplicated(keep="first")
     report.rows_loaded = len(out)
     if dup.any():
-        out = _merge_duplicates(out, dup, warnings, raw)
+        out = merge_duplicates(out, dup, warnings, raw)
         report.duplicates = int(dup.sum())
     report.suppliers = len(out)
     return out

@@ -66,3 +66,23 @@ def test_series_cleaning_matches_scalar_cleaning():
         exp_siret, exp_code = clean_siret_text(value)
         assert (siret if isinstance(siret, str) else None) == exp_siret
         assert (code if isinstance(code, str) else None) == exp_code
+
+
+_ODD_SIRETS = ["424 143 089 00037", "41071771400036", "4.24143E+13", "4.2414308900037E+13", "1234567890128",
+               "42414308900037.0", "356000000 00048", "35600000000049", "41071771400035", "12", "", " "]  # fmt: skip
+_SIRET_CELLS = st.one_of(
+    st.sampled_from(_ODD_SIRETS),
+    st.text(alphabet="0123456789 .-\t\u00a0\u202fE+", max_size=18),
+    st.text(max_size=16),
+)
+
+
+@given(st.lists(_SIRET_CELLS, max_size=30), st.booleans())
+def test_series_cleaning_matches_scalar_cleaning_on_any_cells(cells, ascii_only):
+    """Bulk cleaning (pyarrow for ASCII columns, pandas otherwise) gives what cleaning each cell gives."""
+    if ascii_only:
+        cells = [c.encode("ascii", "ignore").decode() for c in cells]
+    sirets, codes = clean_siret_series(pd.Series(cells, dtype="str"))
+    for value, siret, code in zip(cells, sirets, codes, strict=True):
+        got = tuple(v if isinstance(v, str) else None for v in (siret, code))  # None or NaN: missing alike
+        assert got == clean_siret_text(value), repr(value)
