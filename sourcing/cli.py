@@ -10,6 +10,7 @@
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
     python -m sourcing bench [--rows N] [--runs R] [--no-postgis] [--json]
     python -m sourcing meeting create --list NAME --title T --start AAAA-MM-JJTHH:MM [--status S ...] [--json]
+    python -m sourcing plan FILE [--buyer TYPE] [--near PLACE] [--xlsx OUT] [--summary OUT] [--json]
 
 Bad input or usage: exit code 2 and a French message on stderr, never a traceback.
 """
@@ -31,6 +32,7 @@ from sourcing.cli_directory import add_directory_parser, cmd_directory
 from sourcing.cli_fetch import add_fetch_parser, cmd_fetch
 from sourcing.cli_geocode import add_geocode_parser, cmd_geocode
 from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
+from sourcing.plan.cli import add_plan_parser, cmd_plan
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -99,6 +101,7 @@ def _parser(light: bool = False) -> argparse.ArgumentParser:
         _add_meeting_parser(sub)
         add_fetch_parser(sub, _Parser)
         add_geocode_parser(sub, _Parser)
+        add_plan_parser(sub)
     return parser
 
 
@@ -423,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_fetch(args, UsageError)
         if args.command == "geocode":
             return cmd_geocode(args, UsageError)
+        if args.command == "plan":
+            return cmd_plan(args, UsageError)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:

@@ -11,7 +11,7 @@ Identifiers (SIRET, postal codes, phone numbers) are text, never numbers: leadin
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -148,12 +148,18 @@ def table_to_xlsx(table: pd.DataFrame, sheet: str = "Fournisseurs") -> bytes:
     """Any already-built table (French headers) as XLSX. Columns in `NUMBER_HEADERS` become
     numbers (0.0), columns in `DATE_HEADERS` dates (dd/mm/yyyy) where they parse as ISO dates,
     everything else text cells in '@' format. Header frozen (panes at A2), autofilter on."""
-    if len(table) > XLSX_MAX_ROWS:
-        raise ValueError(
-            f"Trop de lignes pour un classeur Excel ({french_number(len(table))} ; maximum "
-            f"{french_number(XLSX_MAX_ROWS)}). Affinez la recherche ou exportez en CSV."
-        )
-    safe = neutralise_frame(table.astype({c: "string" for c in table.columns if c not in NUMBER_HEADERS}))
+    return tables_to_xlsx({sheet: table})
+
+
+def tables_to_xlsx(sheets: Mapping[str, pd.DataFrame], numbers: frozenset[str] = frozenset()) -> bytes:
+    """Several tables as one workbook, one sheet each (names cut to Excel's 31 characters), written
+    as `table_to_xlsx` writes one; columns named in `numbers` are numbers too."""
+    for table in sheets.values():
+        if len(table) > XLSX_MAX_ROWS:
+            raise ValueError(
+                f"Trop de lignes pour un classeur Excel ({french_number(len(table))} ; maximum "
+                f"{french_number(XLSX_MAX_ROWS)}). Affinez la recherche ou exportez en CSV."
+            )
     buffer = io.BytesIO()
     # No string is ever turned into a formula, a URL or a number behind our back.
     options = {
@@ -165,6 +171,14 @@ def table_to_xlsx(table: pd.DataFrame, sheet: str = "Fournisseurs") -> bytes:
         "strings_to_numbers": False,
     }
     book = xlsxwriter.Workbook(buffer, options)
+    for sheet, table in sheets.items():
+        _write_sheet(book, table, sheet, NUMBER_HEADERS | numbers)
+    book.close()
+    return buffer.getvalue()
+
+
+def _write_sheet(book: xlsxwriter.Workbook, table: pd.DataFrame, sheet: str, number_headers: frozenset[str]) -> None:
+    safe = neutralise_frame(table.astype({c: "string" for c in table.columns if c not in number_headers}))
     sheet_obj = book.add_worksheet(sheet[:31])
     header_fmt = book.add_format({"bold": True, "bg_color": "#DDE4EE", "border": 1, "text_wrap": True})
     text_fmt = book.add_format({"num_format": "@"})
@@ -174,7 +188,7 @@ def table_to_xlsx(table: pd.DataFrame, sheet: str = "Fournisseurs") -> bytes:
     columns: list[tuple[str, np.ndarray, object]] = []
     for j, header in enumerate(safe.columns):
         series = safe[header]
-        if header in NUMBER_HEADERS:
+        if header in number_headers:
             values = pd.to_numeric(series, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
             columns.append(("number", values, number_fmt))
             width = 12
@@ -216,8 +230,6 @@ def table_to_xlsx(table: pd.DataFrame, sheet: str = "Fournisseurs") -> bytes:
                 sheet_obj.write_string(r, j, str(v)[:_XLSX_MAX_CHARS], text_fmt)
     sheet_obj.freeze_panes(1, 0)
     sheet_obj.autofilter(0, 0, max(n, 1), max(len(safe.columns) - 1, 0))
-    book.close()
-    return buffer.getvalue()
 
 
 def to_xlsx(frame: pd.DataFrame, sheet: str = "Fournisseurs") -> bytes:
