@@ -21,6 +21,7 @@ from sourcing.advisor import AdviceInputError, AdviceReport, LeverAdvice
 from sourcing.advisor.engine import FAMILY_KINDS, _area, advise
 from sourcing.advisor.request import AdviceRequest
 from sourcing.plan.programme import PlanLine, Programme, RowReport
+from sourcing.plan.values import fold
 from sourcing.search import SearchIndex, SearchQuery, search
 
 SUPPLIERS_PER_LINE: Final[int] = 15
@@ -170,6 +171,7 @@ def _request(line: PlanLine, place: str, settings: PlanSettings) -> AdviceReques
         need=line.need, nature=line.nature, amount_eur=line.amount_eur, duration_months=line.duration_months,
         buyer_type=settings.buyer_type, cpv_text=line.cpv or "", place=place,
         radius_km=settings.radius_km if place else None, consultation_date=line.consultation_date, lots=line.lots,
+        framework="accord cadre" in fold(line.need).replace("-", " "),
     )  # fmt: skip
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from sourcing.advisor.french import format_eur, french_date, french_number
 from sourcing.exports.blocks import Block, Bullets, Heading, Para, Table
 from sourcing.exports.documents import DocFormat, render
 from sourcing.exports.tables import tables_to_xlsx
+from sourcing.frenchfmt import format_eur, french_date, french_number
 from sourcing.plan import views
 from sourcing.plan.analysis import PlanAnalysis
 

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sourcing import taxonomy
-from sourcing.advisor.french import french_date
+from sourcing.frenchfmt import french_date
 from sourcing.plan.analysis import RESERVATIONS, SOCIAL_LEVERS, VIABLE, LineAnalysis, PlanAnalysis
 from sourcing.plan.programme import RowReport
 
