@@ -12,6 +12,7 @@ french_ui.install()
 pages = [
     st.Page("ui/pages/recherche.py", title=T.PAGE_SEARCH, icon=":material/travel_explore:", default=True),
     st.Page("ui/pages/conseil.py", title=T.PAGE_ADVICE, icon=":material/gavel:"),
+    st.Page("ui/pages/programme.py", title=T.PAGE_PLAN, icon=":material/event_note:"),
     st.Page("ui/pages/listes.py", title=T.PAGE_LISTS, icon=":material/checklist:"),
     st.Page("ui/pages/annuaire.py", title=T.PAGE_DIRECTORY, icon=":material/menu_book:"),
 ]

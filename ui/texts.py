@@ -689,3 +689,89 @@ GEOCODE_DONE = (
 GEOCODE_NOT_JOINABLE = "{n} fournisseur(s) sans SIRET ni SIREN n'ont pas pu être géocodés."
 GEOCODE_MALFORMED = "{n} réponse(s) illisible(s) ignorée(s) : relancez plus tard pour les compléter."
 GEOCODE_UNCHANGED = "L'annuaire était déjà à jour."
+
+
+# --- Purchasing programme and annual report (page "Programme d'achats") -----------------------------
+
+PAGE_PLAN = "Programme d'achats"
+PLAN_HEADER = "Programme prévisionnel des achats"
+PLAN_INTRO = (
+    "Chargez le programme de l'année tel que vous le tenez (Excel ou CSV : objet, CPV, montant estimé, durée, "
+    "lieu, date prévue, nature) ou saisissez-le dans la grille. Chaque achat passe par le conseil achat : "
+    "leviers et articles, structures éligibles à proximité, heures d'insertion, marchés ou lots réservables."
+)
+PLAN_TAB_PROGRAMME = "Programme de l'année"
+PLAN_TAB_REPORT = "Bilan annuel"
+PLAN_SOURCE = "Programme"
+PLAN_SOURCE_FILE = "Charger un fichier"
+PLAN_SOURCE_GRID = "Saisir dans une grille"
+PLAN_UPLOAD = "Programme d'achats (Excel .xlsx ou CSV)"
+PLAN_UPLOAD_HELP = (
+    "Les colonnes sont reconnues à leur intitulé (« Objet », « Montant estimé HT », « Code CPV », « Durée », "
+    "« Lieu d'exécution », « Date prévisionnelle », « Nature »…), même sous un titre ou des en-têtes fusionnés."
+)
+PLAN_GRID_HELP = "Une ligne par achat ; l'objet et le montant suffisent, le reste affine l'analyse."
+PLAN_BUYER = "Type d'acheteur"
+PLAN_NEAR = "Lieu par défaut"
+PLAN_NEAR_HELP = "Commune, code postal ou département : utilisé pour les achats sans lieu ou au lieu non reconnu."
+PLAN_RADIUS = "Distance des structures (km)"
+PLAN_SUBMIT = "Analyser le programme"
+PLAN_SPINNER = "Analyse de chaque achat…"
+PLAN_ERROR = "Analyse impossible : {message}"
+PLAN_EMPTY = "Chargez un programme ou saisissez des achats, puis lancez l'analyse."
+PLAN_NOTHING = "Aucun achat n'a pu être analysé : voyez le rapport de lecture ci-dessous."
+PLAN_ROWS = (
+    "**{rows_read}** lignes lues : **{analysed}** achats analysés, **{rejected}** lignes écartées "
+    "(titres, sous-totaux, lignes incomplètes) ; {warnings} avertissement(s)."
+)
+PLAN_REPORT_DETAIL = "Rapport de lecture (lignes écartées et avertissements)"
+PLAN_METRIC_TOTAL = "Montant analysé (HT)"
+PLAN_METRIC_SOCIAL = "Part pouvant porter une considération sociale"
+PLAN_METRIC_SOCIAL_HELP = (
+    "Montant des achats où une clause d'insertion s'applique ou où une réservation est viable au vu des "
+    "structures proches (assez de structures pour un lot ou le marché entier)."
+)
+PLAN_METRIC_RESERVABLE = "Achats réservables (marché ou lot)"
+PLAN_LEVERS = "Leviers mobilisables sur le programme"
+PLAN_PRIORITIES = "Achats à traiter en priorité"
+PLAN_PRIORITIES_HELP = "Les plus gros montants où une réservation, puis une clause, est possible."
+PLAN_SUPPLIERS = "Structures à rencontrer"
+PLAN_LINES = "Tous les achats"
+PLAN_DETAIL = "Détail d'un achat"
+PLAN_DETAIL_PICK = "Achat"
+PLAN_DETAIL_LINE = "Ligne {line} – {need}"
+PLAN_DETAIL_FACTS = (
+    "{amount} HT sur {months} mois, lancement prévu le {date}, {nature} ; structures cherchées : {place}."
+)
+PLAN_DETAIL_HOURS = "Heures d'insertion possibles : **{hours}** h."
+PLAN_DETAIL_LEVERS = "Leviers, articles et dates d'entrée en vigueur"
+PLAN_DETAIL_SUPPLIERS = "Structures éligibles les plus proches ({shown} sur {total})"
+PLAN_DETAIL_NO_SUPPLIER = "Aucune structure éligible à proximité dans ce secteur : élargissez la distance."
+PLAN_PREPARE = "Créer la liste et la rencontre de cet achat"
+PLAN_PREPARE_HELP = (
+    "Crée la liste « Programme – objet (ligne N) » avec ces structures et une rencontre de sourçage "
+    "quelques semaines avant le lancement ; à retrouver sur la page Listes et rencontres."
+)
+PLAN_PREPARED = (
+    "Liste « {name} » : {added} structure(s) ajoutée(s). Rencontre du {start} : {invited} structure(s) invitée(s)."
+)
+PLAN_EXPORTS = "Exporter"
+PLAN_DOWNLOAD_XLSX = "Classeur Excel (une feuille par vue)"
+PLAN_DOWNLOAD_DOCX = "Synthèse pour les élus (Word)"
+PLAN_DOWNLOAD_PDF = "Synthèse pour les élus (PDF)"
+PLAN_FAMILIES = {"handicap": "Handicap", "insertion": "Insertion", "ess": "ESS"}
+
+ANNUAL_INTRO = (
+    "Chargez la liste de vos marchés notifiés (objet, montant, date, CPV, clause sociale oui/non, critère "
+    "social oui/non, marché réservé oui/non, heures d'insertion) : le bilan calcule les parts de marchés et "
+    "de montant avec une considération sociale, par année et par famille d'achats, au format du bilan "
+    "annuel du SPASER."
+)
+ANNUAL_UPLOAD = "Marchés notifiés (Excel .xlsx ou CSV)"
+ANNUAL_ROWS = "**{rows_read}** lignes lues : **{analysed}** marchés comptés, **{rejected}** lignes écartées."
+ANNUAL_BY_YEAR = "Indicateurs par année"
+ANNUAL_CHART = "Part des marchés avec une considération sociale (%)"
+ANNUAL_BY_FAMILY = "Par famille d'achats"
+ANNUAL_HOURS = "Heures d'insertion prévues"
+ANNUAL_DOWNLOAD = "Bilan annuel SPASER (Excel)"
+ANNUAL_ERROR = "Lecture impossible : {message}"

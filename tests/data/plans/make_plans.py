@@ -197,9 +197,13 @@ def build_contracts(rows: int = 150) -> openpyxl.Workbook:
                   "Marché réservé", "Heures d'insertion"])  # fmt: skip
     import datetime as dt
 
-    for _ in range(rows):
+    for number in range(1, rows + 1):
         need, cpv, _, amount, _ = rng.choice(PURCHASES)
         year = rng.choice((2024, 2025, 2025, 2026, 2026, 2026))
+        if number % 50 == 0:  # rows a buyer left unfinished: rejected with their reason
+            sheet.append([need, "", dt.datetime(year, 6, 1), cpv, "Oui", "Non", "Non", ""])
+            sheet.append([need, "12 000 €", dt.datetime(year, 6, 1), cpv, "à vérifier", "Non", "Non", ""])
+            continue
         clause = rng.random() < (0.15 + 0.1 * (year - 2024))
         sheet.append([
             need, _amount_text(rng, round(amount * rng.uniform(0.5, 1.5), -2)),
@@ -207,6 +211,7 @@ def build_contracts(rows: int = 150) -> openpyxl.Workbook:
             "Oui" if clause else rng.choice(("Non", "non", "")), rng.choice(("Oui", "Non", "Non")),
             "Oui" if rng.random() < 0.06 else "Non", rng.randrange(50, 2000, 10) if clause else "",
         ])  # fmt: skip
+    sheet.append(["Total", 9_999_999])
     return book
 
 
