@@ -26,6 +26,8 @@ from ui.safe_text import md_text
 
 RESULT_KEY = "plan_result"  # (directory key, PlanAnalysis, {file kind: bytes})
 AMOUNT_FORMAT = "%.0f €"
+# Fixed column widths in the grid (typing moves nothing): the object wide, the amount and place medium.
+GRID_WIDTHS = {"Objet": "large", "Montant estimé (€ HT)": "medium", "Lieu d'exécution": "medium"}
 
 
 def _settings() -> PlanSettings:
@@ -45,7 +47,10 @@ def _programme() -> Programme | None:
     else:
         upload = None
         st.caption(T.PLAN_GRID_HELP)
-        grid = st.data_editor(empty_grid(), num_rows="dynamic", width="stretch", key="plan_grid", hide_index=True)
+        grid = st.data_editor(
+            empty_grid(), num_rows="dynamic", width="stretch", key="plan_grid", hide_index=True,
+            column_config={c: st.column_config.TextColumn(width=GRID_WIDTHS.get(c, "small")) for c in empty_grid()},
+        )  # fmt: skip
     if not st.button(T.PLAN_SUBMIT, type="primary", key="plan_submit", disabled=upload is None and grid is None):
         return None
     try:
