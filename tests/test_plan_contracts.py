@@ -26,7 +26,8 @@ def found() -> contracts.Contracts:
 
 def test_every_row_is_counted_or_rejected_with_its_line(found):
     report = found.report
-    assert report.rows_read == report.analysed + len(report.rejected) == 154  # 147 contracts, 3×2 unfinished rows, 1 total
+    # 147 contracts, 3 × 2 unfinished rows, 1 total row.
+    assert report.rows_read == report.analysed + len(report.rejected) == 154
     reasons = {r["line"]: r["reason"] for r in report.rejected}
     assert reasons[51] == "montant estimé manquant"
     assert reasons[52] == "clause sociale : « à vérifier » : oui ou non attendu"
@@ -107,4 +108,4 @@ def test_spaser_workbook_reads_back(found):
 def test_workbook_neutralises_formulas():
     found = _read('=HYPERLINK("http://x");1 000 €;2025;;Non;Non;Non;\n')
     book = openpyxl.load_workbook(io.BytesIO(contracts.report_xlsx(found)))
-    assert book["Marchés"]["B2"].value == "'=HYPERLINK(\"http://x\")"
+    assert book["Marchés"]["B2"].value == '\'=HYPERLINK("http://x")'
