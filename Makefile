@@ -68,6 +68,7 @@ bench: $(VENV)/.dev assets
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/map.py
 	$(BIN)/python bench/shortlists.py
+	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python -m sourcing bench --rows $(BENCH_ROWS)
 
