@@ -31,6 +31,10 @@ def _open(page, app_url):
     return main
 
 
+def _as_bytes(frame: bytes | str) -> bytes:
+    return frame if isinstance(frame, bytes) else frame.encode()
+
+
 def _download(page, main, label: str, tmp_path):
     with page.expect_download() as info:
         main.get_by_role("button", name=label).click()
@@ -74,7 +78,8 @@ def test_upload_analyse_drill_down_and_exports(page, app_url, tmp_path):
 
 
 def test_programme_typed_in_the_grid(page, app_url):
-    main = _open(page, app_url)
+    with page.expect_websocket(lambda ws: ws.url.endswith("/_stcore/stream")) as socket:
+        main = _open(page, app_url)
     main.get_by_text(T.PLAN_SOURCE_GRID, exact=True).click()
     wait_for_app(page)
     grid = main.locator('[data-testid="stDataFrame"]').first
@@ -82,12 +87,18 @@ def test_programme_typed_in_the_grid(page, app_url):
     box = grid.bounding_box()
 
     def type_in(x: float, text: str) -> None:
-        """Open the first row's cell at `x` px from the grid's left edge, type, commit (the page reruns)."""
+        """Open the first row's cell at `x` px from the grid's left edge, type, commit, and wait until
+        the browser has sent the edit to the server. Streamlit's data editor sends its edits 150 ms
+        after the last one (debounced), while a button sends its click at once: a click sooner would
+        run the script with the grid as it was, and the late edit, arriving during that run, would
+        replace it by a run without the click (Streamlit drops a trigger its interrupted run consumed)."""
         page.mouse.dblclick(box["x"] + x, box["y"] + 52)  # below the header row
         editor = page.locator("#portal textarea")
         editor.wait_for()  # keys typed before the cell editor opens would be lost
-        editor.fill(text)
-        page.keyboard.press("Enter")
+        sent = text.encode()
+        with socket.value.expect_event("framesent", lambda frame: sent in _as_bytes(frame)):
+            editor.fill(text)
+            page.keyboard.press("Enter")
         wait_for_app(page)
 
     # Fixed widths (ui.plan_page.GRID_WIDTHS): row marker, Objet (large, 400 px), CPV (small), Montant (medium).
