@@ -73,6 +73,11 @@ def naive(analysis, index, settings) -> None:
         advise(_request(line.line, line.place, settings).purchase(), index)
 
 
+def _load() -> float:
+    """The 1-minute load average (runnable processes; above the CPU count, the wall clock includes waiting)."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+
+
 def measure(lines: int, runs: int) -> dict:
     from sourcing.directory import load_demo
     from sourcing.plan.analysis import PlanContext, PlanSettings, analyse
@@ -80,10 +85,10 @@ def measure(lines: int, runs: int) -> dict:
     from sourcing.plan.programme import read_programme
     from sourcing.search import SearchIndex
 
+    out: dict = {"load_start": _load()}
     content = programme_bytes(lines)
     index = SearchIndex.build(load_demo())
     settings = PlanSettings(near="Villeurbanne")
-    out: dict = {}
     out["read"], programme = _time(lambda: read_programme(content, "programme.xlsx", today=TODAY), runs)
 
     def first():
@@ -97,13 +102,13 @@ def measure(lines: int, runs: int) -> dict:
     out["docx"], _ = _time(lambda: plan_summary("docx", analysis, today=TODAY), runs)
     out["rows_read"], out["analysed"] = analysis.report.rows_read, analysis.report.analysed
     out["directory"] = len(index)
+    out["load_end"] = _load()
     return out
 
 
 def section(m: dict, runs: int) -> str:
     start, end = markers("plan")
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     total = m["read"][0] + m["analyse"][0]
     total_cpu = m["read"][1] + m["analyse"][1]
     rows = [
@@ -120,8 +125,9 @@ def section(m: dict, runs: int) -> str:
     return f"""{start}
 ## Purchasing programme: 500 purchases (`bench/plan.py`)
 
-Run on {date.today().isoformat()}, Python {platform.python_version()}, {cpus} CPUs (load average {load:.1f} at the
-end: the machine is shared), median of {runs} runs. A generated programme of {m["rows_read"]} rows read
+Run on {date.today().isoformat()}, Python {platform.python_version()}, {cpus} CPUs, 1-minute load average
+{m["load_start"]:.1f} at the start and {m["load_end"]:.1f} at the end (the machine is shared), median of
+{runs} runs. A generated programme of {m["rows_read"]} rows read
 ({m["analysed"]} purchases analysed, the rest title, sub-total or unfinished rows) on the demo directory
 ({m["directory"]} suppliers).
 
