@@ -532,6 +532,7 @@ FETCH_ADDED = (
 )
 FETCH_SKIPPED = "Page(s) illisible(s) ignorée(s) : {pages}. Relancez la même demande plus tard pour les compléter."
 FETCH_TRUNCATED = "Seuls les 10 000 premiers résultats ont été récupérés : précisez la demande (NAF, commune…)."
+
 # --- Streamlit's own texts, in French (ui/french_ui.py and ui/french_ui.js) ----------------------
 # Streamlit 1.67 has no locale option: its built-in texts are English literals in its JavaScript.
 # Exact texts (a whole text node, placeholder, aria-label or title) and their French version.
