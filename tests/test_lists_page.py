@@ -164,7 +164,7 @@ def test_add_from_the_supplier_card_into_a_new_list(demo):
     supplier = demo.iloc[0]
     at.session_state["selected_id"] = supplier["id"]
     at.run()
-    assert at.selectbox(key="target_list").value == -1  # no list yet: "new list…"
+    assert at.selectbox(key="target_list_box").value == -1  # no list yet: "new list…"
     at.text_input(key="add_new_name").input("Depuis la fiche")
     at.button(key="add_one").click().run()
     assert not at.exception
@@ -173,6 +173,24 @@ def test_add_from_the_supplier_card_into_a_new_list(demo):
     at.button(key="add_one").click().run()  # the same supplier again: kept once
     assert _my_lists() == {"Depuis la fiche": 1}
     assert T.ADD_DONE.format(added=0, name="Depuis la fiche", already=1) in _texts(at)
+
+
+def test_the_chosen_list_stays_chosen_across_reruns_and_pages(demo):
+    _saved_list("Marché voirie", demo.head(1))
+    second = _saved_list("Marché restauration", demo.head(1))
+    at = app_test()
+    at.run()
+    at.session_state["selected_id"] = demo["id"].iloc[2]
+    at.run()
+    at.selectbox(key="target_list_box").set_value(second).run()
+    at.run()  # another rerun
+    assert at.session_state["target_list"] == second
+    at.switch_page(LISTS_PAGE).run()  # the search page's box is not drawn there
+    at.switch_page("ui/pages/recherche.py").run()
+    assert not at.exception
+    assert at.session_state["target_list"] == second
+    assert at.selectbox(key="target_list_box").value == second
+    assert at.button(key="add_one").label == T.ADD_ONE.format(name="Marché restauration")
 
 
 def test_without_a_name_a_new_list_is_refused(demo):

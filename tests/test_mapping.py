@@ -304,8 +304,9 @@ def test_max_zoom_and_outlines_without_tiles(tmp_path, monkeypatch):
     path.write_text(json.dumps(outlines), encoding="utf-8")
     monkeypatch.setattr(mapping, "DEPARTEMENTS_GEOJSON", path)
     page = map_html(sample())
-    assert '"maxZoom": 18' in page
-    assert "L.tileLayer" not in page
+    # Offline, zoom stops where the offline basemap has nothing more to show.
+    assert f'"maxZoom": {mapping.OFFLINE_MAX_ZOOM}' in page and mapping.OFFLINE_MAX_ZOOM < mapping.MAX_ZOOM
+    assert embedded(page, "TILES") is None and embedded(page, "OFFLINE_MAX_ZOOM") == mapping.OFFLINE_MAX_ZOOM
     assert embedded(page, "OUTLINES") == outlines
     assert "interactive: false" in page  # outlines never answer clicks (style only)
 
@@ -325,12 +326,43 @@ def test_project_outlines_are_embedded_when_present():
     assert {"01", "2A", "69", "75", "974"} <= codes
 
 
-def test_tiles_mode_has_openstreetmap_with_attribution_and_no_outlines():
+def test_tiles_mode_has_the_ign_plan_with_attribution_and_the_offline_basemap_as_fallback():
     page = map_html(sample(), tiles=True)
-    assert "https://tile.openstreetmap.org/{z}/{x}/{y}.png" in page
-    assert "OpenStreetMap" in page and "openstreetmap.org/copyright" in page
-    assert embedded(page, "OUTLINES") is None
+    tiles = embedded(page, "TILES")
+    assert tiles["url"].startswith("https://data.geopf.fr/wmts?") and "PLANIGNV2" in tiles["url"]
+    assert "{z}" in tiles["url"] and "{x}" in tiles["url"] and "{y}" in tiles["url"]
+    assert "IGN" in tiles["attribution"] and "&TILEMATRIX" not in page  # "&" escaped in the script
+    assert f'"maxZoom": {mapping.MAX_ZOOM}' in page
+    if mapping.DEPARTEMENTS_GEOJSON.is_file():
+        assert embedded(page, "OUTLINES") is not None  # drawn if the tiles do not load
     assert ASSET_BASE in page  # tiles online, libraries still local unless cdn=True
+
+
+def test_offline_place_names_are_the_largest_communes_first_as_safe_json(tmp_path):
+    from ui.map.payload import places_payload
+
+    path = tmp_path / "communes.csv"
+    pd.DataFrame({
+        "insee_code": ["1", "2", "3", "4", "5", "6"],
+        "name": ["Petitville", "</script><script>alert(1)</script>", "Grandeville", "{{ 7*7 }}", "Ancienne", "Sans"],
+        "type": ["commune", "commune", "commune", "commune", "ancienne", "commune"],
+        "population": [2500, 9000, 150000, 3000, 90000, None],
+        "lat": [45.0, 45.1, 45.2, 45.3, 45.4, 45.5], "lon": [4.0, 4.1, 4.2, 4.3, 4.4, 4.5],
+    }).to_csv(path, index=False)  # fmt: skip
+    text = places_payload(path, min_population=2000)
+    assert "</script" not in text and "{{" not in text
+    places = json.loads(text)
+    assert places["name"] == ["Grandeville", "</script><script>alert(1)</script>", "{{ 7*7 }}", "Petitville"]
+    assert places["pop"] == [150000, 9000, 3000, 2500]
+    assert places_payload(tmp_path / "absent.csv") is None
+
+
+def test_project_communes_are_named_on_the_map():
+    if not mapping.COMMUNES_CSV.is_file():
+        pytest.skip("data/geo/communes.csv not built")
+    places = embedded(map_html(sample()), "PLACES")
+    assert places["name"][:3] == ["Paris", "Marseille", "Lyon"]
+    assert min(places["pop"]) >= 2000
 
 
 # --- Clicks ------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
 from ui import fetch_section, geocode_section, state
 from ui import texts as T
+from ui.downloads import report_file_name
 from ui.safe_text import md_text
 
 MAX_UPLOAD_MB = 50
@@ -77,7 +78,7 @@ def _report_section(report: ImportReport) -> None:
         st.download_button(
             T.REPORT_DOWNLOAD,
             data=csv_bytes(rows),
-            file_name=f"rapport-import-{report.filename or 'annuaire'}.csv",
+            file_name=report_file_name(report.filename),
             mime="text/csv",
         )
 

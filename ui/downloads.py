@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import PurePath
+
+from sourcing.exports.registry import slug
 
 
 def download_button(
@@ -29,3 +32,10 @@ def download_button(
         key=key,
         disabled=disabled,
     )
+
+
+def report_file_name(source_filename: str | None) -> str:
+    """The import report's download name: ``rapport-import-<file name without its extension>.csv``
+    (never "annuaire.csv.csv")."""
+    stem = PurePath(source_filename or "").stem if source_filename else ""
+    return f"rapport-import-{slug(stem, 'annuaire')}.csv"

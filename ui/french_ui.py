@@ -34,6 +34,8 @@ def _json(value: object) -> str:
 def script() -> str:
     """The <script> element: the texts as JSON, then french_ui.js, in one function scope."""
     js = files(__package__).joinpath("french_ui.js").read_text(encoding="utf-8")
+    # The search page's history (one entry per search, see search_history.js) rides along.
+    js += "\n" + files(__package__).joinpath("search_history.js").read_text(encoding="utf-8")
     patterns = [[regex, french] for regex, french in T.STREAMLIT_PATTERNS.items()]
     return (
         f'<script id="sourcing-french-ui">(function () {{\nvar TEXTS = {_json(T.STREAMLIT_TEXTS)};\n'

@@ -97,11 +97,28 @@ def _territory_filters() -> dict[str, tuple[str, ...]]:
     return {field: tuple(values) for field, values in chosen.items()}
 
 
+def filter_defaults() -> dict[str, object]:
+    """Every filter's key and its value on a fresh search page (what "Effacer les filtres" restores)."""
+    defaults: dict[str, object] = {"lieu": None, "rayon": DEFAULT_RADIUS, "zone": False, "secteurs": [], "q": "",
+                                   "naf": "", "cpv": "", "dep": [], "reg": [], "epci": [], "effectif": [],
+                                   "recent": False, "tri": next(iter(T.SORT_OPTIONS))}  # fmt: skip
+    defaults.update({f"t_{kind.code}": False for kind in KINDS})
+    return defaults
+
+
+def _clear_filters() -> None:
+    """Back to a fresh search: every filter to its default (the bound URL follows the widgets)."""
+    st.session_state.pop("place_choice", None)
+    for key, value in filter_defaults().items():
+        st.session_state[key] = value
+
+
 def sidebar_query() -> tuple[SearchQuery, str | None]:
     """Draw the filters in the sidebar; return the query and the place label."""
     sectors = state.sector_labels()
     with st.sidebar:
         st.header(T.FILTERS)
+        st.button(T.RESET, key="clear_filters", icon=":material/filter_alt_off:", on_click=_clear_filters)
         place, radius, include_area = _place_filters()
         kinds = _kind_checkboxes()
         chosen_sectors = st.multiselect(

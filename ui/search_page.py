@@ -33,6 +33,7 @@ from ui.search_filters import sidebar_query
 from ui.state import search_index, sector_labels
 
 TABLE_LIMIT = 2000
+FOCUS_ZOOM = mapping.OFFLINE_MAX_ZOOM  # "Voir sur la carte": the town around the supplier
 
 
 # --- Cached reference data (keyed on small values) ----------------------------------------------
@@ -182,9 +183,16 @@ def _detail(row: pd.Series | None) -> None:
     date = iso_date(row["source_date"])
     st.caption(T.DETAIL_SOURCE.format(source=row["source_name"], date=date, line=int(row["source_line"])))
     _provenance(row)
-    if st.button(T.DETAIL_SHOW_ON_MAP, key="show_on_map", icon=":material/location_on:"):
-        st.session_state["map_focus"] = (float(row["lat"]), float(row["lon"]))
+    # A callback: the focus is set before the rerun draws the map, so one click centres it.
+    st.button(
+        T.DETAIL_SHOW_ON_MAP, key="show_on_map", icon=":material/location_on:", on_click=_focus,
+        args=(float(row["lat"]), float(row["lon"])),
+    )  # fmt: skip
     shortlist_panel.add_one_button(st, row)
+
+
+def _focus(lat: float, lon: float) -> None:
+    st.session_state["map_focus"] = (lat, lon)
 
 
 def _provenance(row: pd.Series) -> None:
@@ -227,7 +235,8 @@ def render() -> None:
     if found.total == 0:
         _explain_empty(index, query)
         return
-    tiles = st.toggle(T.MAP_TILES, key="fond", value=False)
+    # Online by default (IGN plan); the map falls back by itself to the offline basemap without network.
+    tiles = not st.toggle(T.MAP_OFFLINE, key="hors_ligne", value=False, help=T.MAP_OFFLINE_HELP)
     map_col, detail_col = st.columns([2, 1])
     with map_col:
         focus = st.session_state.get("map_focus")
@@ -238,7 +247,7 @@ def render() -> None:
             use_container_width=True,
             returned_objects=["last_object_clicked_popup"],
             center=focus,
-            zoom=14 if focus else None,
+            zoom=FOCUS_ZOOM if focus else None,
         )
     clicked_id = mapping.supplier_id_from_click(clicked)
     if clicked_id and clicked_id != st.session_state.get("last_map_click"):

@@ -42,7 +42,13 @@ def _add(user: str, rows: pd.DataFrame) -> bool:
     return True
 
 
+def _keep_target() -> None:
+    st.session_state["target_list"] = st.session_state["target_list_box"]
+
+
 def _target_selector(user: str, container) -> dict[int, str]:
+    """The list to add to. The choice lives in "target_list", a plain session key: Streamlit forgets a
+    widget's own key on a page that does not draw it, so the box is only a view of that choice."""
     lists = _lists(user)
     options = [*lists, NEW_LIST]
     pending = st.session_state.pop("pending_target", None)
@@ -50,7 +56,11 @@ def _target_selector(user: str, container) -> dict[int, str]:
         st.session_state["target_list"] = pending
     if st.session_state.get("target_list") not in options:
         st.session_state["target_list"] = options[0]
-    container.selectbox(T.ADD_TARGET, options, format_func=lambda i: lists.get(i, T.ADD_NEW_OPTION), key="target_list")
+    st.session_state["target_list_box"] = st.session_state["target_list"]
+    container.selectbox(
+        T.ADD_TARGET, options, format_func=lambda i: lists.get(i, T.ADD_NEW_OPTION), key="target_list_box",
+        on_change=_keep_target,
+    )  # fmt: skip
     return lists
 
 

@@ -114,7 +114,12 @@ WIDEN_BUTTON = "Élargir à {wider} km"
 TABLE_RESULTS = "Résultats"
 TABLE_SELECT_HINT = "Cliquez sur une ligne (ou sur un point de la carte) pour voir la fiche du fournisseur."
 MAP_HEADER = "Carte"
-MAP_TILES = "Fond de carte OpenStreetMap (nécessite internet)"
+MAP_OFFLINE = "Carte hors ligne"
+MAP_OFFLINE_HELP = (
+    "Sans internet, la carte montre les contours des départements et le nom des communes (les plus grandes "
+    "d'abord, davantage en zoomant). Avec internet, elle utilise le plan IGN et passe d'elle-même en mode "
+    "hors ligne si le plan ne se charge pas."
+)
 CHARTS_HEADER = "Répartition"
 CHART_KINDS = "Par type de structure"
 CHART_SECTORS = "Par secteur (10 premiers)"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from collections.abc import Iterator
 from urllib.parse import urlparse
@@ -16,9 +17,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tests.browser.helpers import wait_for_map_at_rest
+from tests.browser.helpers import ARTIFACTS, wait_for_map_at_rest
 from tests.helpers import PROJECT_DIR, XSS_NAMES
-from ui.map.builder import ASSET_PATHS, map_html
+from ui.map.builder import ASSET_PATHS, COMMUNES_CSV, OFFLINE_MAX_ZOOM, map_html
 
 pytestmark = pytest.mark.browser
 
@@ -147,6 +148,7 @@ def test_offline_map_draws_clusters_with_local_assets_only(watched, server):
     assert clusters > 0 and clusters + singles > 1
     # the basemap (canvas with outlines and circle) and the French legend are drawn
     assert watched.locator(".leaflet-overlay-pane canvas").count() == 1
+    watched.locator(".sup-legend summary").click()  # folded at first
     legend = watched.locator(".sup-legend").inner_text()
     for label in ("Handicap", "Insertion par l'activité économique", "Économie sociale et solidaire"):
         assert label in legend
@@ -185,3 +187,96 @@ def test_hostile_names_show_as_text_in_tooltips_and_popups(watched, server):
     assert watched.dialogs == []
     assert watched.console_errors == []
     assert watched.outside == []
+
+
+# --- The offline basemap: place names, zoom limit, legend, fallback from the tiles --------------
+
+_PLACE_NAMES = "() => [...document.querySelectorAll('.sup-place span')].map(e => e.textContent)"
+
+
+def _populations() -> dict[str, int]:
+    communes = pd.read_csv(COMMUNES_CSV, usecols=["name", "type", "population"])
+    communes = communes[communes["type"].eq("commune")].dropna()
+    return communes.groupby("name")["population"].max().astype(int).to_dict()
+
+
+def _set_view(page, latlng: tuple[float, float], zoom: int, n_markers: int) -> None:
+    page.evaluate(
+        "([lat, lng, z]) => { window.supplierMap.setView([lat, lng], z, {animate: false}); }",
+        [latlng[0], latlng[1], zoom],
+    )
+    wait_for_map_at_rest(page, n_markers)
+
+
+def test_offline_map_names_the_largest_towns_first_then_more_as_the_zoom_grows(watched, server):
+    url = server.add("/places.html", map_html(synthetic_results(200), center=BUYER, radius_km=30,
+                                              asset_base="/vendor"))  # fmt: skip
+    open_map(watched, url, 200)
+    population = _populations()
+    _set_view(watched, (46.6, 2.4), 6, 200)
+    france = watched.evaluate(_PLACE_NAMES)
+    assert {"Paris", "Lyon", "Marseille"} <= set(france)
+    assert all(population[name] >= 100_000 for name in france), france
+    _set_view(watched, BUYER, 10, 200)
+    lyon = watched.evaluate(_PLACE_NAMES)
+    assert "Lyon" in lyon and len(lyon) > 10
+    assert any(population[name] < 15_000 for name in lyon)  # smaller towns appear as the buyer zooms in
+    watched.screenshot(path=str(ARTIFACTS / "map-offline-places-zoom10.png"))
+    assert watched.outside == [] and watched.console_errors == []
+
+
+def test_offline_zoom_stops_where_the_basemap_has_nothing_more(watched, server):
+    url = server.add("/zoom.html", map_html(synthetic_results(50), center=BUYER, radius_km=10, asset_base="/vendor"))
+    open_map(watched, url, 50)
+    assert watched.evaluate("window.supplierMap.getMaxZoom()") == OFFLINE_MAX_ZOOM
+    _set_view(watched, BUYER, 17, 50)
+    assert watched.evaluate("window.supplierMap.getZoom()") == OFFLINE_MAX_ZOOM
+
+
+# The distance circle's box and the legend's box, in the map's pixels: they must not overlap.
+_CIRCLE_AND_LEGEND = """([lat, lng, radius]) => {
+  const map = window.supplierMap, circle = L.latLng(lat, lng).toBounds(radius * 2);
+  const nw = map.latLngToContainerPoint(circle.getNorthWest()), se = map.latLngToContainerPoint(circle.getSouthEast());
+  const box = map.getContainer().getBoundingClientRect();
+  const legend = document.querySelector('.sup-legend').getBoundingClientRect();
+  return {circle: [nw.x, nw.y, se.x, se.y],
+          legend: [legend.left - box.left, legend.top - box.top, legend.right - box.left, legend.bottom - box.top],
+          open: document.querySelector('.sup-legend details').open};
+}"""
+
+
+def _overlap(a: list[float], b: list[float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def test_legend_folds_and_never_hides_the_search_circle(watched, server):
+    watched.set_viewport_size({"width": 700, "height": 500})  # a small map: the circle fills it
+    url = server.add("/legend.html", map_html(synthetic_results(100), center=BUYER, radius_km=40,
+                                              asset_base="/vendor"))  # fmt: skip
+    open_map(watched, url, 100)
+    folded = watched.evaluate(_CIRCLE_AND_LEGEND, [BUYER[0], BUYER[1], 40_000])
+    assert folded["open"] is False and not _overlap(folded["circle"], folded["legend"]), folded
+    watched.locator(".sup-legend summary").click()
+    wait_for_map_at_rest(watched, 100)
+    opened = watched.evaluate(_CIRCLE_AND_LEGEND, [BUYER[0], BUYER[1], 40_000])
+    assert opened["open"] is True and not _overlap(opened["circle"], opened["legend"]), opened
+    assert "Handicap" in watched.locator(".sup-legend").inner_text()
+    watched.screenshot(path=str(ARTIFACTS / "map-legend-open.png"))
+    watched.locator(".sup-legend summary").click()
+    assert watched.evaluate("document.querySelector('.sup-legend details').open") is False
+
+
+def test_online_map_falls_back_to_the_offline_basemap_when_tiles_do_not_load(watched, server):
+    # The browser has no network; the route makes sure of it for the tile host.
+    watched.route(re.compile(r"https://data\.geopf\.fr/.*"), lambda route: route.abort())
+    url = server.add("/tiles.html", map_html(synthetic_results(100), center=BUYER, radius_km=30, tiles=True,
+                                             asset_base="/vendor"))  # fmt: skip
+    open_map(watched, url, 100)
+    watched.wait_for_selector('.leaflet-container[data-basemap="offline"]', timeout=20_000)
+    assert watched.locator(".leaflet-tile-pane img").count() == 0
+    assert watched.evaluate("window.supplierMap.getMaxZoom()") == OFFLINE_MAX_ZOOM
+    wait_for_map_at_rest(watched, 100)
+    watched.wait_for_function("() => document.querySelectorAll('.sup-place span').length > 0")
+    assert watched.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").count() > 0
+    assert {urlparse(u).hostname for u in watched.outside} <= {"data.geopf.fr"}  # tried, failed, fell back
+    watched.screenshot(path=str(ARTIFACTS / "map-tiles-fallback.png"))

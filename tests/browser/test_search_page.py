@@ -53,12 +53,15 @@ def markers_drawn(frame) -> int:
 
 
 def watch_requests(page, base_url: str) -> list[str]:
+    """Requests to other hosts than the app's. The map's IGN plan tiles are tried (and fail: the browser
+    has no network, and the route aborts them), after which the map falls back to its offline basemap."""
     outside: list[str] = []
     host = urlparse(base_url).hostname
+    page.route(re.compile(r"https://data\.geopf\.fr/.*"), lambda route: route.abort())
 
     def on_request(request):
         parsed = urlparse(request.url)
-        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname != host:
+        if parsed.scheme in ("http", "https", "ws", "wss") and parsed.hostname not in (host, "data.geopf.fr"):
             outside.append(request.url)
 
     page.on("request", on_request)
@@ -99,7 +102,8 @@ def test_url_restores_a_search(page, app_url, demo_index):
     assert "Lyon" in headline(page).inner_text()
     frame = map_frame(page)
     assert markers_drawn(frame) > 0
-    # The buyer's point and the 40 km circle (drawn on the canvas) are named in the legend.
+    # The buyer's point and the 40 km circle (drawn on the canvas) are named in the legend (folded at first).
+    frame.locator(".sup-legend summary").click()
     assert "zone de 40 km" in frame.locator(".sup-legend").inner_text()
 
 

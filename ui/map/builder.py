@@ -6,9 +6,12 @@ Rules:
   browser; tooltips and popups only when a marker is first hovered or clicked.
 - Offline by default: Leaflet and Leaflet.markercluster come from `asset_base` (the files installed by
   `assets/fetch_assets.py` under `static/vendor/`, served by Streamlit at `/app/static/vendor`), never
-  from a CDN; no tile layer, a light basemap of département outlines from `data/geo/`, `maxZoom` set
-  (Leaflet.markercluster refuses a map without one). `tiles=True` adds OpenStreetMap tiles; `cdn=True`
-  loads the libraries from the CDN URLs folium itself uses.
+  from a CDN. The offline basemap is drawn from `data/geo/`: département outlines and codes, and the
+  names of communes, the largest first, more as the buyer zooms in; zoom stops at `OFFLINE_MAX_ZOOM`,
+  where that basemap has nothing more to show. `tiles=True` adds the IGN Géoplateforme plan
+  (PLANIGNV2) tiles; the page falls back by itself to the offline basemap when they do not load (first
+  tile in error, or none loaded after a few seconds: see `map.js`). `cdn=True` loads the libraries from
+  the CDN URLs folium itself uses.
 - Directory text is untrusted: every string of the payload is HTML-escaped (`payload.py`) and the
   payload is JSON with `<`, `>`, `&`, `$`, backtick, U+2028 and U+2029 escaped, so it can neither close
   the `<script>` nor start a template-literal substitution. The browser code (`map.js`) only
@@ -38,7 +41,14 @@ import pandas as pd
 from folium.plugins import MarkerCluster
 
 from ui.map.layer import SupplierLayer, legend_html
-from ui.map.payload import REQUIRED_COLUMNS, labels_payload, marker_payload, outlines_payload, view_bounds
+from ui.map.payload import (
+    REQUIRED_COLUMNS,
+    labels_payload,
+    marker_payload,
+    outlines_payload,
+    places_payload,
+    view_bounds,
+)
 
 __all__ = ["ASSET_PATHS", "REQUIRED_COLUMNS", "asset_urls", "build_map", "map_html", "supplier_id_from_click"]
 
@@ -55,13 +65,21 @@ ASSET_PATHS: Final[dict[str, str]] = {
     "markercluster_css": "leaflet.markercluster/dist/MarkerCluster.css",
 }
 
-MAX_ZOOM: Final = 18  # Leaflet.markercluster needs it when no tile layer sets one
+COMMUNES_CSV: Final = PROJECT_DIR / "data" / "geo" / "communes.csv"
+
+MAX_ZOOM: Final = 18  # with tiles (Leaflet.markercluster needs a maxZoom on the map)
+# The offline basemap names communes of 2,000 inhabitants and more: nothing more to show beyond the scale of
+# a town (and at this zoom, suppliers a kilometre apart are no longer clustered together).
+OFFLINE_MAX_ZOOM: Final = 13
 FRANCE_CENTER: Final = (46.6, 2.4)
 FRANCE_ZOOM: Final = 6
-OSM_TILES: Final = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
-OSM_ATTRIBUTION: Final = (
-    '&copy; <a href="https://www.openstreetmap.org/copyright">les contributeurs d’OpenStreetMap</a>'
+IGN_TILES: Final = (
+    "https://data.geopf.fr/wmts?SERVICE=WMTS&REQUEST=GetTile&VERSION=1.0.0"
+    "&LAYER=GEOGRAPHICALGRIDSYSTEMS.PLANIGNV2&STYLE=normal&TILEMATRIXSET=PM&FORMAT=image/png"
+    "&TILEMATRIX={z}&TILEROW={y}&TILECOL={x}"
 )
+IGN_ATTRIBUTION: Final = '&copy; <a href="https://www.ign.fr/">IGN</a> – Géoplateforme (Plan IGN)'
+TILES: Final = {"url": IGN_TILES, "attribution": IGN_ATTRIBUTION, "max_zoom": MAX_ZOOM}
 
 _REF_RE: Final = re.compile(r"Réf\.\s*:\s*(\S+)")
 
@@ -117,21 +135,18 @@ def _initial_view(
 
 
 def _base_map(center: tuple[float, float] | None, urls: dict[str, str], *, tiles: bool) -> folium.Map:
-    """An empty Leaflet map loading Leaflet from `urls`, with OpenStreetMap tiles only if asked."""
+    """An empty Leaflet map loading Leaflet from `urls` (the tiles, if asked, are added by `map.js`)."""
     m = folium.Map(
         location=list(center) if center is not None else list(FRANCE_CENTER),
         zoom_start=FRANCE_ZOOM,
         tiles=None,
         prefer_canvas=True,
     )
-    m.options["max_zoom"] = MAX_ZOOM
+    m.options["max_zoom"] = MAX_ZOOM if tiles else OFFLINE_MAX_ZOOM
     m.options["min_zoom"] = 2
     # Instance attributes: folium's class lists stay untouched for other maps.
     m.default_js = [("leaflet", urls["leaflet_js"])]
     m.default_css = [("leaflet_css", urls["leaflet_css"])]
-    if tiles:
-        osm = folium.TileLayer(OSM_TILES, attr=OSM_ATTRIBUTION, name="OpenStreetMap", max_zoom=19)
-        osm.add_to(m)
     return m
 
 
@@ -159,8 +174,12 @@ def build_map(
         urls=urls,
         center=center,
         radius_km=radius_km,
-        outlines=None if tiles else outlines_payload(DEPARTEMENTS_GEOJSON),
-        labels=None if tiles else labels_payload(DEPARTEMENTS_CSV),
+        # The offline basemap is always there: it is the fallback when the tiles do not load.
+        outlines=outlines_payload(DEPARTEMENTS_GEOJSON),
+        labels=labels_payload(DEPARTEMENTS_CSV),
+        places=places_payload(COMMUNES_CSV),
+        tiles=TILES if tiles else None,
+        offline_max_zoom=OFFLINE_MAX_ZOOM,
         legend=legend,
         bounds=_initial_view(payload, center, radius_km),
     ).add_to(m)

@@ -41,6 +41,9 @@ _TEMPLATE = """
   var OUTLINES = {{ this.outlines }};
   var OUTLINES_ATTRIBUTION = {{ this.outlines_attribution }};
   var LABELS = {{ this.labels }};
+  var PLACES = {{ this.places }};
+  var TILES = {{ this.tiles }};
+  var OFFLINE_MAX_ZOOM = {{ this.offline_max_zoom }};
   var CENTER = {{ this.center }};
   var LEGEND = {{ this.legend }};
   var BOUNDS = {{ this.bounds }};
@@ -94,8 +97,9 @@ def legend_html(*, shown: int, total: int, radius_km: float | None, has_center: 
     if has_center:
         rows.append(_center_row(radius_km))
     count = html.escape(_count_line(shown, total))
+    # Folded at first: the buyer opens it when needed, and the view is framed clear of it.
     return (
-        '<details class="sup-legend-box" open><summary>Légende</summary>'
+        '<details class="sup-legend-box"><summary>Légende</summary>'
         f'<ul>{"".join(rows)}</ul><p class="sup-legend-count">{count}</p></details>'
     )
 
@@ -138,6 +142,9 @@ class SupplierLayer(JSCSSMixin, MacroElement):
         radius_km: float | None,
         outlines: str | None,
         labels: str | None,
+        places: str | None = None,
+        tiles: dict[str, Any] | None = None,
+        offline_max_zoom: int = 12,
         legend: str,
         bounds: list[list[float]] | None,
     ) -> None:
@@ -155,6 +162,9 @@ class SupplierLayer(JSCSSMixin, MacroElement):
         ])  # fmt: skip
         self.outlines = outlines or "null"
         self.labels = labels or "null"
+        self.places = places or "null"
+        self.tiles = safe_json(tiles)
+        self.offline_max_zoom = int(offline_max_zoom)
         self.outlines_attribution = safe_json(OUTLINES_ATTRIBUTION)
         self.center = safe_json(_circle(center, radius_km))
         self.legend = safe_json(legend)

@@ -5,14 +5,18 @@
 //   map                   the Leaflet map
 //   D                     the markers, columnar: lat, lon, f (family), id, n, t, k, c, s (HTML-escaped), d (km)
 //   FAM                   per family index: {key, letter, label (HTML-escaped)}
-//   OUTLINES, LABELS      the basemap (GeoJSON; département codes, names and points), or null
+//   OUTLINES, LABELS      the offline basemap (GeoJSON; département codes, names and points), or null
+//   PLACES                communes to name offline: name, pop, lat, lon, largest first (or null)
+//   TILES                 {url, attribution, max_zoom} of the online plan tiles, or null (offline only)
+//   OFFLINE_MAX_ZOOM      the zoom beyond which the offline basemap has nothing more to show
 //   OUTLINES_ATTRIBUTION  the basemap's attribution text
 //   CENTER                {latlng, radius_m?} of the buyer's search point, or null
 //   LEGEND                the legend's HTML (built and escaped by the server)
 //   BOUNDS                the view to frame, or null
 // Safety rule: directory text reaches this file only inside D, already HTML-escaped. It is only joined
 // into element content or double-quoted attributes, never evaluated, never put in a template literal.
-/* global map, D, FAM, OUTLINES, LABELS, OUTLINES_ATTRIBUTION, CENTER, LEGEND, BOUNDS, L */
+/* global map, D, FAM, OUTLINES, LABELS, PLACES, TILES, OFFLINE_MAX_ZOOM, OUTLINES_ATTRIBUTION, CENTER, LEGEND,
+   BOUNDS, L */
 
 function fmtKm(d) {
   return d.toLocaleString("fr-FR", {maximumFractionDigits: 1}) + " km";
@@ -39,13 +43,14 @@ function popupElement(i) {
   return wrap.firstChild;
 }
 
+// --- Basemap: the IGN plan tiles when asked, else (or when they do not load) the offline one ---------
+var offlineLayers = [];
 if (OUTLINES) {
-  L.DomUtil.addClass(map.getContainer(), "sup-offline");
-  L.geoJSON(OUTLINES, {
+  offlineLayers.push(L.geoJSON(OUTLINES, {
     interactive: false,
     attribution: OUTLINES_ATTRIBUTION,
     style: {color: "#8c8c8c", weight: 0.8, fillColor: "#f8f6f1", fillOpacity: 1}
-  }).addTo(map);
+  }));
 }
 if (LABELS) {
   var labels = L.layerGroup();
@@ -55,14 +60,76 @@ if (LABELS) {
     el.title = LABELS.name[j];
     labels.addLayer(L.marker([LABELS.lat[j], LABELS.lon[j]], {
       icon: L.divIcon({className: "sup-dept-label", html: el, iconSize: [40, 14]}),
-      interactive: false, keyboard: false
+      interactive: false, keyboard: false, pane: "supPlaces"
     }));
   }
-  var showLabels = function () {
-    if (map.getZoom() >= 7) { map.addLayer(labels); } else { map.removeLayer(labels); }
-  };
+}
+map.createPane("supPlaces");  // above the outlines, under the markers, never clickable
+// Commune names, the largest first (PLACES is sorted by population): a town needs more inhabitants
+// to be named at a low zoom; labels that would overlap an already placed one are skipped.
+var PLACE_MIN_POP = {5: 150000, 6: 100000, 7: 40000, 8: 15000, 9: 8000, 10: 4000, 11: 2500};
+var places = L.layerGroup();
+function drawPlaces() {
+  places.clearLayers();
+  if (!PLACES) { return; }
+  var zoom = map.getZoom(), minPop = zoom < 5 ? Infinity : (PLACE_MIN_POP[zoom] || 0);
+  var view = map.getBounds().pad(0.05), taken = [], shown = 0;
+  for (var k = 0; k < PLACES.name.length && shown < 250; k++) {
+    if (PLACES.pop[k] < minPop) { break; }
+    var at = L.latLng(PLACES.lat[k], PLACES.lon[k]);
+    if (!view.contains(at)) { continue; }
+    var p = map.latLngToContainerPoint(at), w = 7 * PLACES.name[k].length + 8, clear = true;
+    for (var q = 0; q < taken.length && clear; q++) {
+      clear = Math.abs(taken[q][0] - p.x) * 2 > w + taken[q][2] || Math.abs(taken[q][1] - p.y) > 16;
+    }
+    if (!clear) { continue; }
+    taken.push([p.x, p.y, w]);
+    var name = document.createElement("span");
+    name.textContent = PLACES.name[k];  // text, never HTML
+    places.addLayer(L.marker(at, {
+      icon: L.divIcon({className: "sup-place" + (PLACES.pop[k] >= 100000 ? " sup-place-big" : ""), html: name,
+                       iconSize: null}),
+      interactive: false, keyboard: false, pane: "supPlaces"
+    }));
+    shown++;
+  }
+}
+function showLabels() {
+  if (!labels) { return; }
+  var z = map.getZoom();
+  if (z >= 7 && z <= 8) { map.addLayer(labels); } else { map.removeLayer(labels); }
+}
+var offline = false;
+function showOffline() {
+  if (offline) { return; }
+  offline = true;
+  L.DomUtil.addClass(map.getContainer(), "sup-offline");
+  map.getContainer().setAttribute("data-basemap", "offline");
+  map.setMaxZoom(OFFLINE_MAX_ZOOM);  // beyond it the offline basemap has nothing more to show
+  for (var o = 0; o < offlineLayers.length; o++) { offlineLayers[o].addTo(map); offlineLayers[o].bringToBack(); }
+  map.addLayer(places);
   map.on("zoomend", showLabels);
-  map.whenReady(showLabels);
+  map.on("moveend", drawPlaces);
+  map.whenReady(function () { showLabels(); drawPlaces(); });
+}
+if (TILES) {
+  // Online: the plan tiles. With no network (or a blocked host) the first tile fails, or none arrives
+  // within a few seconds: the page then switches to the offline basemap by itself.
+  var tiles = L.tileLayer(TILES.url, {attribution: TILES.attribution, maxZoom: TILES.max_zoom});
+  var tileLoaded = false;
+  var fallBack = function () {
+    if (tileLoaded || offline) { return; }
+    map.removeLayer(tiles);
+    showOffline();
+  };
+  tiles.on("tileload", function () {
+    if (!offline) { tileLoaded = true; map.getContainer().setAttribute("data-basemap", "tiles"); }
+  });
+  tiles.on("tileerror", fallBack);
+  setTimeout(fallBack, 8000);
+  tiles.addTo(map);
+} else {
+  showOffline();
 }
 if (CENTER) {
   if (CENTER.radius_m) {
@@ -137,5 +204,35 @@ legend.onAdd = function () {
 };
 legend.addTo(map);
 
-if (BOUNDS) { map.fitBounds(BOUNDS, {padding: [24, 24], maxZoom: 13}); }
+// Frame the view; when the legend (folded or open) would hide part of the search circle, frame it
+// again clear of the legend.
+function legendHidesCircle() {
+  if (!CENTER || !legendDiv) { return false; }
+  var c = map.latLngToContainerPoint(CENTER.latlng);
+  var north = L.latLng(CENTER.latlng[0] + (CENTER.radius_m || 0) / 111320, CENTER.latlng[1]);
+  var r = Math.max(c.distanceTo(map.latLngToContainerPoint(north)), 10);
+  var box = map.getContainer().getBoundingClientRect(), leg = legendDiv.getBoundingClientRect();
+  var x = Math.max(leg.left - box.left, Math.min(c.x, leg.right - box.left));
+  var y = Math.max(leg.top - box.top, Math.min(c.y, leg.bottom - box.top));
+  return Math.sqrt((x - c.x) * (x - c.x) + (y - c.y) * (y - c.y)) < r;
+}
+function frameView() {
+  if (!BOUNDS) { return; }
+  var maxZoom = Math.min(13, map.getMaxZoom());
+  map.fitBounds(BOUNDS, {padding: [24, 24], maxZoom: maxZoom, animate: false});
+  if (legendHidesCircle()) {
+    map.fitBounds(BOUNDS, {
+      paddingTopLeft: [24, 24], paddingBottomRight: [legendDiv.offsetWidth + 24, legendDiv.offsetHeight + 24],
+      maxZoom: maxZoom, animate: false
+    });
+  }
+}
+var legendBox = legendDiv.querySelector("details");
+if (legendBox) {
+  legendBox.addEventListener("toggle", function () {
+    if (legendBox.open && legendHidesCircle()) { frameView(); }
+  });
+}
+frameView();
 window.supplierCluster = cluster;
+window.supplierMap = map;
