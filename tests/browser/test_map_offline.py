@@ -280,3 +280,29 @@ def test_online_map_falls_back_to_the_offline_basemap_when_tiles_do_not_load(wat
     assert watched.locator(".leaflet-overlay-pane path, .leaflet-overlay-pane canvas").count() > 0
     assert {urlparse(u).hostname for u in watched.outside} <= {"data.geopf.fr"}  # tried, failed, fell back
     watched.screenshot(path=str(ARTIFACTS / "map-tiles-fallback.png"))
+
+
+# The map inside a frame that a scrolling page shows only in part, as the search page shows it.
+_FRAMED_PAGE = """<!doctype html><html><body style="margin:0">
+<div id="scroller" style="height:100vh;overflow:auto"><div style="height:{above}px"></div>
+<iframe src="{src}" title="carte" style="display:block;width:640px;height:560px;border:0"></iframe>
+<div style="height:2000px"></div></div></body></html>"""
+
+
+def test_a_marker_click_opens_its_popup_when_the_map_is_partly_out_of_view(watched, server):
+    # Leaflet focuses the map on each press; a plain focus() scrolled the page to show the whole map, the
+    # marker moved away before the release, and the click fell on the map: no popup.
+    map_url = server.add("/framed-map.html", map_html(synthetic_results(3), asset_base="/vendor"))
+    height = watched.viewport_size["height"]
+    watched.goto(server.add("/framed.html", _FRAMED_PAGE.format(above=height - 380, src=map_url)))
+    frame = watched.frame(url=map_url)
+    frame.wait_for_selector(".leaflet-marker-pane .sup-m", timeout=30_000)
+    wait_for_map_at_rest(frame, 3)
+    marker = watched.frame_locator("iframe").locator(".leaflet-marker-pane .sup-m").first
+    assert marker.bounding_box()["y"] + 22 < height  # visible, while the bottom of the map is not
+    marker.click()
+    popup = watched.frame_locator("iframe").locator(".leaflet-popup-content .sup-popup")
+    popup.wait_for(timeout=5_000)
+    assert any(name in popup.inner_text() for name in XSS_NAMES)  # as text
+    assert watched.evaluate("document.getElementById('scroller').scrollTop") == 0
+    assert watched.dialogs == [] and watched.console_errors == [] and watched.outside == []

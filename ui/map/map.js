@@ -43,6 +43,17 @@ function popupElement(i) {
   return wrap.firstChild;
 }
 
+// Leaflet focuses the map on every press (for its keyboard controls) with a plain focus(), which scrolls
+// the page around the map's frame to show it: between the press and the release on a marker the map
+// moved under the pointer, the click landed on the map pane and no popup opened. Focus without scrolling.
+if (map.keyboard) {
+  map.keyboard.disable();  // its listener holds the old function: swap it while unbound
+  map.keyboard._onMouseDown = function () {
+    if (!this._focused) { this._map.getContainer().focus({preventScroll: true}); }
+  };
+  map.keyboard.enable();
+}
+
 // --- Basemap: the IGN plan tiles when asked, else (or when they do not load) the offline one ---------
 var offlineLayers = [];
 if (OUTLINES) {
