@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from sourcing.plan import contracts
+from sourcing.plan import contracts, views
 from sourcing.plan.exports import XLSX_MIME
 from sourcing.plan.programme import ProgrammeError
 from sourcing.reading import ReadError
@@ -18,6 +18,8 @@ SHARES = {
     "Part des marchés : critère social (%)": "Critère social",
     "Part des marchés : réservé (%)": "Marché réservé",
 }
+HOURS = "Heures d'insertion prévues"
+LOCALIZED = st.column_config.NumberColumn(format="localized")  # in the buyer's locale: 5,3 ; 2 312 200
 
 
 def _read(upload) -> contracts.Contracts | None:
@@ -41,20 +43,25 @@ def render() -> None:
         T.ANNUAL_ROWS.format(rows_read=report.rows_read, analysed=report.analysed, rejected=len(report.rejected))
     )
     if report.rejected:
-        st.dataframe(report.rejected, hide_index=True, width="stretch", key="annual_rejected")
+        st.dataframe(views.report_table(report), hide_index=True, width="stretch", key="annual_rejected")
     years = contracts.by_year(found)
     if years.empty:
         return
     st.subheader(T.ANNUAL_BY_YEAR, anchor=False)
-    st.dataframe(contracts.spaser_table(found), hide_index=True, width="stretch", key="annual_spaser")
-    chart = years.assign(Année=years["Année"].astype(str)).rename(columns=SHARES)
+    spaser = contracts.spaser_table(found)
+    localized = {c: LOCALIZED for c in spaser.columns[1:]}
+    st.dataframe(spaser, hide_index=True, width="stretch", column_config=localized, key="annual_spaser")
+    # Chart fields without an apostrophe: Vega-Lite reads « ' » in a field name as a quote (an empty chart).
+    chart = years.assign(Année=years["Année"].astype(str)).rename(columns={**SHARES, HOURS: "Heures"})
     left, right = st.columns(2)
     left.caption(T.ANNUAL_CHART)
     left.bar_chart(chart, x="Année", y=list(SHARES.values()), stack=False, height=300)
     right.caption(T.ANNUAL_HOURS)
-    right.bar_chart(chart, x="Année", y="Heures d'insertion prévues", height=300)
+    right.bar_chart(chart, x="Année", y="Heures", height=300)
     st.subheader(T.ANNUAL_BY_FAMILY, anchor=False)
-    st.dataframe(contracts.by_family(found), hide_index=True, width="stretch", key="annual_family")
+    families = contracts.by_family(found)
+    localized = {c: LOCALIZED for c in families.columns if c in years.columns[1:]}  # not the year
+    st.dataframe(families, hide_index=True, width="stretch", column_config=localized, key="annual_family")
     st.download_button(
         T.ANNUAL_DOWNLOAD, data=contracts.report_xlsx(found), file_name="bilan-annuel-spaser.xlsx", mime=XLSX_MIME,
         icon=":material/download:", on_click="ignore", key="annual_download",

@@ -25,7 +25,8 @@ from ui.db_actions import run
 from ui.safe_text import md_text
 
 RESULT_KEY = "plan_result"  # (directory key, PlanAnalysis, {file kind: bytes})
-AMOUNT_FORMAT = "%.0f €"
+# Amounts in the buyer's locale (« 2 900 000 » in French; the column title says « € HT »).
+AMOUNT_FORMAT = "localized"
 # Fixed column widths in the grid (typing moves nothing): the object wide, the amount and place medium.
 GRID_WIDTHS = {"Objet": "large", "Montant estimé (€ HT)": "medium", "Lieu d'exécution": "medium"}
 
@@ -155,9 +156,8 @@ def _detail(analysis: PlanAnalysis) -> None:
         return
     st.markdown(f"**{T.PLAN_DETAIL_SUPPLIERS.format(shown=len(suppliers), total=line.supplier_total)}**")
     shown = [c for c in ("name", "kinds", "city", "postal_code", "email", "phone") if c in suppliers.columns]
-    st.dataframe(
-        suppliers[shown].rename(columns=T.COLUMN_LABELS), hide_index=True, width="stretch", key="plan_line_suppliers"
-    )
+    labels = {**T.DETAIL_FIELDS, **T.COLUMN_LABELS}  # « Courriel », « Téléphone » with the table's own
+    st.dataframe(suppliers[shown].rename(columns=labels), hide_index=True, width="stretch", key="plan_line_suppliers")
     if st.button(T.PLAN_PREPARE, help=T.PLAN_PREPARE_HELP, icon=":material/event:", key=f"plan_prepare_{plan.line}"):
         _prepare(analysis, line)
 
