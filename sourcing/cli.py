@@ -7,6 +7,7 @@
     python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID | export --out P | conflicts
     python -m sourcing fetch [--department CODE] [--near PLACE --radius-km R] [--naf CODE]... [--ess] [--siae] [--json]
     python -m sourcing geocode [--limit N] [--min-score S] [--json]
+    python -m sourcing contracts fetch [--json] | import FILE [--json]   (public contracts won, DECP)
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
     python -m sourcing bench [--rows N] [--runs R] [--no-postgis] [--json]
     python -m sourcing meeting create --list NAME --title T --start AAAA-MM-JJTHH:MM [--status S ...] [--json]
@@ -28,6 +29,7 @@ from typing import TYPE_CHECKING
 from sourcing import formats
 from sourcing.cli_advise import add_advise_parser, cmd_advise
 from sourcing.cli_bench import add_bench_parser, cmd_bench
+from sourcing.cli_contracts import add_contracts_parser, cmd_contracts
 from sourcing.cli_directory import add_directory_parser, cmd_directory
 from sourcing.cli_fetch import add_fetch_parser, cmd_fetch
 from sourcing.cli_geocode import add_geocode_parser, cmd_geocode
@@ -102,6 +104,7 @@ def _parser(light: bool = False) -> argparse.ArgumentParser:
         add_fetch_parser(sub, _Parser)
         add_geocode_parser(sub, _Parser)
         add_plan_parser(sub)
+        add_contracts_parser(sub, _Parser)
     return parser
 
 
@@ -428,6 +431,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_geocode(args, UsageError)
         if args.command == "plan":
             return cmd_plan(args, UsageError)
+        if args.command == "contracts":
+            return cmd_contracts(args, UsageError)
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:

@@ -344,6 +344,7 @@ def test_every_filter_is_a_query_field_with_its_french_wording():
         "kinds": "types de structure", "sectors": "secteurs", "cpv": "code CPV", "q": "mots-clés",
         "naf": "code NAF", "departments": "départements", "regions": "régions", "epcis": "EPCI",
         "headcount_bands": "effectif", "fresh_only": "données de moins d'un an",
+        "won_contracts": "a déjà remporté un marché public",
     }  # fmt: skip
     assert all(hasattr(SearchQuery(), f.name) for f in FILTERS)
 

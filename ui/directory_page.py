@@ -15,7 +15,7 @@ from sourcing.normalise import ImportReport
 from sourcing.store import dates, faults, provenance
 from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
-from ui import fetch_section, geocode_section, state
+from ui import contracts_section, fetch_section, geocode_section, state
 from ui import texts as T
 from ui.downloads import report_file_name
 from ui.safe_text import md_text
@@ -184,6 +184,7 @@ def render() -> None:
         fetch_section.render()
         if not is_demo:
             geocode_section.render(version)
+        contracts_section.render(is_demo)
     else:
         st.info(T.SOURCES_ADMIN_ONLY, icon=":material/lock:")
     _metrics(directory)

@@ -130,6 +130,7 @@ def sidebar_query() -> tuple[SearchQuery, str | None]:
             naf, cpv = _code_filters(sectors)
             territories = _territory_filters()
             fresh = st.checkbox(T.FRESH_LABEL, key="recent", help=T.FRESH_HELP, bind=URL)
+            won = st.checkbox(T.CONTRACTS_FILTER_LABEL, key="marches", help=T.CONTRACTS_FILTER_HELP, bind=URL)
         sort = st.radio(
             T.SORT_LABEL, list(T.SORT_OPTIONS), format_func=T.SORT_OPTIONS.__getitem__, key="tri",
             horizontal=True, bind=URL,
@@ -147,7 +148,8 @@ def sidebar_query() -> tuple[SearchQuery, str | None]:
         cpv=cpv or None,
         q=q or None,
         fresh_only=bool(fresh),
-        sort=sort if place or sort == "name" else "name",
+        won_contracts=bool(won),
+        sort=sort if place or sort != "distance" else "name",
         **territories,
     )
     return query, place.label if place else None

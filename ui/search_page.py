@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from sourcing.contracts.summary import supplier_summary
 from sourcing.exports import TABLES, export_suppliers
 from sourcing.exports.tables import XLSX_MAX_ROWS
 from sourcing.frenchfmt import french_number, iso_date
@@ -153,7 +154,7 @@ def _results_export(directory_key: str, query: SearchQuery, total: int) -> None:
         )
 
 
-def _detail(row: pd.Series | None) -> None:
+def _detail(row: pd.Series | None, near: tuple[float, float] | None = None) -> None:
     st.subheader(T.DETAIL_HEADER)
     if row is None:
         st.caption(T.DETAIL_NONE)
@@ -183,6 +184,7 @@ def _detail(row: pd.Series | None) -> None:
     date = iso_date(row["source_date"])
     st.caption(T.DETAIL_SOURCE.format(source=row["source_name"], date=date, line=int(row["source_line"])))
     _provenance(row)
+    _contracts(row, near)
     # A callback: the focus is set before the rerun draws the map, so one click centres it.
     st.button(
         T.DETAIL_SHOW_ON_MAP, key="show_on_map", icon=":material/location_on:", on_click=_focus,
@@ -193,6 +195,17 @@ def _detail(row: pd.Series | None) -> None:
 
 def _focus(lat: float, lon: float) -> None:
     st.session_state["map_focus"] = (lat, lon)
+
+
+def _contracts(row: pd.Series, near: tuple[float, float] | None) -> None:
+    """The public contracts the supplier won (DECP), as one sentence and the latest contracts."""
+    number = state.version_number(st.session_state.directory_key)
+    sentence, lines = supplier_summary(number, row.get("siret"), row.get("contracts_checked"), near)
+    if sentence:
+        st.markdown(T.CONTRACTS_LINE.format(sentence=md_text(sentence)))
+    if lines:
+        with st.expander(T.CONTRACTS_LIST):
+            st.markdown("\n".join(f"- {md_text(line)}" for line in lines))
 
 
 def _provenance(row: pd.Series) -> None:
@@ -264,5 +277,5 @@ def render() -> None:
     _results_export(key, query, found.total)
     selected = st.session_state.get("selected_id")
     with detail_col:
-        _detail(supplier_row(index, found.results, selected, query.near))
+        _detail(supplier_row(index, found.results, selected, query.near), query.near)
     _charts(key, query)

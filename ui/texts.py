@@ -101,7 +101,7 @@ KEYWORDS_HELP = (
 )
 HEADCOUNT_LABEL = "Effectif"
 SORT_LABEL = "Trier par"
-SORT_OPTIONS = {"distance": "Distance", "name": "Nom"}
+SORT_OPTIONS = {"distance": "Distance", "name": "Nom", "contracts": "Marchés publics remportés"}
 RESET = "Effacer les filtres"
 SHARE_HINT = "L'adresse de cette page contient la recherche : copiez-la pour la partager."
 
@@ -781,3 +781,30 @@ ANNUAL_BY_FAMILY = "Par famille d'achats"
 ANNUAL_HOURS = "Heures d'insertion prévues"
 ANNUAL_DOWNLOAD = "Bilan annuel SPASER (Excel)"
 ANNUAL_ERROR = "Lecture impossible : {message}"
+
+# --- Public contracts won (DECP): filter, card, page "Annuaire" ---------------------------------
+CONTRACTS_FILTER_LABEL = "A déjà remporté un marché public"
+CONTRACTS_FILTER_HELP = (
+    "Seulement les fournisseurs titulaires d'au moins un marché public d'après les données essentielles "
+    "de la commande publique (DECP) récupérées sur la page « Annuaire »."
+)
+CONTRACTS_LINE = "**Marchés publics** : {sentence}"
+CONTRACTS_LIST = "Derniers marchés publics remportés"
+CONTRACTS_HEADER = "Ajouter les marchés publics remportés par les fournisseurs (DECP)"
+CONTRACTS_EXPLAIN = (
+    "Les données essentielles de la commande publique (DECP consolidées, data.gouv.fr) disent quels "
+    "fournisseurs de l'annuaire ont déjà remporté des marchés publics, pour quels acheteurs et quand. "
+    "En ligne, l'outil interroge l'API tabulaire de data.gouv.fr pour chaque fournisseur ayant un SIRET ; "
+    "hors ligne, vous pouvez importer un fichier des DECP consolidées téléchargé (CSV, Parquet ou JSON)."
+)
+CONTRACTS_FETCH_BUTTON = "Récupérer les marchés publics en ligne"
+CONTRACTS_FILE = "Ou importer un fichier des DECP consolidées"
+CONTRACTS_IMPORT_BUTTON = "Importer ce fichier"
+CONTRACTS_DONE = (
+    "Marchés publics à jour : {contracts} marché(s) trouvé(s) pour {suppliers} fournisseur(s) vérifié(s) "
+    "({rows} ligne(s) lue(s), {rejected} rejetée(s))."
+)
+CONTRACTS_SKIPPED = "Pages ignorées car illisibles (lot/page) : {pages} ; ces fournisseurs n'ont pas été vérifiés."
+CONTRACTS_FAILED = "Les marchés publics n'ont pas pu être récupérés : {message}"
+CONTRACTS_LAST = "Dernière mise à jour des marchés publics : {date} ({what})."
+CONTRACTS_NONE_YET = "Aucun fournisseur de l'annuaire n'a encore été vérifié dans les DECP."

@@ -206,6 +206,7 @@ def supplier_brief_blocks(
         Heading("Secteurs", 2),
         Bullets(tuple(_sector_lines(_list(_get(supplier_row, "sectors")))) or ("Secteur non renseigné",)),
         Para(f"Distance : {_distance(_get(supplier_row, 'distance_km'))}"),
+        *_contracts_blocks(supplier_row),
         Para(
             f"Source des données : {clean(_get(supplier_row, 'source_name')) or 'non renseignée'}, "
             f"{_data_age(_get(supplier_row, 'source_date'))}. À vérifier avec le fournisseur.",
@@ -215,6 +216,16 @@ def supplier_brief_blocks(
         Bullets(QUESTIONS),
     ]
     return blocks
+
+
+def _contracts_blocks(supplier_row: Mapping[str, object] | pd.Series) -> list[Block]:
+    """The public contracts the supplier won (DECP kept in the team's directory), when looked up."""
+    from sourcing.contracts.summary import current_summary
+
+    sentence, lines = current_summary(clean(_get(supplier_row, "siret")))
+    if not sentence:
+        return []
+    return [Heading("Marchés publics remportés", 2), Para(sentence), *([Bullets(tuple(lines[:5]))] if lines else [])]
 
 
 def supplier_brief(

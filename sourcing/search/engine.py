@@ -10,7 +10,7 @@ from typing import Final
 import numpy as np
 
 from sourcing import taxonomy
-from sourcing.search.filters import FILTER_LABELS, Narrowing, active_filters, narrow
+from sourcing.search.filters import FILTER_LABELS, Narrowing, active_filters, contracts_won, narrow
 from sourcing.search.geo import haversine_km, within_box
 from sourcing.search.index import SearchIndex
 from sourcing.search.query import SearchQuery, SearchResult, clean
@@ -20,7 +20,7 @@ MATCH_DISTANCE: Final[str] = "distance"
 MATCH_AREA: Final[str] = "zone d'intervention"
 MATCH_TEXT: Final[str] = "mots-clés dans la fiche"  # keywords found in the supplier's own texts or sector labels
 REASON_SEPARATOR: Final[str] = " ; "
-SORTS: Final[tuple[str, ...]] = ("distance", "name")
+SORTS: Final[tuple[str, ...]] = ("distance", "name", "contracts")
 WIDEN_RADII_KM: Final[tuple[float, ...]] = (30.0, 60.0, 100.0, 200.0)
 
 
@@ -83,7 +83,7 @@ def _area_rows(index: SearchIndex, query: SearchQuery, lat0: float, lon0: float,
 
 def _order(index: SearchIndex, selection: _Selection, query: SearchQuery) -> np.ndarray:
     """Positions in `selection.rows` in result order: by distance (unknown last; ties by row),
-    by name (case- and accent-insensitive; ties by row) or by row."""
+    by name (case- and accent-insensitive; ties by row), by public contracts won (most first) or by row."""
     rows = selection.rows
     sort = query.sort if query.sort in SORTS else None
     if sort == "name":
@@ -94,9 +94,11 @@ def _order(index: SearchIndex, selection: _Selection, query: SearchQuery) -> np.
             return found[found >= 0]
         return np.argsort(index.name_rank[rows], kind="stable")
     by_row = np.argsort(rows, kind="stable")
-    if query.near is None:
-        return by_row
-    return by_row[np.argsort(selection.distance[by_row], kind="stable")]
+    if query.near is not None:
+        by_row = by_row[np.argsort(selection.distance[by_row], kind="stable")]
+    if sort == "contracts":  # most public contracts won first; ties by distance (with a place), else by row
+        by_row = by_row[np.argsort(-contracts_won(index)[rows[by_row]], kind="stable")]
+    return by_row
 
 
 def search(index: SearchIndex, query: SearchQuery) -> SearchResult:

@@ -131,6 +131,23 @@ class FreshFilter(Filter):
         return (dates.fillna("").astype(str).str[:10] >= cutoff).to_numpy(dtype=bool)
 
 
+@dataclass(frozen=True)
+class ContractsFilter(Filter):
+    """Suppliers that already won a public contract (`contracts_won` > 0: the DECP look-up kept in the
+    store, see `sourcing.contracts`); a directory never looked up keeps none."""
+
+    def mask(self, index: SearchIndex, query: SearchQuery) -> np.ndarray:
+        return contracts_won(index) > 0
+
+
+def contracts_won(index: SearchIndex) -> np.ndarray:
+    """Public contracts won, per row of the index (0 where none is known)."""
+    frame = index.frame
+    if "contracts_won" not in frame:
+        return np.zeros(len(index), dtype=np.int64)
+    return frame["contracts_won"].fillna(0).to_numpy(dtype=np.int64, na_value=0)
+
+
 # In the order widening hints are shown to buyers.
 FILTERS: tuple[Filter, ...] = (
     KindFilter("kinds", "types de structure"),
@@ -143,6 +160,7 @@ FILTERS: tuple[Filter, ...] = (
     CategoryFilter("epcis", "EPCI", category="epcis", normalise=stripped),
     CategoryFilter("headcount_bands", "effectif", category="headcounts", normalise=headcount_key),
     FreshFilter("fresh_only", "données de moins d'un an"),
+    ContractsFilter("won_contracts", "a déjà remporté un marché public"),
 )
 FILTER_LABELS: dict[str, str] = {f.name: f.label for f in FILTERS}
 

@@ -26,11 +26,12 @@ class SearchQuery:
     q: str | None = None  # keywords (see the module docstring)
     headcount_bands: tuple[str, ...] = ()  # INSEE band codes ("12") or labels ("20 à 49 salariés")
     fresh_only: bool = False  # hide suppliers whose newest source data is over a year old, or undated
+    won_contracts: bool = False  # only suppliers that already won a public contract (DECP, sourcing.contracts)
     limit: int | None = None  # rows returned; `total` counts them all
     near_department: str | None = None  # département of the buyer's place (for intervention areas)
     near_region: str | None = None  # région of the buyer's place
     include_intervention_area: bool = False  # also suppliers farther away whose declared area covers the place
-    sort: str | None = None  # "distance", "name"; None: distance with a place, else directory order
+    sort: str | None = None  # "distance", "name", "contracts"; None: distance with a place, else directory order
     columns: tuple[str, ...] | None = None  # result columns (None: all); unknown names are ignored
 
 

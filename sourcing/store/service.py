@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import select
 
 from sourcing import roles
+from sourcing.contracts import stored as contracts_store
 from sourcing.db import LOCAL_USER, audit, session_scope
 from sourcing.db.engine import read
 from sourcing.importer import import_bytes
@@ -325,12 +326,13 @@ def build(*, progress: Progress | None = None, root: Path | None = None) -> Vers
         inputs = _load_inputs(store, rows, progress)
         progress(0.55, "Fusion des sources (même SIRET = même fournisseur)")
         merged = merge_sources(inputs)
+        directory, contracts = contracts_store.annotate(merged.directory, root)  # public contracts won
         number = files.next_version_number(store)
         manifest = _manifest(number, infos, merged)
         progress(0.8, "Écriture de la nouvelle version de l'annuaire")
         files.publish_version(
-            store, number, {"directory": merged.directory, "provenance": merged.provenance,
-                            "conflicts": merged.conflicts}, manifest,
+            store, number, {"directory": directory, "provenance": merged.provenance,
+                            "conflicts": merged.conflicts, contracts_store.VERSION_PART: contracts}, manifest,
         )  # fmt: skip
         _settle_catalogue(store, {sid for sid, _ in snapshot})
         files.clean_leftovers(store)

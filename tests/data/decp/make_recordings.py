@@ -1,0 +1,180 @@
+"""Build the recorded DECP rows that the contracts tests replay (tabular API answers and DECP files).
+
+The rows follow the consolidated DECP's documented schema (decp-processing, `schema_base.json`:
+uid, titulaire_id, titulaire_typeIdentifiant, acheteur_id, acheteur_nom, acheteur_commune_nom,
+acheteur_latitude/longitude, dateNotification, montant, codeCPV, objet, considerationsSociales,
+marcheInnovant, donneesActuelles, modification_id...). Everything is FICTITIOUS: the holders are
+the fictitious companies of `tests/data/live/` (their SIRETs are read from the recorded company
+pages), the buyers' SIRETs and the contracts are invented; only the communes and their
+coordinates are real places.
+
+    .venv/bin/python tests/data/decp/make_recordings.py   # rewrites the JSON files beside it
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+COMPANIES = HERE.parent / "live" / "search-59-ess" / "page-1.json"
+
+# buyer key -> (SIRET (fictitious), name, commune, lat, lon)
+BUYERS = {
+    "maubeuge": ("21590392000011", "COMMUNE DE MAUBEUGE (FICTIF)", "Maubeuge", 50.2775, 3.9734),
+    "agglo": ("20004005900013", "COMMUNAUTE D'AGGLOMERATION DE LA SAMBRE (FICTIF)", "Maubeuge", 50.2790, 3.9700),
+    "nord": ("22590001700010", "DEPARTEMENT DU NORD (FICTIF)", "Lille", 50.6311, 3.0621),
+    "lille": ("21590350100018", "COMMUNE DE LILLE (FICTIF)", "Lille", 50.6311, 3.0621),
+    "roubaix": ("21590512900013", "COMMUNE DE ROUBAIX (FICTIF)", "Roubaix", 50.6903, 3.1817),
+    "tourcoing": ("21590599900016", "COMMUNE DE TOURCOING (FICTIF)", "Tourcoing", 50.7239, 3.1612),
+    "dunkerque": ("21590183000019", "COMMUNE DE DUNKERQUE (FICTIF)", "Dunkerque", 51.0343, 2.3768),
+}
+# (holder name in the company pages, buyer, buyer's own id, date, amount, CPV, object, social, current, rank)
+CONTRACTS = [
+    (
+        "recyclerie de la sambre",
+        "maubeuge",
+        "2023-014",
+        "2023-03-14",
+        45000,
+        "90500000",
+        "Collecte et valorisation des encombrants",
+        "Clause sociale",
+        True,
+        0,
+    ),
+    (
+        "recyclerie de la sambre",
+        "agglo",
+        "2024-AC-07",
+        "2024-06-02",
+        120000,
+        "90510000",
+        "Réemploi des déchets de déchèterie",
+        "Marché réservé",
+        False,
+        0,
+    ),
+    (
+        "recyclerie de la sambre",
+        "agglo",
+        "2024-AC-07",
+        "2025-01-10",
+        135000,
+        "90510000",
+        "Réemploi des déchets de déchèterie",
+        "Marché réservé",
+        True,
+        1,
+    ),  # its modification
+    (
+        "recyclerie de la sambre",
+        "nord",
+        "25-0042",
+        "2025-02-20",
+        80000,
+        "39000000",
+        "Mobilier de réemploi pour les collèges",
+        "Sans objet",
+        True,
+        0,
+    ),
+    (
+        "jardins solidaires du nord",
+        "lille",
+        "2023-EV-11",
+        "2023-05-01",
+        60000,
+        "77310000",
+        "Entretien des espaces verts des écoles",
+        "Clause sociale, Critère social",
+        True,
+        0,
+    ),
+    (
+        "jardins solidaires du nord",
+        "roubaix",
+        "24-0310",
+        "2024-09-15",
+        30000,
+        "77311000",
+        "Entretien des parcs",
+        "Sans objet",
+        True,
+        0,
+    ),
+    (
+        "nettoyage et insertion lilloise",
+        "tourcoing",
+        "2022-N-03",
+        "2022-11-30",
+        150000,
+        "90910000",
+        "Nettoyage des bâtiments communaux",
+        "Clause sociale",
+        True,
+        0,
+    ),
+    (
+        "ateliers du littoral",
+        "dunkerque",
+        "2024-R-01",
+        "2024-04-04",
+        25000,
+        "79800000",
+        "Impression et mise sous pli",
+        "Marché réservé",
+        True,
+        0,
+    ),
+]
+
+
+def _sirets() -> dict[str, str]:
+    """The head-office SIRET of each fictitious company of the recorded page 1."""
+    page = json.loads(COMPANIES.read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    for company in page["results"]:
+        found.setdefault(company["nom_complet"], company["siege"]["siret"])
+    return found
+
+
+def _row(holder: str, siret: str, contract: tuple, number: int) -> dict:
+    _name, buyer, own_id, day, amount, cpv, subject, social, current, rank = contract
+    b_siret, b_name, commune, lat, lon = BUYERS[buyer]
+    return {
+        "__id": number, "uid": b_siret + own_id, "id": own_id, "nature": "Marché", "acheteur_id": b_siret,
+        "acheteur_nom": b_name, "titulaire_id": siret, "titulaire_typeIdentifiant": "SIRET",
+        "titulaire_nom": holder.upper(), "objet": subject, "montant": amount, "codeCPV": cpv,
+        "procedure": "Procédure adaptée", "dureeMois": 12, "dateNotification": day,
+        "datePublicationDonnees": day, "marcheInnovant": False, "considerationsSociales": social,
+        "considerationsEnvironnementales": "Sans objet", "acheteur_commune_nom": commune,
+        "acheteur_departement_code": "59", "acheteur_latitude": lat, "acheteur_longitude": lon,
+        "modification_id": rank, "donneesActuelles": current,
+    }  # fmt: skip
+
+
+def build_table() -> list[dict]:
+    sirets = _sirets()
+    rows = [_row(c[0], sirets[c[0]], c, i) for i, c in enumerate(CONTRACTS, start=1)]
+    # A holder identified by a VAT number (no SIRET): rejected by the reader.
+    rows.append(_row("ateliers du littoral", "FR12345678901", CONTRACTS[-1], len(rows) + 1)
+                | {"titulaire_typeIdentifiant": "TVA", "uid": "21590183000019FICTIF-TVA"})  # fmt: skip
+    # A row whose date is unreadable: rejected.
+    rows.append(_row("restauration solidaire de roubaix", sirets["restauration solidaire de roubaix"],
+                     CONTRACTS[5], len(rows) + 1) | {"dateNotification": "16 2021 00:00:00"})  # fmt: skip
+    return rows
+
+
+def main() -> None:
+    (HERE / "table.json").write_text(json.dumps(build_table(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    empty = {"data": [], "links": {"profile": None, "swagger": None, "next": None, "prev": None},
+             "meta": {"page": 1, "page_size": 50, "total": 0}}  # fmt: skip
+    (HERE / "empty.json").write_text(json.dumps(empty) + "\n", encoding="utf-8")
+    (HERE / "malformed-truncated.json").write_text('{"data": [{"uid": "2159035010001', encoding="utf-8")
+    (HERE / "malformed-shape.json").write_text(json.dumps({"data": "pas une liste", "meta": {}}) + "\n",
+                                               encoding="utf-8")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
