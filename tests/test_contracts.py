@@ -348,5 +348,12 @@ def test_the_meeting_brief_says_what_the_supplier_won(nord_store):
     with responses.RequestsMock() as mock:
         mock.add_callback(responses.GET, DATA_URL, callback=_recorded)
         decp_fetch.fetch_contracts()
-    paras = [b.text for b in supplier_brief_blocks(meeting, None, {"siret": SAMBRE, "name": "X"}) if isinstance(b, Para)]
+    blocks = supplier_brief_blocks(meeting, None, {"siret": SAMBRE, "name": "X"})
+    paras = [b.text for b in blocks if isinstance(b, Para)]
     assert "3 marchés publics depuis 2023 (260\u202f000 € HT) ; 2 avec une considération sociale " in "\n".join(paras)
+
+
+def test_the_recordings_are_what_their_script_makes():
+    for name, content in load_script("tests/data/decp/make_recordings.py").build().items():
+        text = (DECP / name).read_text(encoding="utf-8")
+        assert (text if isinstance(content, str) else json.loads(text)) == content, name

@@ -166,14 +166,22 @@ def build_table() -> list[dict]:
     return rows
 
 
-def main() -> None:
-    (HERE / "table.json").write_text(json.dumps(build_table(), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+def build() -> dict[str, object]:
+    """File name -> content: a JSON value, or the text of a file that is deliberately not JSON."""
     empty = {"data": [], "links": {"profile": None, "swagger": None, "next": None, "prev": None},
              "meta": {"page": 1, "page_size": 50, "total": 0}}  # fmt: skip
-    (HERE / "empty.json").write_text(json.dumps(empty) + "\n", encoding="utf-8")
-    (HERE / "malformed-truncated.json").write_text('{"data": [{"uid": "2159035010001', encoding="utf-8")
-    (HERE / "malformed-shape.json").write_text(json.dumps({"data": "pas une liste", "meta": {}}) + "\n",
-                                               encoding="utf-8")  # fmt: skip
+    return {
+        "table.json": build_table(),
+        "empty.json": empty,
+        "malformed-shape.json": {"data": "pas une liste", "meta": {}},
+        "malformed-truncated.json": '{"data": [{"uid": "2159035010001',  # cut mid-answer: not JSON
+    }
+
+
+def main() -> None:
+    for name, content in build().items():
+        text = content if isinstance(content, str) else json.dumps(content, ensure_ascii=False, indent=1) + "\n"
+        (HERE / name).write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
