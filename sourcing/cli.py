@@ -93,6 +93,10 @@ def _parser(light: bool = False) -> argparse.ArgumentParser:
     sea.add_argument(
         "--fresh", action="store_true", help="seulement les fournisseurs connus d'une source de moins d'un an"
     )
+    sea.add_argument(
+        "--won-contracts", action="store_true", help="seulement les fournisseurs ayant déjà remporté un marché public"
+    )
+    sea.add_argument("--sort", choices=("distance", "name", "contracts"), help="ordre des résultats")
     sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
     add_bench_parser(sub, _Parser)
@@ -260,6 +264,8 @@ def cmd_search(args) -> int:
         cpv=args.cpv,
         q=args.q,
         fresh_only=args.fresh,
+        won_contracts=args.won_contracts,
+        sort=args.sort,
         limit=args.limit,
     )
     found = search(index, query)

@@ -357,3 +357,15 @@ def test_the_recordings_are_what_their_script_makes():
     for name, content in load_script("tests/data/decp/make_recordings.py").build().items():
         text = (DECP / name).read_text(encoding="utf-8")
         assert (text if isinstance(content, str) else json.loads(text)) == content, name
+
+
+def test_cli_search_filters_and_sorts_on_contracts(nord_store, tmp_path, capsys):
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.GET, DATA_URL, callback=_recorded)
+        decp_fetch.fetch_contracts()
+    path = tmp_path / "annuaire.parquet"
+    _directory().to_parquet(path, index=False)
+    capsys.readouterr()
+    assert cli.main(["search", "--directory", str(path), "--won-contracts", "--sort", "contracts", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["total"] == 4 and out["results"][0]["siret"] == SAMBRE
