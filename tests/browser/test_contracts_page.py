@@ -79,4 +79,5 @@ def test_contracts_found_for_a_fetched_supplier_show_on_its_card(page, own_app_u
     line = page.get_by_text(re.compile(r"Marchés publics : 3 marchés publics depuis 2023")).first
     line.wait_for(timeout=60_000)
     assert "considération sociale" in line.inner_text()
+    line.scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "search-supplier-contracts.png"), full_page=True)
