@@ -306,3 +306,22 @@ def test_a_marker_click_opens_its_popup_when_the_map_is_partly_out_of_view(watch
     assert any(name in popup.inner_text() for name in XSS_NAMES)  # as text
     assert watched.evaluate("document.getElementById('scroller').scrollTop") == 0
     assert watched.dialogs == [] and watched.console_errors == [] and watched.outside == []
+
+
+_BOXES = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+  const lyon = [...document.querySelectorAll('.sup-place span')].find(e => e.textContent === 'Lyon');
+  return {lyon: lyon ? box(lyon) : null, buyer: box(document.querySelector('.leaflet-marker-pane .sup-buyer'))};
+}"""
+
+
+@pytest.mark.parametrize("zoom", [7, 10, OFFLINE_MAX_ZOOM])
+def test_the_buyers_point_never_hides_the_name_of_the_town_searched(watched, server, zoom):
+    lyon = (45.76769, 4.83537)  # the gazetteer's point of Lyon, where a search on Lyon puts the buyer
+    url = server.add(f"/buyer-{zoom}.html", map_html(synthetic_results(20), center=lyon, radius_km=30,
+                                                     asset_base="/vendor"))  # fmt: skip
+    open_map(watched, url, 20)
+    _set_view(watched, lyon, zoom, 20)
+    boxes = watched.evaluate(_BOXES)
+    assert boxes["lyon"] is not None, boxes
+    assert not _overlap(boxes["lyon"], boxes["buyer"]), boxes
