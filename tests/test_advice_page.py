@@ -119,3 +119,51 @@ def test_page_refuses_an_amount_of_zero_and_an_unknown_cpv():
         assert not at.exception
         assert at.error and needle in at.error[0].value
         assert not at.get("download_button")
+
+
+def test_an_analysis_of_other_values_is_flagged_and_its_note_disabled():
+    """Every field the buyer changes after an analysis flags it « à relancer », names the field and disables
+    the note; putting the value back (or analysing again) makes it current again."""
+    at = open_page(ADVICE_PAGE)
+    _fill(at)
+    at.button[0].click().run()
+    assert not at.exception and not at.error
+    assert not any("Analyse à relancer" in w.value for w in at.warning)
+    assert not at.get("download_button")[0].proto.disabled
+    changes = (
+        (lambda: at.number_input(key="conseil_montant").set_value(250_000.0), T.ADVICE_AMOUNT),
+        (lambda: at.text_input(key="conseil_besoin").input("Nettoyage des locaux"), T.ADVICE_NEED),
+        (lambda: at.radio(key="conseil_nature").set_value("fournitures"), T.ADVICE_NATURE),
+        (lambda: at.checkbox(key="conseil_accord_cadre").set_value(True), T.ADVICE_FRAMEWORK),
+        (lambda: at.date_input(key="conseil_date").set_value(date(2027, 1, 4)), T.ADVICE_DATE),
+        (lambda: at.slider(key="conseil_rayon").set_value(50), T.ADVICE_RADIUS),
+        (lambda: at.number_input(key="conseil_taux").set_value(7.0), T.ADVICE_RATE),
+    )
+    for change, label in changes:
+        change()
+        at.run()
+        assert not at.exception
+        stale = [w.value for w in at.warning if "Analyse à relancer" in w.value]
+        assert stale and f"« {label} »" in stale[0], label
+        assert at.get("download_button")[0].proto.disabled, label
+        _fill(at)  # the analysed values again: the analysis answers the form once more
+        at.number_input(key="conseil_taux").set_value(None)
+        at.slider(key="conseil_rayon").set_value(30)
+        at.run()
+        assert not any("Analyse à relancer" in w.value for w in at.warning), label
+        assert not at.get("download_button")[0].proto.disabled, label
+    at.number_input(key="conseil_montant").set_value(250_000.0).run()
+    at.button[0].click().run()  # analysed again: current, and the note says the new amount
+    assert not any("Analyse à relancer" in w.value for w in at.warning)
+    assert not at.get("download_button")[0].proto.disabled
+
+
+def test_an_input_error_after_an_analysis_leaves_no_analysis_beside_the_form():
+    at = open_page(ADVICE_PAGE)
+    _fill(at)
+    at.button[0].click().run()
+    assert at.get("download_button")
+    at.text_input(key="conseil_besoin").input("   ")
+    at.button[0].click().run()
+    assert at.error and T.ADVICE_NEED_MISSING in at.error[0].value
+    assert not at.get("download_button") and not at.metric

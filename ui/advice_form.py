@@ -2,6 +2,12 @@
 
 Widget keys start with ``conseil_`` (the tests drive them by key). The page (`ui.advice_page`) calls
 `advice_form` and shows the answer.
+
+Every field is bound to the page's URL (``bind="query-params"``, the key being the parameter's name, as
+on the search page): the values come back after a visit to another page and after a browser reload,
+without a store on the server (nothing to identify, expire or clean; a link or a bookmark keeps the
+purchase). The fields are not in an ``st.form``: each change reaches the page, which can then tell
+that the analysis shown is no longer the form's (see `ui.advice_page`).
 """
 
 from __future__ import annotations
@@ -22,6 +28,16 @@ DEFAULT_RADIUS = 30
 RADIUS_STEP = 5  # same step as the search page's slider, so the link lands on a valid value
 # "Is the buyer a central public authority?": not said, yes, no.
 CENTRAL_CHOICES: tuple[bool | None, ...] = (None, True, False)
+URL = "query-params"  # each field lives in the URL: kept across pages and reloads
+# The form's label of each `AdviceRequest` field (to name what changed since an analysis).
+FIELD_LABELS = {
+    "need": T.ADVICE_NEED, "nature": T.ADVICE_NATURE, "amount_eur": T.ADVICE_AMOUNT,
+    "duration_months": T.ADVICE_DURATION, "buyer_type": T.ADVICE_BUYER, "cpv_text": T.ADVICE_CPV,
+    "sectors": T.ADVICE_SECTORS, "place": T.ADVICE_PLACE, "radius_km": T.ADVICE_RADIUS,
+    "consultation_date": T.ADVICE_DATE, "lots": T.ADVICE_LOTS, "labour_share_percent": T.ADVICE_LABOUR_SHARE,
+    "insertion_rate_percent": T.ADVICE_RATE, "hourly_cost": T.ADVICE_HOURLY_COST, "framework": T.ADVICE_FRAMEWORK,
+    "defence_contract": T.ADVICE_DEFENCE, "central_authority": T.ADVICE_CENTRAL,
+}  # fmt: skip
 
 
 def _defaults_help() -> tuple[str, str, str]:
@@ -46,15 +62,15 @@ def _hours_settings() -> tuple[float | None, float | None, float | None]:
         share_help, rate_help, cost_help = _defaults_help()
         cols = st.columns(3)
         share = cols[0].number_input(
-            T.ADVICE_LABOUR_SHARE, min_value=0.0, max_value=100.0, value=None, step=5.0, key="conseil_part_mo"
+            T.ADVICE_LABOUR_SHARE, min_value=0.0, max_value=100.0, value=None, step=5.0, key="conseil_part_mo", bind=URL
         )
         cols[0].caption(md_text(share_help))
         rate = cols[1].number_input(
-            T.ADVICE_RATE, min_value=0.0, max_value=100.0, value=None, step=1.0, key="conseil_taux"
+            T.ADVICE_RATE, min_value=0.0, max_value=100.0, value=None, step=1.0, key="conseil_taux", bind=URL
         )
         cols[1].caption(md_text(rate_help))
         cost = cols[2].number_input(
-            T.ADVICE_HOURLY_COST, min_value=1.0, max_value=500.0, value=None, step=1.0, key="conseil_cout"
+            T.ADVICE_HOURLY_COST, min_value=1.0, max_value=500.0, value=None, step=1.0, key="conseil_cout", bind=URL
         )
         cols[2].caption(md_text(cost_help))
     return share, rate, cost
@@ -63,56 +79,61 @@ def _hours_settings() -> tuple[float | None, float | None, float | None]:
 def _contract_kind() -> dict:
     """Accord-cadre, defence or security contract, central authority: what fixes the thresholds."""
     cols = st.columns(3)
-    framework = cols[0].checkbox(T.ADVICE_FRAMEWORK, key="conseil_accord_cadre", help=T.ADVICE_FRAMEWORK_HELP)
-    defence = cols[1].checkbox(T.ADVICE_DEFENCE, key="conseil_defense", help=T.ADVICE_DEFENCE_HELP)
+    framework = cols[0].checkbox(T.ADVICE_FRAMEWORK, key="conseil_accord_cadre", bind=URL, help=T.ADVICE_FRAMEWORK_HELP)
+    defence = cols[1].checkbox(T.ADVICE_DEFENCE, key="conseil_defense", bind=URL, help=T.ADVICE_DEFENCE_HELP)
     central = cols[2].selectbox(
         T.ADVICE_CENTRAL, CENTRAL_CHOICES, format_func=T.ADVICE_CENTRAL_CHOICES.__getitem__,
-        key="conseil_autorite_centrale", help=T.ADVICE_CENTRAL_HELP,
+        key="conseil_autorite_centrale", bind=URL, help=T.ADVICE_CENTRAL_HELP,
     )  # fmt: skip
     return {"framework": framework, "defence_contract": defence, "central_authority": central}
 
 
-def advice_form() -> AdviceRequest | None:
-    """Draw the form; on submit return what the buyer typed (None and a French error without a need)."""
+def advice_form() -> AdviceRequest:
+    """Draw the form and return what it says now (checked only when the buyer asks for the analysis)."""
     sectors = sector_labels()
-    with st.form("advice_form"):
-        need = st.text_input(T.ADVICE_NEED, key="conseil_besoin", placeholder=T.ADVICE_NEED_PLACEHOLDER)
+    with st.container(border=True, key="advice_form"):
+        need = st.text_input(T.ADVICE_NEED, key="conseil_besoin", bind=URL, placeholder=T.ADVICE_NEED_PLACEHOLDER)
         left, right = st.columns(2)
         with left:
             nature = st.radio(
                 T.ADVICE_NATURE, NATURES, index=NATURES.index("services"), format_func=T.ADVICE_NATURES.__getitem__,
-                key="conseil_nature", horizontal=True, help=T.ADVICE_NATURE_HELP,
+                key="conseil_nature", bind=URL, horizontal=True, help=T.ADVICE_NATURE_HELP,
             )  # fmt: skip
             amount = st.number_input(
                 T.ADVICE_AMOUNT, min_value=0.0, value=100_000.0, step=1_000.0, format="%.0f",
-                key="conseil_montant", help=T.ADVICE_AMOUNT_HELP,
+                key="conseil_montant", bind=URL, help=T.ADVICE_AMOUNT_HELP,
             )  # fmt: skip
-            duration = st.number_input(T.ADVICE_DURATION, min_value=1, max_value=240, value=12, key="conseil_duree")
-            buyer = st.selectbox(
-                T.ADVICE_BUYER, BUYER_TYPES, format_func=T.ADVICE_BUYERS.__getitem__, key="conseil_acheteur"
+            duration = st.number_input(
+                T.ADVICE_DURATION, min_value=1, max_value=240, value=12, key="conseil_duree", bind=URL
             )
-            lots = st.number_input(T.ADVICE_LOTS, min_value=1, max_value=100, value=1, key="conseil_lots")
+            buyer = st.selectbox(
+                T.ADVICE_BUYER, BUYER_TYPES, format_func=T.ADVICE_BUYERS.__getitem__, key="conseil_acheteur", bind=URL
+            )
+            lots = st.number_input(T.ADVICE_LOTS, min_value=1, max_value=100, value=1, key="conseil_lots", bind=URL)
         with right:
-            cpv = st.text_input(T.ADVICE_CPV, key="conseil_cpv", help=T.ADVICE_CPV_HELP)
+            cpv = st.text_input(T.ADVICE_CPV, key="conseil_cpv", bind=URL, help=T.ADVICE_CPV_HELP)
             chosen_sectors = st.multiselect(
-                T.ADVICE_SECTORS, list(sectors), format_func=sectors.__getitem__, key="conseil_secteurs",
+                T.ADVICE_SECTORS, list(sectors), format_func=sectors.__getitem__, key="conseil_secteurs", bind=URL,
                 placeholder=T.SECTORS_PLACEHOLDER, help=T.ADVICE_SECTORS_HELP,
             )  # fmt: skip
             place = st.text_input(
-                T.ADVICE_PLACE, key="conseil_lieu", placeholder=T.ADVICE_PLACE_PLACEHOLDER, help=T.ADVICE_PLACE_HELP
+                T.ADVICE_PLACE,
+                key="conseil_lieu",
+                bind=URL,
+                placeholder=T.ADVICE_PLACE_PLACEHOLDER,
+                help=T.ADVICE_PLACE_HELP,
             )
-            radius = st.slider(T.ADVICE_RADIUS, 0, 200, DEFAULT_RADIUS, step=RADIUS_STEP, key="conseil_rayon")
+            radius = st.slider(T.ADVICE_RADIUS, 0, 200, DEFAULT_RADIUS, step=RADIUS_STEP, key="conseil_rayon", bind=URL)
             when = st.date_input(
-                T.ADVICE_DATE, value=date.today(), format="DD/MM/YYYY", key="conseil_date", help=T.ADVICE_DATE_HELP
+                T.ADVICE_DATE,
+                value=date.today(),
+                format="DD/MM/YYYY",
+                key="conseil_date",
+                bind=URL,
+                help=T.ADVICE_DATE_HELP,
             )
         kind = _contract_kind()
         share, rate, cost = _hours_settings()
-        submitted = st.form_submit_button(T.ADVICE_SUBMIT, type="primary")
-    if not submitted:
-        return None
-    if not need.strip():
-        st.error(T.ADVICE_NEED_MISSING)
-        return None
     return AdviceRequest(
         need=need, nature=nature, amount_eur=amount, duration_months=duration, buyer_type=buyer, cpv_text=cpv,
         sectors=tuple(chosen_sectors), place=place, radius_km=radius, consultation_date=when, lots=lots,

@@ -13,16 +13,16 @@ import streamlit as st
 
 from sourcing.advisor import AdviceInputError, AdviceReport, LeverAdvice, Purchase
 from sourcing.advisor.note import DOCX_MIME
-from sourcing.advisor.request import AdviceAnswer, AdviceRequest, advise_request
+from sourcing.advisor.request import AdviceAnswer, AdviceRequest, advise_request, changed_fields
 from sourcing.advisor.thresholds import TO_CONFIRM, validity_text
 from sourcing.frenchfmt import format_eur, french_number, percent
 from ui import state
 from ui import texts as T
-from ui.advice_form import DEFAULT_RADIUS, advice_form
+from ui.advice_form import DEFAULT_RADIUS, FIELD_LABELS, advice_form
 from ui.safe_text import md_text
 from ui.state import search_index, sector_labels
 
-RESULT_KEY = "advice_result"  # (directory key, AdviceAnswer) of the last analysis
+RESULT_KEY = "advice_result"  # (directory key, AdviceRequest, AdviceAnswer) of the last analysis
 SEARCH_PAGE = "ui/pages/recherche.py"
 
 
@@ -158,7 +158,8 @@ def _directory_label(key: str) -> str | None:
     return T.ADVICE_DIRECTORY_UPLOADED.format(name=st.session_state.get("directory_name") or key)
 
 
-def _download(answer: AdviceAnswer) -> None:
+def _download(answer: AdviceAnswer, current: bool) -> None:
+    """The note; disabled while the form says something else than the analysis it describes."""
     st.subheader(T.ADVICE_NOTE)
     st.download_button(
         T.ADVICE_DOWNLOAD,
@@ -166,7 +167,8 @@ def _download(answer: AdviceAnswer) -> None:
         file_name=answer.note_file_name,
         mime=DOCX_MIME,
         icon=":material/download:",
-        help=T.ADVICE_NOTE_HELP,
+        help=T.ADVICE_NOTE_HELP if current else T.ADVICE_STALE_DOWNLOAD,
+        disabled=not current,
         on_click="ignore",
         key="advice_download",
     )
@@ -181,7 +183,11 @@ def _cautions(report: AdviceReport) -> None:
         st.warning(md_text(caution.message), icon=":material/warning:")
 
 
-def _show(answer: AdviceAnswer) -> None:
+def _show(answer: AdviceAnswer, changed: tuple[str, ...]) -> None:
+    """The analysis; flagged « à relancer » above everything when the form changed since (``changed``)."""
+    if changed:
+        names = ", ".join(f"« {FIELD_LABELS[name]} »" for name in changed)
+        st.warning(T.ADVICE_STALE.format(fields=names), icon=":material/refresh:")  # labels from ui.texts
     report = answer.report
     _cautions(report)
     st.subheader(T.ADVICE_LEVERS)
@@ -193,11 +199,16 @@ def _show(answer: AdviceAnswer) -> None:
         _lever_card(answer.purchase, lever)
     _hours(report)
     _thresholds(report)
-    _download(answer)
+    _download(answer, current=not changed)
 
 
 def _analyse(request: AdviceRequest, key: str) -> None:
-    """Run the advisor and keep its answer for this directory; a French error clears the last one."""
+    """Run the advisor and keep its answer (with the request) for this directory; a French error clears
+    the last one."""
+    if not request.need.strip():
+        st.error(T.ADVICE_NEED_MISSING)
+        st.session_state.pop(RESULT_KEY, None)
+        return
     try:
         with st.spinner(T.ADVICE_SPINNER):
             answer = advise_request(request, search_index(key), directory_label=_directory_label(key))
@@ -208,7 +219,7 @@ def _analyse(request: AdviceRequest, key: str) -> None:
         st.error(T.ADVICE_HOURS_ERROR.format(message=md_text(e)))
         st.session_state.pop(RESULT_KEY, None)
     else:
-        st.session_state[RESULT_KEY] = (key, answer)
+        st.session_state[RESULT_KEY] = (key, request, answer)
 
 
 def render() -> None:
@@ -218,10 +229,11 @@ def render() -> None:
     st.header(T.ADVICE_HEADER)
     st.caption(T.ADVICE_INTRO)
     request = advice_form()
-    if request is not None:
+    if st.button(T.ADVICE_SUBMIT, type="primary", key="conseil_analyser"):
         _analyse(request, key)
     stored = st.session_state.get(RESULT_KEY)
     if stored is None or stored[0] != key:
         st.caption(T.ADVICE_EMPTY)
         return
-    _show(stored[1])
+    _, analysed, answer = stored
+    _show(answer, changed_fields(analysed, request))

@@ -285,6 +285,12 @@ ADVICE_NOTE = "Note d'opportunité"
 ADVICE_NOTE_HELP = "Document Word reprenant l'achat, les leviers, les structures, les heures et les seuils."
 ADVICE_DOWNLOAD = "Télécharger la note d'opportunité (Word)"
 ADVICE_DIRECTORY_UPLOADED = "annuaire importé « {name} »"
+# State that holds (issue 12): the form lives in the URL; an analysis of other values is flagged.
+ADVICE_STALE = (
+    "**Analyse à relancer** : le formulaire a changé depuis cette analyse ({fields}). Ce qui suit répond "
+    "aux valeurs d'avant ; cliquez sur « Analyser l'achat » pour la mettre à jour."
+)
+ADVICE_STALE_DOWNLOAD = "Relancez l'analyse : la note doit décrire l'achat tel qu'il est dans le formulaire."
 ADVICE_DISCLAIMER = (
     "Aide à la décision, pas un avis juridique : vérifiez sur Légifrance les règles marquées « à confirmer »."
 )

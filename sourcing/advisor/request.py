@@ -8,7 +8,7 @@ tested without Streamlit; the command line can build the same request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date
 
 from sourcing.advisor.engine import AdviceReport, LeverAdvice, advise
@@ -74,6 +74,12 @@ class AdviceRequest:
             defence_contract=bool(self.defence_contract),
             central_authority=None if self.central_authority is None else bool(self.central_authority),
         )
+
+
+def changed_fields(before: AdviceRequest, after: AdviceRequest) -> tuple[str, ...]:
+    """Names of the fields of ``after`` that differ from ``before`` (in the form's order): what the buyer
+    changed since the analysis of ``before``. Empty when the analysis still answers the form."""
+    return tuple(f.name for f in fields(AdviceRequest) if getattr(before, f.name) != getattr(after, f.name))
 
 
 @dataclass(frozen=True)
