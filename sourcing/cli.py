@@ -203,7 +203,7 @@ def cmd_import(args) -> int:
         located = ", ".join(f"{GEO_PRECISION_LABELS[k]} {v}" for k, v in report.geocoded.items())
         print(f"Localisation : {located}")
         for r in report.rejected[:20]:
-            print(f"  ligne {r['line']} rejetée : {r['reason']}")
+            print(f"  {report.where(r)} rejetée : {r['reason']}")
         if len(report.rejected) > 20:
             print(f"  … et {len(report.rejected) - 20} autres lignes rejetées")
         print(f"Avertissements : {len(report.warnings)}")

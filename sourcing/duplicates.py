@@ -23,9 +23,12 @@ def _union_lists(values: pd.Series) -> list:
     return list(seen)
 
 
-def merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings, raw: RawRows) -> pd.DataFrame:
+def merge_duplicates(
+    out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings, raw: RawRows, unit: str = "ligne"
+) -> pd.DataFrame:
     """Fold later rows with the same id into the first one: lists united, blanks filled (in the raw
-    source cells too, as `raw.patches`).
+    source cells too, as `raw.patches`). ``unit``: how the report numbers rows ("ligne", or
+    "enregistrement" for JSON), to name the first row in each duplicate's warning.
 
     Only the rows involved are grouped; the first row of each id is updated in place and the
     later ones dropped, so a 100,000-row file with a few duplicates pays for those alone.
@@ -35,9 +38,10 @@ def merge_duplicates(out: pd.DataFrame, dup: pd.Series, warnings: RowWarnings, r
     sub_dup = dup[involved]
     groups = sub.groupby("id", sort=False)
     first_line = groups["source_line"].transform("first")
+    earlier = "doublon de l'enregistrement n° " if unit == "enregistrement" else "doublon de la ligne "
     warnings.add(
         sub.loc[sub_dup, "source_line"], "siret", "duplicate",
-        "doublon de la ligne " + first_line[sub_dup].astype(str) + " (même SIRET) : fusionné",
+        earlier + first_line[sub_dup].astype(str) + " (même SIRET) : fusionné",
     )  # fmt: skip
     firsts = sub.index[~sub_dup]  # positions in `out` of each id's first row
     first_ids = sub.loc[firsts, "id"]

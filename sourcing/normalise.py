@@ -219,6 +219,7 @@ def normalise_apart(
         delimiter=table.delimiter,
         sheet=table.sheet,
         rows_read=len(staging),
+        line_unit=table.line_unit,
     )
     warnings = RowWarnings()
     for w in table.warnings:
@@ -238,6 +239,7 @@ def normalise_apart(
     out = _merge_same_supplier(out, report, warnings, raw)
     report.geocoded = {p: int((out["geo_precision"] == p).sum()) for p in GEO_PRECISIONS}
     report.warnings = warnings.records()
+    report.add_file_lines(table.file_lines)
     return out, raw, report
 
 
@@ -460,7 +462,7 @@ def _merge_same_supplier(out: pd.DataFrame, report: ImportReport, warnings: RowW
     dup = out["id"].duplicated(keep="first")
     report.rows_loaded = len(out)
     if dup.any():
-        out = merge_duplicates(out, dup, warnings, raw)
+        out = merge_duplicates(out, dup, warnings, raw, report.line_unit)
         report.duplicates = int(dup.sum())
     report.suppliers = len(out)
     return out

@@ -239,18 +239,25 @@ def read_csv_text(text: str, filename: str = "", encoding: str | None = None, de
     if parsed is not None and len(parsed) == _physical_lines(text):
         records = [(i, cells) for i, cells in enumerate(parsed, start=1) if cells]
         return build_table(records, filename=filename, encoding=encoding, delimiter=delimiter)
+    # A spreadsheet shows each record as one row (a blank line as an empty row): the row number is the
+    # record's; the physical line where it starts is kept where the two differ.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     records: list[tuple[int, list[str]]] = []
+    file_lines: dict[int, int] = {}
     previous_end = 0
     try:
-        for cells in reader:
+        for row, cells in enumerate(reader, start=1):
             start = previous_end + 1
             previous_end = reader.line_num
+            if start != row:
+                file_lines[row] = start
             if cells:
-                records.append((start, cells))
+                records.append((row, cells))
     except csv.Error as exc:
-        raise ReadError(f"Fichier « {filename} », ligne {reader.line_num} : lecture CSV impossible ({exc}).") from exc
-    return build_table(records, filename=filename, encoding=encoding, delimiter=delimiter)
+        raise ReadError(
+            f"Fichier « {filename} », ligne {reader.line_num} du fichier : lecture CSV impossible ({exc})."
+        ) from exc
+    return build_table(records, filename=filename, encoding=encoding, delimiter=delimiter, file_lines=file_lines)
 
 
 # --- XLSX ---------------------------------------------------------------------------------
@@ -322,7 +329,7 @@ def _flatten(record: dict, prefix: str = "") -> dict[str, str]:
 def read_json_text(text: str, filename: str = "", encoding: str | None = None) -> RawTable:
     """A JSON list of records (a Django fixture's ``fields`` are lifted), or ``{"results": [...]}``.
 
-    The "line" of a record is its position in the list (1-based).
+    The "line" of a record is its position in the list (1-based), said « enregistrement n° N ».
     """
     try:
         data = json.loads(text)
@@ -364,6 +371,7 @@ def read_json_text(text: str, filename: str = "", encoding: str | None = None) -
         filename=filename,
         encoding=encoding,
         original_columns=list(columns),
+        line_unit="enregistrement",
     )
 
 

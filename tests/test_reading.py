@@ -31,8 +31,10 @@ def test_multiline_cells_crlf_and_line_numbers():
     assert table.columns == ["nom", "adresse", "cp"]
     assert [r[0] for r in table.rows] == ["A", "B"]
     assert table.rows[0][1] == "1 rue X\r\n59000 LILLE"
-    # A starts on line 2; its cell spans line 3; the blank line 4 is skipped; B is on line 5.
-    assert table.lines == [2, 5]
+    # As a spreadsheet shows it: A is row 2 (its cell spans lines 2-3), the blank line 4 an empty row 3,
+    # B row 4, on the file's line 5.
+    assert table.lines == [2, 4]
+    assert table.file_lines == {3: 4, 4: 5}
 
 
 def test_trailing_empty_columns_dropped_and_extra_cells_reported():

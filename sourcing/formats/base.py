@@ -75,7 +75,11 @@ class RawTable:
 
     columns: list[str]  # unique, non-empty header names (see reading.clean_header)
     rows: list[list[str]]  # each row padded/truncated to len(columns) by the reader
-    lines: list[int]  # 1-based physical line (or JSON record number) where each row starts
+    # The number a buyer finds each row under: its row in a spreadsheet (Excel/LibreOffice: the file's
+    # first record is row 1, a CSV record spanning several lines is one row), or its record number in
+    # a JSON list (``line_unit`` "enregistrement"). ``file_lines``: the physical line of the file where
+    # a record starts, for the records where it differs from ``lines`` (cells with line breaks above).
+    lines: list[int]
     filename: str = ""
     encoding: str | None = None
     delimiter: str | None = None
@@ -83,6 +87,8 @@ class RawTable:
     original_columns: list[str] = field(default_factory=list)  # header as in the file
     warnings: list[dict] = field(default_factory=list)  # reader-level warnings {line, field, code, message}
     extra: dict = field(default_factory=dict)  # format-specific payload (e.g. FINESS geolocation lines)
+    file_lines: dict[int, int] = field(default_factory=dict)  # row number -> physical line, where they differ
+    line_unit: str = "ligne"  # "ligne" (CSV, XLSX: a spreadsheet row) or "enregistrement" (JSON)
     _frame: object = field(default=None, init=False, repr=False, compare=False)
 
     def frame(self):

@@ -220,6 +220,7 @@ def to_directory(outcome: FetchOutcome) -> tuple[pd.DataFrame, ImportReport]:
     table = RawTable(
         columns=list(RAW_FIELDS), rows=[[row["raw"][f] for f in RAW_FIELDS] for row in outcome.rows],
         lines=list(staging["line"]), filename=f"{FORMAT_NAME}.json", original_columns=list(RAW_FIELDS),
+        line_unit="enregistrement",  # an API answer has records, not lines
     )  # fmt: skip
     directory, report = normalise(staging, table, source_name=API_NAME, source_date=local_date(outcome.started_at))
     report.format, report.format_label = FORMAT_NAME, API_NAME
