@@ -44,6 +44,17 @@ def french_date(day: date | None) -> str:
     return day.strftime("%d/%m/%Y") if day else "?"
 
 
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+          "novembre", "décembre")  # fmt: skip
+
+
+def long_date(day: date) -> str:
+    """``date(2026, 12, 3)`` -> ``"jeudi 3 décembre 2026"`` (``"1er"`` for the first of a month)."""
+    number = "1er" if day.day == 1 else str(day.day)
+    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]} {day.year}"
+
+
 def date_and_time(moment: datetime) -> str:
     """``datetime(2026, 9, 1, 14, 30)`` -> ``"01/09/2026 à 14:30"``."""
     return f"{french_date(moment)} à {moment:%H:%M}"

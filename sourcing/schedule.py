@@ -17,6 +17,8 @@ from typing import Literal
 
 import pandas as pd
 
+from sourcing.frenchfmt import long_date
+
 LUNCH_START = time(12, 0)
 LUNCH_END = time(13, 30)
 ORDERS: tuple[str, ...] = ("distance", "name", "given")
@@ -132,8 +134,40 @@ def _text(value: object) -> str:
     return str(value)
 
 
-def invitation_list(suppliers: pd.DataFrame, slots: Iterable[Slot]) -> pd.DataFrame:
-    """One row per slot, in schedule order: Fournisseur, Courriel, Téléphone, Créneau ("HH:MM–HH:MM").
+INVITATION_COLUMNS = ("Fournisseur", "Courriel", "Téléphone", "Créneau")
+MEETING_COLUMNS = ("Date", "Lieu ou lien", "Objet du courriel", "Texte de l'invitation")
+
+
+def invitation_subject(meeting: MeetingPlan) -> str:
+    """The subject of the invitation e-mail."""
+    return f"Invitation à une rencontre de sourçage : {meeting.title}"
+
+
+def invitation_text(meeting: MeetingPlan, slot: Slot | None = None) -> str:
+    """The invitation a buyer sends each supplier (French, several paragraphs): what the meeting is for,
+    its date, the supplier's slot (``slot``; without one, the list's), the place or link, and that it
+    commits nobody (CCP R2111-1). Meeting texts are the buyer's, kept as typed."""
+    when = long_date(meeting.start.date())
+    hours = f"de {slot.start:%H:%M} à {slot.end:%H:%M}" if slot else "à l'horaire indiqué dans la liste des invités"
+    purpose = f" ({meeting.purpose.strip()})" if meeting.purpose.strip() else ""
+    return (
+        "Madame, Monsieur,\n\n"
+        f"Dans le cadre de la préparation d'un futur marché{purpose}, nous organisons une rencontre de sourçage "
+        "avec des opérateurs économiques (article R2111-1 du code de la commande publique).\n\n"
+        f"Nous vous proposons un entretien individuel le {when}, {hours}, durée {meeting.slot_minutes} minutes.\n"
+        f"Lieu ou lien : {meeting.place_or_link.strip() or 'à préciser'}\n\n"
+        "Cet échange sert à mieux connaître vos activités et vos capacités ; il n'engage ni l'acheteur ni votre "
+        "structure et ne donne aucun avantage pour la consultation à venir. La même information sera "
+        "communiquée à l'ensemble des opérateurs invités.\n\n"
+        "Merci de nous confirmer votre présence par retour de courriel.\n\n"
+        "Bien cordialement,"
+    )
+
+
+def invitation_list(suppliers: pd.DataFrame, slots: Iterable[Slot], meeting: MeetingPlan | None = None) -> pd.DataFrame:
+    """One row per slot, in schedule order: Fournisseur, Courriel, Téléphone, Créneau ("HH:MM–HH:MM"); with
+    the ``meeting``, also its date (« jeudi 3 décembre 2026 »), place or link, and the e-mail's subject and
+    text for that supplier, so that the list is enough to send the invitations (a mail merge).
 
     Contacts are looked up by supplier id (see `build_schedule`); a supplier without a
     known e-mail or phone gets an empty cell, never a guess.
@@ -153,4 +187,14 @@ def invitation_list(suppliers: pd.DataFrame, slots: Iterable[Slot]) -> pd.DataFr
                 "Créneau": slot.label,
             }
         )
-    return pd.DataFrame(rows, columns=["Fournisseur", "Courriel", "Téléphone", "Créneau"])
+        if meeting is not None:
+            rows[-1].update(
+                {
+                    "Date": long_date(slot.start.date()),
+                    "Lieu ou lien": meeting.place_or_link,
+                    "Objet du courriel": invitation_subject(meeting),
+                    "Texte de l'invitation": invitation_text(meeting, slot),
+                }
+            )
+    columns = INVITATION_COLUMNS + (MEETING_COLUMNS if meeting is not None else ())
+    return pd.DataFrame(rows, columns=list(columns))

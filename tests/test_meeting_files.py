@@ -16,6 +16,7 @@ from icalendar import Calendar
 from sourcing.db import meeting_files, service
 from sourcing.db.engine import session_scope
 from sourcing.directory import load_any
+from sourcing.schedule import MEETING_COLUMNS as INVITATION_MEETING_COLUMNS
 from tests.helpers import docx_text
 
 START = datetime(2026, 12, 3, 9, 0)
@@ -87,10 +88,25 @@ def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directo
     assert files["trace-pdf"].data.startswith(b"%PDF")
 
     lines = list(csv.reader(io.StringIO(files["invitations-csv"].data.decode("utf-8-sig")), delimiter=";"))
-    assert lines[0] == ["Fournisseur", "Courriel", "Téléphone", "Créneau"]
+    assert lines[0] == ["Fournisseur", "Courriel", "Téléphone", "Créneau", *INVITATION_MEETING_COLUMNS]
     assert [line[3] for line in lines[1:]] == [s.label for s in slots]
     sheet = openpyxl.load_workbook(io.BytesIO(files["invitations-xlsx"].data)).active
     assert sheet.max_row == 4 and sheet.freeze_panes == "A2"
+    # Each format of the invitation list carries the meeting's date, place and the invitation text.
+    xlsx_rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert xlsx_rows[0] == lines[0]
+    for table in (lines, xlsx_rows):
+        for row, slot in zip(table[1:], slots, strict=True):
+            cells = dict(zip(table[0], row, strict=True))
+            assert cells["Date"] == "jeudi 3 décembre 2026" and cells["Lieu ou lien"] == "Mairie, salle 2"
+            assert cells["Objet du courriel"] == "Invitation à une rencontre de sourçage : Sourcing espaces verts"
+            text = cells["Texte de l'invitation"]
+            assert text.startswith("Madame, Monsieur,") and "Entretien des espaces verts 2027" in text
+            assert f"le jeudi 3 décembre 2026, de {slot.start:%H:%M} à {slot.end:%H:%M}" in text
+            assert "Lieu ou lien : Mairie, salle 2" in text and "R2111-1" in text
+    assert "Texte de l'invitation" in pack and "Madame, Monsieur," in pack
+    assert "le jeudi 3 décembre 2026, à l'horaire indiqué dans la liste des invités" in pack
+    assert "Lieu ou lien : Mairie, salle 2" in pack
 
     # The page names its download buttons before building anything: same names and types.
     for kind, file in files.items():

@@ -246,3 +246,32 @@ def test_cli_meeting_create_refuses_in_french_with_exit_2(tmp_path, demo, args, 
     assert fragment in refused.stderr and "Traceback" not in refused.stderr
     with session_scope(f"sqlite:///{db}") as s:
         assert service.list_meetings(s, "local") == []
+
+
+def test_invitation_list_with_the_meeting_carries_date_place_subject_and_text():
+    suppliers = _suppliers(2)
+    meeting = _meeting(datetime(2027, 3, 1, 13, 30))
+    slots = build_schedule(meeting, suppliers, order="name")
+    table = invitation_list(suppliers, slots, meeting)
+    assert list(table.columns) == ["Fournisseur", "Courriel", "Téléphone", "Créneau", "Date", "Lieu ou lien",
+                                   "Objet du courriel", "Texte de l'invitation"]  # fmt: skip
+    assert set(table["Date"]) == {"lundi 1er mars 2027"} and set(table["Lieu ou lien"]) == {"Mairie, salle 2"}
+    assert set(table["Objet du courriel"]) == {"Invitation à une rencontre de sourçage : Nettoyage des locaux"}
+    first, second = table["Texte de l'invitation"]
+    assert "le lundi 1er mars 2027, de 13:30 à 13:50, durée 20 minutes" in first
+    assert "de 13:50 à 14:10" in second and "(Présenter le besoin)" in second
+    assert "Lieu ou lien : Mairie, salle 2" in first and "n'engage ni l'acheteur" in first
+
+
+def test_long_date_every_weekday_and_month_in_french():
+    from datetime import date, timedelta
+
+    from sourcing.frenchfmt import long_date
+
+    days = [long_date(date(2026, 1, 5) + timedelta(days=n)) for n in range(7)]
+    assert [d.split()[0] for d in days] == ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
+    months = [long_date(date(2026, m, 1)).split()[2] for m in range(1, 13)]
+    assert months == ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
+                      "octobre", "novembre", "décembre"]  # fmt: skip
+    assert long_date(date(2026, 12, 31)) == "jeudi 31 décembre 2026"
+    assert long_date(date(2026, 8, 1)) == "samedi 1er août 2026"

@@ -19,7 +19,15 @@ from sourcing.exports.blocks import Block, Bullets, Heading, PageBreak, Para, Ta
 from sourcing.exports.pdf import render_pdf
 from sourcing.frenchfmt import date_and_time, french_date, french_number
 from sourcing.model import FAMILIES, KIND_BY_CODE
-from sourcing.schedule import Invite, MeetingPlan, Slot, invitation_list, supplier_ids
+from sourcing.schedule import (
+    Invite,
+    MeetingPlan,
+    Slot,
+    invitation_list,
+    invitation_subject,
+    invitation_text,
+    supplier_ids,
+)
 
 # Reservation each family of kinds qualifies for (CCP). GEIQ and SEP are the exceptions:
 # a GEIQ has no reservation of its own, work in prison has its own article, never combined.
@@ -269,6 +277,9 @@ def meeting_pack_blocks(meeting: MeetingPlan, slots: Sequence[Slot], suppliers: 
             tuple(invitations.columns),
             tuple(tuple(clean(v) for v in r) for r in invitations.itertuples(index=False, name=None)),
         ),
+        Heading("Texte de l'invitation", 2),
+        Para(f"Objet : {clean(invitation_subject(meeting))}"),
+        *(Para(clean(part)) for part in invitation_text(meeting).split("\n") if part.strip()),
     ]
     for slot in slots:
         row = rows.get(slot.supplier_id, pd.Series({"name": slot.supplier_name}))

@@ -115,7 +115,7 @@ def _by_kind(*exports: Export) -> dict[str, Export]:
 
 def _invitations(inputs: HasSchedule) -> pd.DataFrame:
     slots = inputs.slots  # first: no invitee -> the schedule's error, before any supplier is read
-    return invitation_list(inputs.suppliers, slots)
+    return invitation_list(inputs.suppliers, slots, inputs.meeting)
 
 
 def _pack(fmt: DocFormat) -> Callable[[HasSchedule], bytes]:
