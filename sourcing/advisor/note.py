@@ -38,6 +38,11 @@ def _clean(text: object) -> str:
     return _XML_INVALID.sub("", str(text))
 
 
+def _capitalised(label: str) -> str:
+    """A label as a table value: « Commune », never the code « commune »."""
+    return label[:1].upper() + label[1:]
+
+
 def _inputs(purchase: Purchase, report: AdviceReport) -> list[tuple[str, str]]:
     sectors = ", ".join(taxonomy.sector_label(s) or s for s in (purchase.sectors or report.sectors))
     place = T.NONE_GIVEN
@@ -49,10 +54,10 @@ def _inputs(purchase: Purchase, report: AdviceReport) -> list[tuple[str, str]]:
         )
     values = {
         "need": purchase.need or T.NONE_GIVEN,
-        "nature": purchase.nature,
+        "nature": T.NATURES.get(purchase.nature, purchase.nature),
         "amount": format_eur(purchase.amount_eur),
         "duration": T.MONTHS.format(n=f"{purchase.duration_months:g}"),
-        "buyer": BUYER_LABELS.get(purchase.buyer_type, purchase.buyer_type),
+        "buyer": _capitalised(BUYER_LABELS.get(purchase.buyer_type, purchase.buyer_type)),
         "cpv": ", ".join(f"{c} ({cpv_label(c) or '?'})" for c in purchase.cpv) or T.NONE_GIVEN,
         "sectors": sectors or T.NONE_GIVEN,
         "place": place,

@@ -24,6 +24,7 @@ INPUT_LABELS = {
     "defence": "Marché de défense ou de sécurité (L1113-1)",
     "central": "Autorité publique centrale",
 }
+NATURES = {"travaux": "Travaux", "fournitures": "Fournitures", "services": "Services"}  # never the code
 FRAMEWORK = {True: "oui (le montant est son maximum)", False: "non"}
 CENTRAL = {True: "oui", False: "non", None: "non précisé (seuil le plus bas appliqué)"}
 CENTRAL_NOT_ASKED = "sans objet (fixé par le type d'acheteur)"

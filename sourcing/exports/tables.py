@@ -110,9 +110,17 @@ def _sector_labels() -> dict[str, str]:
     return load_taxonomy().sector_labels
 
 
+def _department_names() -> dict[str, str]:
+    """Département code -> "Rhône (69)" (the gazetteer's names)."""
+    from sourcing.search.choices import territory_names
+
+    return territory_names().departments
+
+
 def supplier_table(frame: pd.DataFrame) -> pd.DataFrame:
     """Supplier rows -> the buyer's table: French headers, lists joined with ", ", sector ids
-    turned into their labels (unknown ids kept as is), distance rounded to 0.1 km.
+    turned into their labels and département codes into "Rhône (69)" (unknown ones kept as is),
+    distance rounded to 0.1 km.
 
     Every column of `HEADERS` is present (empty when the source has none), except distance,
     status and notes, which appear only when `frame` has them.
@@ -132,6 +140,9 @@ def supplier_table(frame: pd.DataFrame) -> pd.DataFrame:
         elif col == "sectors":
             label = lambda sid: labels.get(sid, sid)  # noqa: E731
             out[header] = pd.Series([_join(v, label) for v in frame[col]], index=frame.index, dtype="string")
+        elif col == "department":
+            codes = frame[col].astype("string")
+            out[header] = codes.map(_department_names(), na_action="ignore").fillna(codes).astype("string")
         elif col == "distance_km":
             out[header] = pd.to_numeric(frame[col], errors="coerce").round(1)
         else:
