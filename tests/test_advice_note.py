@@ -41,7 +41,7 @@ def test_note_is_a_docx_with_title_and_dates(green_note):
 
 
 def test_note_lists_the_inputs(green_note):
-    for expected in ("Entretien des espaces verts", "services", "300\u202f000 €", "36 mois", "commune", "Lyon"):
+    for expected in ("Entretien des espaces verts", "Services", "300\u202f000 €", "36 mois", "Commune", "Lyon"):
         assert expected in green_note
     assert "rayon de 30 km" in green_note
     assert "Espaces verts" in green_note or "espaces verts" in green_note.lower()

@@ -150,7 +150,7 @@ def test_xlsx_injection_is_inert_text():
 def test_xlsx_identifiers_are_text_with_leading_zeros():
     ws = _sheet(to_xlsx(_frame()))
     headers = [c.value for c in ws[1]]
-    for header, expected in (("SIRET", SIRET_LEADING_ZERO), ("Code postal", "01500"), ("Département", "01")):
+    for header, expected in (("SIRET", SIRET_LEADING_ZERO), ("Code postal", "01500"), ("Département", "Ain (01)")):
         cell = ws.cell(row=2, column=headers.index(header) + 1)
         assert cell.data_type == "s" and cell.value == expected
         assert cell.number_format == "@"
