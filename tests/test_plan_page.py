@@ -92,3 +92,26 @@ def test_drill_down_to_one_purchase_and_prepare_its_meeting(analysis):
 def test_annual_report_tab_without_a_file_says_what_it_expects():
     at = open_page(PAGE)
     assert T.ANNUAL_INTRO in [c.value for c in at.caption]
+
+
+def test_an_asked_analysis_outlives_a_run_that_did_not_finish():
+    """The click is kept until a run answers it: a rerun arriving during the analysis (a late grid
+    edit, a setting changed) would otherwise drop it, and the buyer would get nothing. Here the request
+    is left as a run interrupted before its answer leaves it; the next run answers it (the empty grid:
+    nothing to analyse, said so) and then forgets it."""
+    at = open_page(PAGE)
+    at.radio(key="plan_source").set_value(T.PLAN_SOURCE_GRID).run()
+    assert "plan_result" not in at.session_state
+    at.session_state["plan_pending"] = True
+    at.run()
+    assert not at.exception
+    assert at.session_state["plan_result"][1].report.rows_read == 0
+    assert [w.value for w in at.warning] == [T.PLAN_NOTHING]
+    assert "plan_pending" not in at.session_state  # answered once, not at every rerun
+
+
+def test_a_removed_file_leaves_no_analysis_asked():
+    at = open_page(PAGE)
+    at.session_state["plan_pending"] = True  # asked, then the file removed before the run answered
+    at.run()
+    assert "plan_pending" not in at.session_state and "plan_result" not in at.session_state

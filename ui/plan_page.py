@@ -25,6 +25,9 @@ from ui.db_actions import run
 from ui.safe_text import md_text
 
 RESULT_KEY = "plan_result"  # (directory key, PlanAnalysis, {file kind: bytes})
+# The buyer asked for an analysis not shown yet. A button's click lasts one run: a rerun arriving
+# during the analysis (a late grid edit, a setting changed) would drop it; this flag outlives it.
+PENDING_KEY = "plan_pending"
 # Amounts in the buyer's locale (« 2 900 000 » in French; the column title says « € HT »).
 AMOUNT_FORMAT = "localized"
 # Fixed column widths in the grid (typing moves nothing): the object wide, the amount and place medium.
@@ -52,15 +55,24 @@ def _programme() -> Programme | None:
             empty_grid(), num_rows="dynamic", width="stretch", key="plan_grid", hide_index=True,
             column_config={c: st.column_config.TextColumn(width=GRID_WIDTHS.get(c, "small")) for c in empty_grid()},
         )  # fmt: skip
-    if not st.button(T.PLAN_SUBMIT, type="primary", key="plan_submit", disabled=upload is None and grid is None):
+    nothing = upload is None and grid is None
+    st.button(T.PLAN_SUBMIT, type="primary", key="plan_submit", disabled=nothing, on_click=_request)
+    if nothing:
+        st.session_state.pop(PENDING_KEY, None)  # the file was removed: no analysis left to give
+    if not st.session_state.get(PENDING_KEY):
         return None
     try:
         if upload is not None:
             return read_programme(upload.getvalue(), upload.name)
         return read_frame(grid)
     except (ReadError, ProgrammeError) as exc:
+        st.session_state.pop(PENDING_KEY, None)
         st.error(T.PLAN_ERROR.format(message=md_text(exc)), icon=":material/error:")
         return None
+
+
+def _request() -> None:
+    st.session_state[PENDING_KEY] = True
 
 
 def _analyse(programme: Programme, settings: PlanSettings, key: str) -> None:
@@ -180,6 +192,7 @@ def _programme_tab(key: str) -> None:
     programme = _programme()
     if programme is not None:
         _analyse(programme, settings, key)
+        st.session_state.pop(PENDING_KEY, None)  # answered (or its error shown)
     stored = st.session_state.get(RESULT_KEY)
     if stored is None or stored[0] != key:
         st.caption(T.PLAN_EMPTY)
