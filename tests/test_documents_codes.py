@@ -35,6 +35,7 @@ RAW_VALUES = frozenset(NATURES) | frozenset(BUYER_TYPES) | frozenset(GEO_PRECISI
 RAW_VALUES |= frozenset(SECTOR_IDS) | {"69", "84", "69 / 84", "69/84"}
 # Sector ids made of several words ("peinture-revetements") are never French prose: nowhere at all.
 HYPHENATED_IDS = re.compile(r"(?<![\w-])(" + "|".join(re.escape(s) for s in SECTOR_IDS if "-" in s) + r")(?![\w-])")
+BARE_TERRITORY = re.compile(r"(?<![\w(])69 ?/ ?84(?![\w)])")  # "69 / 84": codes without names
 MEETING = MeetingPlan("Sourcing espaces verts", "Entretien des espaces verts 2027", datetime(2026, 12, 3, 9),
                       "Mairie, salle 2", 20)  # fmt: skip
 ICS_FIELDS = ("SUMMARY", "DESCRIPTION", "LOCATION")
@@ -69,11 +70,14 @@ def _docx_units(data: bytes) -> list[str]:
 
 
 def _pdf_units(data: bytes, tmp_path) -> list[str]:
+    """The PDF's text as one unit: narrow table cells wrap words onto lines of their own (« du CCP /
+    handicap »), so a whole-cell check would see codes in prose. The PDF is drawn from the same blocks
+    as the DOCX, whose cells are checked one by one; here the codes that never are French words
+    (sector ids) and the territory codes are looked for in the whole text."""
     path = tmp_path / "document.pdf"
     path.write_bytes(data)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    # Table columns are laid out with several spaces between them: each column is a unit.
-    return _units([part for line in text.splitlines() for part in re.split(r"\s{2,}", line)])
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    return [" ".join(text.split())]
 
 
 def _xlsx_units(data: bytes) -> list[str]:
@@ -86,9 +90,10 @@ def _csv_units(data: bytes) -> list[str]:
     return _units([cell for row in rows for cell in row])
 
 
-def _raw_codes(units: list[str]) -> list[str]:
-    found = [u for u in units if u in RAW_VALUES]
+def _raw_codes(units: list[str], raw_values: frozenset[str] = RAW_VALUES) -> list[str]:
+    found = [u for u in units if u in raw_values]
     found += [m.group(1) for u in units for m in HYPHENATED_IDS.finditer(u)]
+    found += [m.group(0) for u in units for m in BARE_TERRITORY.finditer(u)] if "69" in raw_values else []
     return found
 
 
@@ -135,3 +140,48 @@ def test_note_shows_french_labels_never_codes(nature, buyer):
         == {"travaux": "Travaux", "fournitures": "Fournitures", "services": "Services"}[nature]
     )
     assert inputs["Type d'acheteur"][0].isupper()
+
+
+def _all_sheets_units(data: bytes) -> list[str]:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    return _units([str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row if c.value])
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils absent (make system-deps installs it)")
+def test_programme_and_contracts_files_show_no_raw_code(tmp_path):
+    """The purchasing programme's workbook and summary (DOCX, PDF) and the contracts' SPASER workbook."""
+    from sourcing.directory import load_demo
+    from sourcing.plan import contracts
+    from sourcing.plan.analysis import PlanSettings, analyse
+    from sourcing.plan.exports import plan_summary, plan_xlsx
+    from sourcing.plan.programme import read_programme
+    from sourcing.search import SearchIndex
+    from tests.helpers import TEST_DATA_DIR
+
+    plans = TEST_DATA_DIR / "plans"
+    programme = read_programme((plans / "programme-2027.xlsx").read_bytes(), "programme-2027.xlsx",
+                               today=date(2026, 12, 1))  # fmt: skip
+    analysis = analyse(programme, SearchIndex.build(load_demo()), PlanSettings(near="Villeurbanne"))
+    found = contracts.read_contracts((plans / "contrats-2024-2026.xlsx").read_bytes(), "contrats-2024-2026.xlsx")
+    files = {
+        "programme.xlsx": _all_sheets_units(plan_xlsx(analysis)),
+        "synthese.docx": _docx_units(plan_summary("docx", analysis, today=date(2026, 12, 1))),
+        "synthese.pdf": _pdf_units(plan_summary("pdf", analysis, today=date(2026, 12, 1)), tmp_path),
+        "spaser.xlsx": _all_sheets_units(contracts.report_xlsx(found, today=date(2026, 12, 1))),
+    }
+    codes = RAW_VALUES - {"69", "84"}  # line numbers and counts here, not départements
+    for name, units in files.items():
+        assert not _raw_codes(units, codes), f"{name}: {sorted(set(_raw_codes(units, codes)))}"
+
+
+def test_the_scan_finds_a_code_where_one_is_left(tmp_path):
+    """The scanner itself: a code in a cell, a value after « : », or a sector id in PDF prose is caught."""
+    from sourcing.exports.blocks import Para, Table
+    from sourcing.exports.documents import render
+
+    blocks = [Table(("Nature",), (("services",),)), Para("Précision : commune"), Para("Secteur peinture-revetements")]
+    assert sorted(_raw_codes(_docx_units(render("docx", blocks, title="t")))) == [
+        "commune", "peinture-revetements", "services"
+    ]  # fmt: skip
+    assert _raw_codes(_pdf_units(render("pdf", blocks, title="t"), tmp_path)) == ["peinture-revetements"]
+    assert _raw_codes(["Rhône (69) / Auvergne-Rhône-Alpes"]) == [] and _raw_codes(["69 / 84"]) != []

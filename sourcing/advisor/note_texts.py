@@ -1,5 +1,7 @@
 """Every French text of the note d'opportunité, in one place (the note is built in `note.py`)."""
 
+from sourcing.advisor.thresholds import NATURE_TITLES
+
 DEMO_SOURCE = "données fictives de démonstration"
 
 # --- The title
@@ -24,7 +26,7 @@ INPUT_LABELS = {
     "defence": "Marché de défense ou de sécurité (L1113-1)",
     "central": "Autorité publique centrale",
 }
-NATURES = {"travaux": "Travaux", "fournitures": "Fournitures", "services": "Services"}  # never the code
+NATURES = NATURE_TITLES  # never the code
 FRAMEWORK = {True: "oui (le montant est son maximum)", False: "non"}
 CENTRAL = {True: "oui", False: "non", None: "non précisé (seuil le plus bas appliqué)"}
 CENTRAL_NOT_ASKED = "sans objet (fixé par le type d'acheteur)"

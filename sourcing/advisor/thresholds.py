@@ -25,6 +25,8 @@ RULES_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "data" / "rules"
 
 NATURES: Final[tuple[str, ...]] = ("travaux", "fournitures", "services")
 NATURE_LABELS: Final[dict[str, str]] = {"travaux": "travaux", "fournitures": "fournitures", "services": "services"}
+# As a table cell or a value on its own (documents, workbooks): capitalised, never the code.
+NATURE_TITLES: Final[dict[str, str]] = {"travaux": "Travaux", "fournitures": "Fournitures", "services": "Services"}
 
 # Buyer type (what the buyer says) -> EU threshold category (what annexe 2 of the CCP distinguishes).
 BUYER_CATEGORIES: Final[dict[str, str]] = {

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from sourcing import taxonomy
+from sourcing.advisor.thresholds import NATURE_TITLES
 from sourcing.frenchfmt import french_date
 from sourcing.plan.analysis import RESERVATIONS, SOCIAL_LEVERS, VIABLE, LineAnalysis, PlanAnalysis
 from sourcing.plan.programme import RowReport
@@ -51,7 +52,7 @@ def _line_row(line: LineAnalysis, rank: int | None) -> dict:
         "Ligne": plan.line,
         "Référence": plan.reference,
         "Objet": plan.need,
-        "Nature": plan.nature + (" (déduite)" if plan.nature_guessed else ""),
+        "Nature": NATURE_TITLES.get(plan.nature, plan.nature) + (" (déduite)" if plan.nature_guessed else ""),
         "CPV": plan.cpv or "",
         AMOUNT: plan.amount_eur,
         "Durée (mois)": plan.duration_months,
