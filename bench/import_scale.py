@@ -242,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--inputs", type=Path, help="folder keeping the generated inputs between runs")
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--from-json", nargs="+", type=Path, help="write the section from results of --json runs")
     parser.add_argument("--child-import", nargs=2)
     parser.add_argument("--child-duckdb")
     args = parser.parse_args(argv)
@@ -251,13 +252,19 @@ def main(argv: list[str] | None = None) -> int:
     if args.child_duckdb:
         print(json.dumps(child_duckdb(args.child_duckdb)))
         return 0
+    if args.from_json:  # one section from several runs (e.g. 100,000 rows, then 1,000,000 when the load allowed)
+        texts = [p.read_text().splitlines() for p in args.from_json]
+        results = [json.loads(next(line for line in reversed(t) if line.startswith('{"date"'))) for t in texts]
+        merged = {**results[0], "sizes": {k: v for r in results for k, v in r["sizes"].items()}}
+        publish(section(merged), "import-scale", write=not args.no_write)
+        return 0
     with tempfile.TemporaryDirectory(prefix="bench-inputs-") as tmp:
         inputs = args.inputs or Path(tmp)
         inputs.mkdir(parents=True, exist_ok=True)
         result = run(args.rows, args.runs, args.previous, inputs)
+    publish(section(result), "import-scale", write=not args.no_write)
     if args.json:
         print(json.dumps(result))
-    publish(section(result), "import-scale", write=not args.no_write)
     return 0
 
 

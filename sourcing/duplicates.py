@@ -61,7 +61,19 @@ def merge_duplicates(
     for col, fill in _blank_fills(raw_sub.assign(id=sub["id"]), sub_dup):
         raw.patches[col] = pd.Series(fill.to_numpy(), index=new_position[fill.index.to_numpy()])
     raw.positions = raw.positions[~dup.to_numpy()]
-    return out[~dup].reset_index(drop=True)
+    return _keep_rows(out, ~dup.to_numpy())
+
+
+def _keep_rows(out: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
+    """`out[keep]` with a fresh index, built column by column, each column of `out` dropped once copied
+    (`out` is left empty): the peak is one column more than the result, not a second directory (700 MB
+    at 1,000,000 rows)."""
+    positions = np.flatnonzero(keep)
+    columns = {}
+    for column in list(out.columns):
+        columns[column] = out[column].take(positions).reset_index(drop=True)
+        del out[column]
+    return pd.DataFrame(columns)
 
 
 def _blank_fills(sub: pd.DataFrame, sub_dup: pd.Series):
