@@ -4,11 +4,15 @@ tests/browser/test_french_ui.py)."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from ui import charts, french_ui
 from ui import texts as T
+
+UI_DIR = Path(charts.__file__).parent
 
 
 def test_script_carries_every_text_and_closes_only_once():
@@ -40,3 +44,38 @@ def test_count_charts_carry_the_french_number_locale():
     number = spec["config"]["locale"]["number"]
     assert number["decimal"] == "," and number["thousands"] == "\u202f"
     assert [row["label"] for row in spec["datasets"][next(iter(spec["datasets"]))]] == ["ESAT", "EA"]
+
+
+@pytest.mark.parametrize(
+    "measures, number_format",
+    [
+        (["Montant concerné (€ HT)"], ",d"),
+        (["Clause sociale", "Critère social"], ",.1f"),
+        (["Heures d'insertion"], ",d"),
+    ],
+)
+def test_measure_charts_carry_the_french_locale_and_read_titles_as_data(measures, number_format):
+    frame = pd.DataFrame({"Année": [2025, 2026], **{m: [1234.5, 5.25] for m in measures}})
+    spec = charts.measures_chart(frame, category="Année", measures=measures, number_format=number_format).to_dict()
+    assert spec["config"]["locale"]["number"]["thousands"] == "\u202f"
+    assert spec["encoding"]["y"]["axis"]["format"] == number_format
+    # Every field the chart reads is one of the long table's plain names: a title with « ' » is data.
+    fields = {
+        channel["field"] for channel in spec["encoding"].values() if isinstance(channel, dict) and "field" in channel
+    }
+    assert fields <= {"categorie", "serie", "valeur"}
+    rows = spec["datasets"][next(iter(spec["datasets"]))]
+    assert {row["serie"] for row in rows} == set(measures)
+    assert [row["categorie"] for row in rows][:2] == ["2025", "2026"]
+
+
+def test_no_page_draws_a_chart_without_the_french_locale():
+    """st.bar_chart / st.line_chart format numbers in en-US (« 4,000,000 »): pages draw through ui.charts."""
+    offenders = [
+        f"{path.name}:{number}"
+        for path in sorted(UI_DIR.glob("*.py"))
+        if path.name != "charts.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"\.(bar|line|area|scatter)_chart\(", line) and "charts." not in line
+    ]
+    assert offenders == []

@@ -10,6 +10,7 @@ from sourcing.plan import contracts, views
 from sourcing.plan.exports import XLSX_MIME
 from sourcing.plan.programme import ProgrammeError
 from sourcing.reading import ReadError
+from ui import charts
 from ui import texts as T
 from ui.safe_text import md_text
 
@@ -51,13 +52,12 @@ def render() -> None:
     spaser = contracts.spaser_table(found)
     localized = {c: LOCALIZED for c in spaser.columns[1:]}
     st.dataframe(spaser, hide_index=True, width="stretch", column_config=localized, key="annual_spaser")
-    # Chart fields without an apostrophe: Vega-Lite reads « ' » in a field name as a quote (an empty chart).
-    chart = years.assign(Année=years["Année"].astype(str)).rename(columns={**SHARES, HOURS: "Heures"})
+    chart = years.rename(columns=SHARES)
     left, right = st.columns(2)
     left.caption(T.ANNUAL_CHART)
-    left.bar_chart(chart, x="Année", y=list(SHARES.values()), stack=False, height=300)
+    charts.measures_bar_chart(left, chart, category="Année", measures=list(SHARES.values()), number_format=",.1f")
     right.caption(T.ANNUAL_HOURS)
-    right.bar_chart(chart, x="Année", y="Heures", height=300)
+    charts.measures_bar_chart(right, chart, category="Année", measures=[HOURS])
     st.subheader(T.ANNUAL_BY_FAMILY, anchor=False)
     families = contracts.by_family(found)
     localized = {c: LOCALIZED for c in families.columns if c in years.columns[1:]}  # not the year

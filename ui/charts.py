@@ -1,4 +1,4 @@
-"""Bar charts of counts with French number formats (1 000, 12,5 %) on axes and tooltips.
+"""Bar charts with French number formats (1 000, 12,5 %) on axes and tooltips.
 
 st.bar_chart formats numbers the Vega way (en-US: "1,000"); Vega-Lite's `config.locale` sets the
 d3 number and date locale of one chart, so these charts are Altair charts carrying the French one.
@@ -42,3 +42,54 @@ def counts_chart(counts: pd.Series, *, horizontal: bool) -> alt.Chart:
 def bar_chart(container, counts: pd.Series, *, horizontal: bool = False, height: int = 320) -> None:
     """Draw `counts_chart` in `container` (a column or st)."""
     container.altair_chart(counts_chart(counts, horizontal=horizontal), height=height, width="stretch")
+
+
+def measures_chart(
+    frame: pd.DataFrame,
+    *,
+    category: str,
+    measures: list[str],
+    horizontal: bool = False,
+    number_format: str = ",d",
+) -> alt.Chart:
+    """One bar per category and measure (grouped side by side when several), French number formats.
+
+    Field names go through a long table ("série", "valeur") so a column title with an apostrophe
+    (« Heures d'insertion ») is data, never a Vega-Lite field expression.
+    """
+    long = frame.melt(id_vars=[category], value_vars=measures, var_name="serie", value_name="valeur")
+    long = long.rename(columns={category: "categorie"})
+    long["categorie"] = long["categorie"].astype(str)
+    order = list(dict.fromkeys(long["categorie"]))
+    value = alt.X if horizontal else alt.Y
+    group = alt.Y if horizontal else alt.X
+    offset = {"yOffset": "serie:N"} if horizontal else {"xOffset": "serie:N"}
+    title = measures[0] if len(measures) == 1 else None
+    encoding = {
+        **(offset if len(measures) > 1 else {}),
+        "color": alt.Color("serie:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400))
+        if len(measures) > 1
+        else alt.value("#000091"),
+        "tooltip": [
+            alt.Tooltip("categorie:N", title=category),
+            alt.Tooltip("serie:N", title=" "),
+            alt.Tooltip("valeur:Q", title=" ", format=number_format),
+        ],
+    }
+    chart = (
+        alt.Chart(long)
+        .mark_bar()
+        .encode(
+            value("valeur:Q", title=title, axis=alt.Axis(format=number_format)),
+            group(
+                "categorie:N", title=None, sort=order, axis=alt.Axis(labelLimit=320, labelOverlap=False, labelAngle=0)
+            ),
+            **encoding,
+        )
+    )
+    return chart.configure(locale=alt.Locale(number=FRENCH_NUMBER_LOCALE))
+
+
+def measures_bar_chart(container, frame: pd.DataFrame, *, height: int = 320, **options) -> None:
+    """Draw `measures_chart` in `container` (a column or st)."""
+    container.altair_chart(measures_chart(frame, **options), height=height, width="stretch")

@@ -19,7 +19,7 @@ from sourcing.plan.analysis import DEFAULT_PLAN_RADIUS_KM, PlanAnalysis, PlanSet
 from sourcing.plan.exports import MIME, XLSX_MIME, plan_summary, plan_xlsx
 from sourcing.plan.programme import Programme, ProgrammeError, empty_grid, read_frame, read_programme
 from sourcing.reading import ReadError
-from ui import annual_report, state
+from ui import annual_report, charts, state
 from ui import texts as T
 from ui.db_actions import run
 from ui.safe_text import md_text
@@ -116,7 +116,7 @@ def _overview(analysis: PlanAnalysis) -> None:
     levers = views.levers_table(analysis)
     money = {"Montant concerné (€ HT)": st.column_config.NumberColumn(format=AMOUNT_FORMAT)}
     st.dataframe(levers, hide_index=True, width="stretch", column_config=money, key="plan_levers")
-    st.bar_chart(levers, x="Levier", y="Montant concerné (€ HT)", horizontal=True, height=320)
+    charts.measures_bar_chart(st, levers, category="Levier", measures=["Montant concerné (€ HT)"], horizontal=True)
     st.subheader(T.PLAN_PRIORITIES, anchor=False, help=T.PLAN_PRIORITIES_HELP)
     st.dataframe(views.priorities_table(analysis), hide_index=True, width="stretch", column_config=amounts)
     st.subheader(T.PLAN_SUPPLIERS, anchor=False)
