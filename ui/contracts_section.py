@@ -60,6 +60,8 @@ def render(is_demo: bool) -> None:
             st.caption(T.CONTRACTS_NONE_YET)
         if st.button(T.CONTRACTS_FETCH_BUTTON, type="primary", key="contracts_go"):
             _fetch()
-        upload = st.file_uploader(T.CONTRACTS_FILE, type=["csv", "parquet", "json"], key="contracts_file")
-        if upload is not None and st.button(T.CONTRACTS_IMPORT_BUTTON, key="contracts_import"):
-            _import(upload)
+        # The file box only when asked: the page keeps one file box (the sources') until then.
+        if st.checkbox(T.CONTRACTS_FILE_TOGGLE, key="contracts_from_file"):
+            upload = st.file_uploader(T.CONTRACTS_FILE, type=["csv", "parquet", "json"], key="contracts_file")
+            if upload is not None and st.button(T.CONTRACTS_IMPORT_BUTTON, key="contracts_import"):
+                _import(upload)

@@ -804,7 +804,8 @@ CONTRACTS_EXPLAIN = (
     "hors ligne, vous pouvez importer un fichier des DECP consolidées téléchargé (CSV, Parquet ou JSON)."
 )
 CONTRACTS_FETCH_BUTTON = "Récupérer les marchés publics en ligne"
-CONTRACTS_FILE = "Ou importer un fichier des DECP consolidées"
+CONTRACTS_FILE_TOGGLE = "Hors ligne : importer un fichier des DECP consolidées téléchargé"
+CONTRACTS_FILE = "Fichier des DECP consolidées (CSV, Parquet ou JSON)"
 CONTRACTS_IMPORT_BUTTON = "Importer ce fichier"
 CONTRACTS_DONE = (
     "Marchés publics à jour : {contracts} marché(s) trouvé(s) pour {suppliers} fournisseur(s) vérifié(s) "
