@@ -126,7 +126,7 @@ CHART_SECTORS = "Par secteur (10 premiers)"
 CHART_DISTANCE = "Par distance"
 DETAIL_HEADER = "Fiche fournisseur"
 DETAIL_NONE = "Sélectionnez un fournisseur dans le tableau ou sur la carte."
-DETAIL_SOURCE = "Source : {source}, données du {date} (ligne {line} du fichier)."
+DETAIL_SOURCE = "Source : {source}, données du {date} (ligne {line} du tableau d'origine, comme l'affiche un tableur)."
 DETAIL_SHOW_ON_MAP = "Voir sur la carte"
 DETAIL_FIELDS = field_labels(
     "siret",
