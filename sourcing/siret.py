@@ -101,8 +101,9 @@ def clean_siret_text(value: object) -> tuple[str | None, str | None]:
     text = str(value).strip().replace("\u00a0", "").replace("\u202f", "")
     if not text:
         return None, None
-    if _SCIENTIFIC.match(text.replace(" ", "")):
-        digits = _from_scientific(text.replace(" ", ""))
+    compact = re.sub(r"\s", "", text)  # any space inside, tab included, as the bulk path removes them
+    if _SCIENTIFIC.match(compact):
+        digits = _from_scientific(compact)
         if digits is None:
             return None, "siret_rounded"
     else:

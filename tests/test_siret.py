@@ -86,3 +86,14 @@ def test_series_cleaning_matches_scalar_cleaning_on_any_cells(cells, ascii_only)
     for value, siret, code in zip(cells, sirets, codes, strict=True):
         got = tuple(v if isinstance(v, str) else None for v in (siret, code))  # None or NaN: missing alike
         assert got == clean_siret_text(value), repr(value)
+
+
+@pytest.mark.parametrize(
+    "cell", ["1E\t2", "4.24143E+13", "4.24143\tE+13", "4.2414308900037 E+13", "4.2414308900037\nE+13"]
+)
+def test_a_space_of_any_kind_inside_a_scientific_siret_reads_alike(cell):
+    """A tab or line break pasted inside a cell is read as a space, in the bulk path and cell by cell."""
+    expected = clean_siret_text(cell.replace("\t", " ").replace("\n", " "))
+    assert clean_siret_text(cell) == expected
+    sirets, codes = clean_siret_series(pd.Series([cell], dtype="str"))
+    assert (sirets[0], codes[0]) == expected

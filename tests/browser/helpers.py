@@ -67,7 +67,7 @@ def add_source(page, app_url: str, path, label: str, data_date: str) -> None:
     if expander.get_attribute("open") is None:  # open on the demo, folded once the directory has sources
         expander.locator("summary").click()
     label_input.wait_for(state="visible")
-    main.locator('input[type="file"]').set_input_files(str(path))
+    _attach(page, main, path)
     main.get_by_label(T.SOURCE_LABEL, exact=True).fill(label)
     main.get_by_label(T.SOURCE_DATE, exact=True).fill(data_date)
     main.get_by_label(T.SOURCE_DATE, exact=True).press("Tab")
@@ -75,3 +75,19 @@ def add_source(page, app_url: str, path, label: str, data_date: str) -> None:
     main.get_by_role("button", name=T.UPLOAD_BUTTON).click()
     main.get_by_text(T.SOURCE_ADDED.split(" : ")[0].format(label=label)).wait_for(timeout=120_000)
     wait_for_app(page)
+
+
+def _attach(page, main, path) -> None:
+    """Give the page's file box `path` and wait until it shows the file: under load the box may
+    still be mounting when the file is set, and then it silently drops it (seen in CI)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(3):
+        main.locator('input[type="file"]').set_input_files(str(path))
+        try:
+            main.locator('[data-testid="stFileChip"]').first.wait_for(timeout=30_000)
+            wait_for_app(page)
+            return
+        except PlaywrightTimeout:
+            continue
+    raise AssertionError(f"the file box never took {path}")

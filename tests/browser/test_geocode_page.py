@@ -63,7 +63,9 @@ def test_suppliers_are_located_at_their_address_with_cancel_and_resume(page, geo
     assert 1 <= len(asked_before_resume) <= 2
     wait_for_app(page)
     assert "2 source(s)" in main.inner_text()
-    assert main.get_by_text(SOURCE_LABEL, exact=False).count() >= 2  # the section's text and the sources table
+    # The second source is the geocoding one: the sources grid is drawn on a canvas (its cells are not
+    # page text), so the source is named by the section's own result text.
+    assert main.get_by_text(SOURCE_LABEL, exact=False).count() >= 1
     page.screenshot(path=str(ARTIFACTS / "directory-geocoded.png"), full_page=True)
 
     main = _open_section(page, app_url)
