@@ -7,7 +7,7 @@
     python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID | export --out P | conflicts
     python -m sourcing fetch [--department CODE] [--near PLACE --radius-km R] [--naf CODE]... [--ess] [--siae] [--json]
     python -m sourcing geocode [--limit N] [--min-score S] [--json]
-    python -m sourcing contracts fetch [--json] | import FILE [--json]   (public contracts won, DECP)
+    python -m sourcing contracts fetch [--json] | import FILE [--json] | buyer SIRET [--json]   (DECP)
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
     python -m sourcing bench [--rows N] [--runs R] [--no-postgis] [--json]
     python -m sourcing meeting create --list NAME --title T --start AAAA-MM-JJTHH:MM [--status S ...] [--json]

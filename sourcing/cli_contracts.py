@@ -2,6 +2,7 @@
 
     contracts fetch [--json]          the consolidated DECP through data.gouv's tabular API (online)
     contracts import FILE [--json]    a DECP file downloaded by the buyer (CSV, Parquet, JSON; offline)
+    contracts buyer SIRET [--json]    the SPASER indicators by year of the contracts a buyer notified (online)
 
 Same database and data folder as the app. Progress on stderr, the result on stdout. No network,
 a refusal or an error of the service, an unreadable file: a French message and exit 2, nothing in
@@ -23,6 +24,11 @@ def add_contracts_parser(sub, parser_class) -> None:
     imp = actions.add_parser("import", help="depuis un fichier des DECP consolidées (CSV, Parquet, JSON)")
     imp.add_argument("file", help="fichier téléchargé sur data.gouv.fr")
     imp.add_argument("--json", action="store_true", help="le résultat en JSON")
+    buyer = actions.add_parser(
+        "buyer", help="bilan annuel (SPASER) des marchés notifiés par un acheteur, depuis les DECP"
+    )
+    buyer.add_argument("siret", help="SIRET de l'acheteur (14 chiffres)")
+    buyer.add_argument("--json", action="store_true", help="le résultat en JSON")
 
 
 def _progress(fraction: float, message: str) -> None:
@@ -44,8 +50,10 @@ def cmd_contracts(args, usage_error) -> int:
     from sourcing.db import upgrade_database
     from sourcing.live.client import LiveError
 
+    if args.action == "buyer":
+        return cmd_buyer(args, usage_error)
     if args.action not in ("fetch", "import"):
-        raise usage_error("précisez « contracts fetch » ou « contracts import FICHIER ».")
+        raise usage_error("précisez « contracts fetch », « contracts import FICHIER » ou « contracts buyer SIRET ».")
     upgrade_database()
     try:
         if args.action == "fetch":
@@ -65,4 +73,29 @@ def cmd_contracts(args, usage_error) -> int:
         print("Interrompu : relancez la même commande pour reprendre.", file=sys.stderr)
         return 130
     _say(result, args.json)
+    return 0
+
+
+def cmd_buyer(args, usage_error) -> int:
+    """`contracts buyer SIRET`: the indicators by year (SPASER) of the buyer's contracts in the DECP."""
+    from sourcing.contracts.buyer import BadSiret, buyer_contracts
+    from sourcing.live.client import LiveError
+    from sourcing.plan import contracts
+    from sourcing.plan.cli import _records
+
+    try:
+        found = buyer_contracts(args.siret, progress=_progress)
+    except (BadSiret, LiveError) as exc:
+        raise usage_error(str(exc)) from exc
+    years = contracts.by_year(found.contracts)
+    if args.json:
+        print(json.dumps({**found.to_dict(), "years": _records(years)}, ensure_ascii=False))
+        return 0
+    report = found.contracts.report
+    print(f"{found.buyer_name or found.siret} : {len(found.contracts.frame)} marché(s) "
+          f"({report.rows_read} ligne(s) DECP lue(s), {len(report.rejected)} écartée(s)).")  # fmt: skip
+    for note in found.notes:
+        print(note)
+    if not years.empty:
+        print(contracts.spaser_table(found.contracts).to_string(index=False))
     return 0

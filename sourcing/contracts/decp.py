@@ -143,15 +143,23 @@ def _row(record: Mapping[str, object], siret: str, notified: str) -> dict:
 
 
 def read_records(
-    records: Iterable[Mapping[str, object]], wanted: set[str] | None, *, origin: str, fetched_at: str, first: int = 1
+    records: Iterable[Mapping[str, object]],
+    wanted: set[str] | None,
+    *,
+    origin: str,
+    fetched_at: str,
+    first: int = 1,
+    holder_required: bool = True,
 ) -> ContractsRead:
     """DECP rows (dicts of the columns above) -> one contract per (uid, holder SIRET) of `wanted`
-    (None: every SIRET holder). `origin` (the query or the file) and `fetched_at` go on each row."""
+    (None: every SIRET holder). `origin` (the query or the file) and `fetched_at` go on each row.
+    `holder_required=False` (a buyer's own report): a holder without a SIRET (foreign company, VAT
+    number) is kept with an empty `supplier_siret` instead of rejected."""
     rows, report = [], ContractsRead(pd.DataFrame(columns=list(CONTRACT_COLUMNS)))
     for number, record in enumerate(records, start=first):
         report.rows_read += 1
         siret = holder_siret(record.get("titulaire_id"), record.get("titulaire_typeIdentifiant", "SIRET"))
-        if not siret:
+        if not siret and holder_required:
             report.rejected.append((number, "titulaire sans SIRET utilisable"))
             continue
         if wanted is not None and siret not in wanted:

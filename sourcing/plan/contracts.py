@@ -44,6 +44,7 @@ FIELDS: Final[tuple[Field, ...]] = (
 REQUIRED: Final[dict[str, str]] = {"need": "Objet", "amount": "Montant", "date": "Date"}
 OTHER_FAMILY: Final[str] = "Autres achats"
 MEASURES: Final[dict[str, str]] = {"clause": "clause sociale", "criterion": "critère social", "reserved": "réservé"}
+COLUMNS: Final[tuple[str, ...]] = ("line", "need", "amount", "year", "family", *MEASURES, "hours")
 SPASER_SHEETS: Final[tuple[str, ...]] = ("Indicateurs SPASER", "Par famille d'achats", "Marchés", "Rapport de lecture")
 
 
@@ -56,7 +57,8 @@ class Contracts:
     report: RowReport
 
 
-def _family(cpv: str | None, need: str) -> str:
+def purchase_family(cpv: str | None, need: str) -> str:
+    """The family of purchase: the sector of the CPV code, else of the object, else `OTHER_FAMILY`."""
     sectors = taxonomy.sectors_for_cpv(cpv) if cpv else []
     if not sectors:
         sectors = list(taxonomy.sectors_for_text(pd.Series([need]))[0])
@@ -91,7 +93,7 @@ def read_row(line: int, cells: dict[str, str]) -> dict:
     cpv = taxonomy.clean_cpv(cells.get("cpv", "").strip()) if cells.get("cpv", "").strip() else None
     flags = {name: _flag(cells.get(name, ""), name) for name in MEASURES}
     hours = _hours(cells.get("hours", ""))
-    return {"line": line, "need": need, "amount": amount, "year": when.year, "family": _family(cpv, need),
+    return {"line": line, "need": need, "amount": amount, "year": when.year, "family": purchase_family(cpv, need),
             **flags, "hours": hours}  # fmt: skip
 
 
@@ -115,8 +117,7 @@ def read_contracts(content: bytes, filename: str = "") -> Contracts:
             except ValueError as exc:
                 report.reject(line, str(exc))
         report.analysed = len(rows)
-        columns = ["line", "need", "amount", "year", "family", *MEASURES, "hours"]
-        return Contracts(pd.DataFrame(rows, columns=columns), report)
+        return Contracts(pd.DataFrame(rows, columns=list(COLUMNS)), report)
     raise ProgrammeError(" ".join(errors))
 
 

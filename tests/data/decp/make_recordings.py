@@ -166,12 +166,66 @@ def build_table() -> list[dict]:
     return rows
 
 
+# The buyer whose own report is read from the DECP (fictitious SIRET with a valid check digit).
+BUYER = ("21590036000003", "COMMUNE D'AVESNES-SUR-HELPE (FICTIF)", "Avesnes-sur-Helpe", 50.1236, 3.9279)
+# (holder SIRET or VAT number, holder name, own id, date, amount, CPV, object, social, current, rank)
+BUYER_CONTRACTS = [
+    ("90000999000004", "ESAT DE L'AVESNOIS", "2024-01", "2024-02-12", 40000, "77310000-6",
+     "Entretien des espaces verts", "Marché réservé", True, 0),
+    ("90000999000012", "ENTREPRISE GENERALE DU BATIMENT", "2024-02", "2024-05-06", 250000, "45210000",
+     "Rénovation de l'école", "Clause sociale", True, 0),
+    ("90000999000020", "RESTAURATION DU NORD", "2024-03", "2024-07-01", 90000, "55524000",
+     "Restauration scolaire", "Clause sociale, Critère social", True, 0),
+    ("90000999000038", "PAPETERIE CENTRALE", "2024-04", "2024-09-20", 15000, "30197600",
+     "Fournitures de bureau", "Sans objet", True, 0),
+    # A framework agreement: its modification raises the amount; the contract keeps its first date.
+    ("90000999000046", "NETTOYAGE ET INSERTION", "2024-05", "2024-11-15", 60000, "90911200",
+     "Nettoyage des bâtiments", "Clause sociale", False, 0),
+    ("90000999000046", "NETTOYAGE ET INSERTION", "2024-05", "2025-03-01", 75000, "90911200",
+     "Nettoyage des bâtiments", "Clause sociale", True, 1),
+    # Co-holders (groupement): two rows, one contract.
+    ("90000999000053", "SCOP DU BOCAGE", "2025-01", "2025-04-10", 120000, "45262700",
+     "Réhabilitation de la halle", "Critère social", True, 0),
+    ("90000999000061", "ENTREPRISE D'INSERTION DU BOCAGE", "2025-01", "2025-04-10", 120000, "45262700",
+     "Réhabilitation de la halle", "Critère social", True, 0),
+    # A holder without a SIRET (foreign company): the contract still counts for the buyer.
+    ("BE0123456789", "IMPRIMERIE DE MONS", "2025-02", "2025-06-30", 20000, "79800000",
+     "Impression du bulletin municipal", "Sans objet", True, 0),
+    ("90000999000079", "SAMBRE MOBILITE", "2025-03", "2025-09-01", 45000, "60130000",
+     "Transport des élèves", "Sans objet", True, 0),
+]  # fmt: skip
+
+
+def _buyer_row(contract: tuple, number: int) -> dict:
+    holder, name, own_id, day, amount, cpv, subject, social, current, rank = contract
+    b_siret, b_name, commune, lat, lon = BUYER
+    return {
+        "__id": number, "uid": b_siret + own_id, "id": own_id, "nature": "Marché", "acheteur_id": b_siret,
+        "acheteur_nom": b_name, "titulaire_id": holder,
+        "titulaire_typeIdentifiant": "SIRET" if holder.isdigit() else "TVA", "titulaire_nom": name,
+        "objet": subject, "montant": amount, "codeCPV": cpv, "procedure": "Procédure adaptée", "dureeMois": 12,
+        "dateNotification": day, "datePublicationDonnees": day, "marcheInnovant": False,
+        "considerationsSociales": social, "considerationsEnvironnementales": "Sans objet",
+        "acheteur_commune_nom": commune, "acheteur_departement_code": "59", "acheteur_latitude": lat,
+        "acheteur_longitude": lon, "modification_id": rank, "donneesActuelles": current,
+    }  # fmt: skip
+
+
+def build_buyer() -> list[dict]:
+    rows = [_buyer_row(c, i) for i, c in enumerate(BUYER_CONTRACTS, start=1)]
+    # Rejected: an unreadable date, and an amount that is not a number.
+    rows.append(_buyer_row(BUYER_CONTRACTS[0], len(rows) + 1) | {"uid": BUYER[0] + "2025-90", "dateNotification": "?"})
+    rows.append(_buyer_row(BUYER_CONTRACTS[3], len(rows) + 1) | {"uid": BUYER[0] + "2025-91", "montant": "NC"})
+    return rows
+
+
 def build() -> dict[str, object]:
     """File name -> content: a JSON value, or the text of a file that is deliberately not JSON."""
     empty = {"data": [], "links": {"profile": None, "swagger": None, "next": None, "prev": None},
              "meta": {"page": 1, "page_size": 50, "total": 0}}  # fmt: skip
     return {
         "table.json": build_table(),
+        "buyer.json": build_buyer(),
         "empty.json": empty,
         "malformed-shape.json": {"data": "pas une liste", "meta": {}},
         "malformed-truncated.json": '{"data": [{"uid": "2159035010001',  # cut mid-answer: not JSON

@@ -1,7 +1,8 @@
 """Answers of data.gouv's tabular API (api-tabular) over the recorded fictitious DECP rows of `table.json`.
 
 `answer(url)` gives what GET /api/resources/<rid>/data/?titulaire_id__in=...&page=N&page_size=S
-would: the rows of those holders, paginated, in the api-tabular shape (data, links.next,
+(or ?acheteur_id__exact=<buyer SIRET>&..., over `table.json` and one buyer's `buyer.json`) would:
+the rows of those holders (or of that buyer), paginated, in the api-tabular shape (data, links.next,
 meta.page/page_size/total). The unit tests plug it into `responses`; the browser test runs
 `serve()`, a tiny HTTP server on 127.0.0.1 (SOURCING_DECP_API_URL points the app at it).
 """
@@ -19,15 +20,19 @@ from urllib.parse import parse_qs, urlparse
 
 HERE = Path(__file__).resolve().parent
 TABLE = json.loads((HERE / "table.json").read_text(encoding="utf-8"))
+BUYER_TABLE = json.loads((HERE / "buyer.json").read_text(encoding="utf-8"))  # one buyer's contracts
 
 
 def answer(url: str) -> dict:
     """The api-tabular answer to one data request (see the module docstring)."""
     parsed = urlparse(url)
     params = {k: v[0] for k, v in parse_qs(parsed.query).items()}
-    wanted = set(params.get("titulaire_id__in", "").split(","))
     page, size = int(params.get("page", "1")), min(int(params.get("page_size", "20")), 50)
-    rows = [r for r in TABLE if str(r["titulaire_id"]) in wanted]
+    if "acheteur_id__exact" in params:  # a buyer's own contracts
+        rows = [r for r in TABLE + BUYER_TABLE if str(r["acheteur_id"]) == params["acheteur_id__exact"]]
+    else:
+        wanted = set(params.get("titulaire_id__in", "").split(","))
+        rows = [r for r in TABLE if str(r["titulaire_id"]) in wanted]
     chunk = rows[(page - 1) * size : page * size]
     more = page * size < len(rows)
     base = f"{parsed.scheme}://{parsed.netloc}{parsed.path}"
