@@ -166,3 +166,76 @@ def test_offline_the_cli_says_so_in_french_and_exits_2_quickly(monkeypatch, caps
     assert "Pas de connexion" in capsys.readouterr().err
     with pytest.raises(Offline):
         buyer.buyer_contracts(AVESNES)
+
+
+# --- Tab "Bilan annuel" of the page "Programme d'achats" under AppTest ----------------------------------
+
+PLAN_PAGE = "ui/pages/programme.py"
+
+
+def _decp_tab():
+    from tests.helpers import open_page
+
+    at = open_page(PLAN_PAGE)
+    at.radio(key="annual_source").set_value(_texts().ANNUAL_SOURCE_DECP).run()
+    return at
+
+
+def _texts():
+    from ui import texts
+
+    return texts
+
+
+def test_tab_asks_the_decp_only_on_the_click_and_shows_the_report():
+    T = _texts()
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.GET, DATA_URL, callback=_recorded)
+        at = _decp_tab()
+        at.text_input(key="annual_siret").set_value("215 900 360 00003").run()
+        assert not at.exception and len(mock.calls) == 0
+        at.button(key="annual_go").click().run()
+        assert not at.exception and not at.error and len(mock.calls) == 1
+    said = " ".join(m.value for m in at.markdown)
+    assert "**8** marché(s) trouvé(s) dans les DECP" in said and "**12** lignes lues" in said
+    assert T.ANNUAL_DECP_NO_HOURS in [c.value for c in at.caption]
+    rejected, spaser, families = (d.value for d in at.dataframe)
+    assert list(spaser.columns) == ["Indicateur", "2024", "2025"] and len(rejected) == 2
+    assert set(families["Année"]) == {2024, 2025}
+    at.run()  # a rerun (a download, another widget) does not ask again
+    assert not at.exception and not at.error and [d.value.shape for d in at.dataframe][1] == spaser.shape
+
+
+@pytest.mark.parametrize(("typed", "message"), [("123", "14 chiffres attendus"), ("21590036000004", "clé de contrôle")])
+def test_tab_refuses_a_bad_siret_in_french_without_asking(typed, message):
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.GET, DATA_URL, callback=_recorded)
+        at = _decp_tab()
+        at.text_input(key="annual_siret").set_value(typed).run()
+        at.button(key="annual_go").click().run()
+        assert len(mock.calls) == 0
+    assert not at.exception and any(message in e.value for e in at.error)
+
+
+def test_tab_says_when_no_contract_is_published():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.GET, DATA_URL, callback=_recorded)
+        at = _decp_tab()
+        at.text_input(key="annual_siret").set_value("90000999000004").run()
+        at.button(key="annual_go").click().run()
+    assert not at.exception and any("Aucun marché publié pour ce SIRET" in i.value for i in at.info)
+
+
+def test_tab_offline_says_so_in_french(monkeypatch):
+    def refuse(*_args, **_kwargs):
+        raise OSError(101, "Network is unreachable")
+
+    def no_dns(*_args, **_kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    at = _decp_tab()
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    at.text_input(key="annual_siret").set_value(AVESNES).run()
+    at.button(key="annual_go").click().run()
+    assert not at.exception and any("Pas de connexion" in e.value for e in at.error)

@@ -1,11 +1,14 @@
-"""Tab "Bilan annuel" of the page "Programme d'achats": the buyer's notified contracts in, the SPASER
-annual report out (indicators by year and by family of purchase, charts, workbook).
-Calls `sourcing.plan.contracts`; the buyer's text is shown in tables only."""
+"""Tab "Bilan annuel" of the page "Programme d'achats": the buyer's notified contracts in (their own
+file, or the DECP by the buyer's SIRET), the SPASER annual report out (indicators by year and by
+family of purchase, charts, workbook). Calls `sourcing.plan.contracts` and
+`sourcing.contracts.buyer`; the buyer's text is shown in tables only."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from sourcing.contracts import buyer
+from sourcing.live.client import LiveError
 from sourcing.plan import contracts, views
 from sourcing.plan.exports import XLSX_MIME
 from sourcing.plan.programme import ProgrammeError
@@ -31,18 +34,64 @@ def _read(upload) -> contracts.Contracts | None:
         return None
 
 
-def render() -> None:
-    st.caption(T.ANNUAL_INTRO)
+def _from_file() -> contracts.Contracts | None:
     upload = st.file_uploader(T.ANNUAL_UPLOAD, type=["xlsx", "csv", "txt"], key="annual_file")
     if upload is None:
-        return
+        return None
     found = _read(upload)
+    if found is not None:
+        report = found.report
+        st.markdown(
+            T.ANNUAL_ROWS.format(rows_read=report.rows_read, analysed=report.analysed, rejected=len(report.rejected))
+        )
+    return found
+
+
+def _ask_decp(typed: str) -> None:
+    """The DECP asked once per click; the answer (or the French error) kept for the reruns."""
+    st.session_state.pop("annual_decp", None)
+    try:
+        siret = buyer.buyer_siret(typed)
+    except buyer.BadSiret as exc:
+        st.session_state.annual_decp = ("error", str(exc))
+        return
+    with st.spinner(T.ANNUAL_DECP_SPINNER):
+        try:
+            st.session_state.annual_decp = ("ok", buyer.buyer_contracts(siret))
+        except LiveError as exc:
+            st.session_state.annual_decp = ("error", T.ANNUAL_DECP_FAILED.format(message=exc))
+
+
+def _from_decp() -> contracts.Contracts | None:
+    typed = st.text_input(T.ANNUAL_DECP_SIRET, key="annual_siret", placeholder="21590036000003")
+    if st.button(T.ANNUAL_DECP_GO, key="annual_go", icon=":material/cloud_download:"):
+        _ask_decp(typed)
+    kind, answer = st.session_state.get("annual_decp", (None, None))
+    if kind == "error":
+        st.error(md_text(answer), icon=":material/error:")
+    if kind != "ok":
+        return None
+    report = answer.contracts.report
+    st.markdown(T.ANNUAL_DECP_ROWS.format(
+        buyer=md_text(answer.buyer_name or answer.siret), contracts=len(answer.contracts.frame),
+        rows_read=report.rows_read, analysed=report.analysed, rejected=len(report.rejected),
+    ))  # fmt: skip
+    if answer.empty:
+        st.info(T.ANNUAL_DECP_EMPTY.format(siret=answer.siret), icon=":material/info:")
+    else:
+        st.caption(T.ANNUAL_DECP_NO_HOURS)
+    return answer.contracts
+
+
+def render() -> None:
+    st.caption(T.ANNUAL_INTRO)
+    source = st.radio(
+        T.ANNUAL_SOURCE, [T.ANNUAL_SOURCE_FILE, T.ANNUAL_SOURCE_DECP], key="annual_source", horizontal=True
+    )
+    found = _from_file() if source == T.ANNUAL_SOURCE_FILE else _from_decp()
     if found is None:
         return
     report = found.report
-    st.markdown(
-        T.ANNUAL_ROWS.format(rows_read=report.rows_read, analysed=report.analysed, rejected=len(report.rejected))
-    )
     if report.rejected:
         st.dataframe(views.report_table(report), hide_index=True, width="stretch", key="annual_rejected")
     years = contracts.by_year(found)

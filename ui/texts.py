@@ -787,6 +787,26 @@ ANNUAL_BY_FAMILY = "Par famille d'achats"
 ANNUAL_HOURS = "Heures d'insertion prévues"
 ANNUAL_DOWNLOAD = "Bilan annuel SPASER (Excel)"
 ANNUAL_ERROR = "Lecture impossible : {message}"
+# Annual report from the DECP by the buyer's SIRET (tab "Bilan annuel")
+ANNUAL_SOURCE = "Marchés du bilan"
+ANNUAL_SOURCE_FILE = "Depuis mon fichier"
+ANNUAL_SOURCE_DECP = "Depuis les données essentielles (DECP) par SIRET de l'acheteur"
+ANNUAL_DECP_SIRET = "SIRET de votre organisme (acheteur, 14 chiffres)"
+ANNUAL_DECP_GO = "Lire mes marchés dans les DECP"
+ANNUAL_DECP_SPINNER = "Lecture des marchés publiés dans les DECP consolidées (data.gouv.fr)…"
+ANNUAL_DECP_FAILED = "Lecture des DECP impossible : {message}"
+ANNUAL_DECP_ROWS = (
+    "**{buyer}** : **{contracts}** marché(s) trouvé(s) dans les DECP ; **{rows_read}** lignes lues : "
+    "**{analysed}** comptées (modifications et cotitulaires regroupés), **{rejected}** écartées."
+)
+ANNUAL_DECP_EMPTY = (
+    "Aucun marché publié pour ce SIRET ({siret}) dans les DECP consolidées : vérifiez le SIRET (celui de "
+    "l'acheteur, pas d'un fournisseur) ou partez de votre fichier."
+)
+ANNUAL_DECP_NO_HOURS = (
+    "Les DECP ne publient pas les heures d'insertion : elles sont comptées 0 dans ce bilan. Pour les y "
+    "porter, partez de votre fichier."
+)
 
 # --- Public contracts won (DECP): filter, card, page "Annuaire" ---------------------------------
 CONTRACTS_FILTER_LABEL = "A déjà remporté un marché public"
