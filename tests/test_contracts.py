@@ -350,7 +350,10 @@ def test_the_meeting_brief_says_what_the_supplier_won(nord_store):
         decp_fetch.fetch_contracts()
     blocks = supplier_brief_blocks(meeting, None, {"siret": SAMBRE, "name": "X"})
     paras = [b.text for b in blocks if isinstance(b, Para)]
-    assert "3 marchés publics depuis 2023 (260\u202f000 € HT) ; 2 avec une considération sociale " in "\n".join(paras)
+    assert (  # the meeting is in Maubeuge: the contracts near it are counted (tests/test_meeting_brief_place.py)
+        "3 marchés publics depuis 2023 (260\u202f000 € HT), dont 2 pour des acheteurs à moins de 30 km (de Maubeuge) ; "
+        "2 avec une considération sociale (clause sociale, marché réservé)"
+    ) in paras
 
 
 def test_the_recordings_are_what_their_script_makes():

@@ -35,12 +35,21 @@ def near_count(contracts: pd.DataFrame, near: tuple[float, float], radius_km: fl
     return int(np.sum(np.nan_to_num(distance, nan=math.inf) <= radius_km + 1e-6))
 
 
+def of_commune(name: str) -> str:
+    """« de Lille », « d'Arras », « du Havre », « des Mureaux »: "de" before a commune's name."""
+    head, _, rest = name.partition(" ")
+    if rest and head in ("Le", "Les"):
+        return f"{'du' if head == 'Le' else 'des'} {rest}"
+    return f"d'{name}" if name[:1].upper() in "AEIOUYÂÉÈÊÎÏÔÛ" else f"de {name}"
+
+
 def contracts_sentence(
     contracts: pd.DataFrame, *, checked: str = "", near: tuple[float, float] | None = None,
-    radius_km: float = NEAR_KM,
+    radius_km: float = NEAR_KM, near_name: str = "",
 ) -> str | None:  # fmt: skip
     """The supplier's public contracts in one French sentence; None when they were never looked up
-    (`checked`: the date of the look-up, "" for never) and none is known."""
+    (`checked`: the date of the look-up, "" for never) and none is known. `near_name`: the commune
+    of `near`, named after the distance (« à moins de 30 km (de Lille) »)."""
     n = len(contracts)
     if n == 0:
         return f"Aucun marché public trouvé dans les DECP (vérifié le {iso_date(checked)})" if checked else None
@@ -51,12 +60,12 @@ def contracts_sentence(
         text += f" ({format_eur(float(amounts.sum()))} HT)"
     if near is not None:
         close = near_count(contracts, near, radius_km)
-        radius = french_number(radius_km)
+        radius = french_number(radius_km) + " km" + (f" ({of_commune(near_name)})" if near_name else "")
         who = "un acheteur" if close == 1 else "des acheteurs"
         text += (
-            f", dont {french_number(close)} pour {who} à moins de {radius} km"
+            f", dont {french_number(close)} pour {who} à moins de {radius}"
             if close
-            else (f", aucun pour un acheteur à moins de {radius} km")
+            else (f", aucun pour un acheteur à moins de {radius}")
         )
     social = contracts["social"].fillna("").astype(str)
     with_social = int((social != "").sum())
@@ -86,8 +95,9 @@ def contract_lines(contracts: pd.DataFrame, limit: int = 10) -> list[str]:
 
 
 def supplier_summary(
-    number: int, siret: object, checked: object = "", near: tuple[float, float] | None = None, root=None
-) -> tuple[str | None, list[str]]:
+    number: int, siret: object, checked: object = "", near: tuple[float, float] | None = None, root=None,
+    near_name: str = "",
+) -> tuple[str | None, list[str]]:  # fmt: skip
     """(sentence, lines) for one supplier of directory version `number` (demo: number 0, nothing)."""
     from sourcing.contracts.stored import version_contracts
 
@@ -96,10 +106,13 @@ def supplier_summary(
         return None, []
     contracts = version_contracts(number, siret, root)
     checked = checked if isinstance(checked, str) else ""
-    return contracts_sentence(contracts, checked=checked, near=near), contract_lines(contracts)
+    sentence = contracts_sentence(contracts, checked=checked, near=near, near_name=near_name)
+    return sentence, contract_lines(contracts)
 
 
-def current_summary(siret: object, near: tuple[float, float] | None = None, root=None) -> tuple[str | None, list[str]]:
+def current_summary(
+    siret: object, near: tuple[float, float] | None = None, root=None, near_name: str = ""
+) -> tuple[str | None, list[str]]:
     """(sentence, lines) for a supplier of the directory in use (what a meeting brief shows)."""
     from sourcing.contracts.stored import read_checked
     from sourcing.store import files
@@ -110,4 +123,4 @@ def current_summary(siret: object, near: tuple[float, float] | None = None, root
         return None, []
     checked = read_checked(root)
     when = checked.loc[checked["siret"] == siret, "checked_at"]
-    return supplier_summary(number, siret, str(when.iloc[-1]) if len(when) else "", near, root)
+    return supplier_summary(number, siret, str(when.iloc[-1]) if len(when) else "", near, root, near_name)

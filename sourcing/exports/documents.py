@@ -214,7 +214,7 @@ def supplier_brief_blocks(
         Heading("Secteurs", 2),
         Bullets(tuple(_sector_lines(_list(_get(supplier_row, "sectors")))) or ("Secteur non renseigné",)),
         Para(f"Distance : {_distance(_get(supplier_row, 'distance_km'))}"),
-        *_contracts_blocks(supplier_row),
+        *_contracts_blocks(supplier_row, meeting),
         Para(
             f"Source des données : {clean(_get(supplier_row, 'source_name')) or 'non renseignée'}, "
             f"{_data_age(_get(supplier_row, 'source_date'))}. À vérifier avec le fournisseur.",
@@ -226,11 +226,16 @@ def supplier_brief_blocks(
     return blocks
 
 
-def _contracts_blocks(supplier_row: Mapping[str, object] | pd.Series) -> list[Block]:
-    """The public contracts the supplier won (DECP kept in the team's directory), when looked up."""
+def _contracts_blocks(supplier_row: Mapping[str, object] | pd.Series, meeting: MeetingPlan) -> list[Block]:
+    """The public contracts the supplier won (DECP kept in the team's directory), when looked up; how
+    many near the meeting's commune when its place names one (see `meeting_point`)."""
+    from sourcing.contracts.meeting_place import meeting_point
     from sourcing.contracts.summary import current_summary
 
-    sentence, lines = current_summary(clean(_get(supplier_row, "siret")))
+    point = meeting_point(meeting.place_or_link)
+    siret = clean(_get(supplier_row, "siret"))
+    near, near_name = (point.near, point.commune) if point else (None, "")
+    sentence, lines = current_summary(siret, near, near_name=near_name)
     if not sentence:
         return []
     return [Heading("Marchés publics remportés", 2), Para(sentence), *([Bullets(tuple(lines[:5]))] if lines else [])]
