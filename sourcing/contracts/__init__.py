@@ -8,4 +8,6 @@
 - `stored.py`: the contracts kept in the store; each directory version carries them.
 - `summary.py`: what a buyer reads: "3 marchés publics depuis 2023, dont 2 pour des acheteurs à
   moins de 30 km", the list of contracts, the filter's and sort's columns.
+- `buyer.py`: the contracts a BUYER notified, by the buyer's SIRET (acheteur_id), as the annual
+  report's `Contracts` (`sourcing.plan.contracts`); asked on request, never stored.
 """

@@ -15,7 +15,6 @@ Row report: rows read = rows counted (in a contract) + rows rejected (with their
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -104,15 +103,12 @@ def to_contracts(records: list[dict], siret: str, *, origin: str = "", fetched_a
         first_row.setdefault(str(record.get("uid") or "").strip(), number)
     if not found.empty:
         found = found.assign(notified=found.groupby("uid")["notified"].transform("min")).drop_duplicates("uid")
+    no_amount = set(found.loc[found["amount"].isna(), "uid"])  # the amount of the current row unreadable
     rejected_rows = {n for n, _ in read.rejected}
-    rows = []
-    for contract in found.itertuples(index=False):
-        if isinstance(contract.amount, float) and math.isnan(contract.amount):
-            for number, record in enumerate(records, start=1):
-                if number not in rejected_rows and str(record.get("uid") or "").strip() == contract.uid:
-                    report.reject(number, "montant illisible ou négatif")
-            continue
-        rows.append(_contract(contract, first_row.get(contract.uid, 0)))
+    for number, record in enumerate(records, start=1):
+        if number not in rejected_rows and str(record.get("uid") or "").strip() in no_amount:
+            report.reject(number, "montant illisible ou négatif")
+    rows = [_contract(c, first_row.get(c.uid, 0)) for c in found.itertuples(index=False) if c.uid not in no_amount]
     report.rejected.sort(key=lambda r: r["line"])
     report.analysed = report.rows_read - len(report.rejected)
     frame = pd.DataFrame(rows, columns=list(COLUMNS)).sort_values(["year", "line"], kind="stable")
