@@ -198,7 +198,8 @@ def test_tab_asks_the_decp_only_on_the_click_and_shows_the_report():
         assert not at.exception and not at.error and len(mock.calls) == 1
     said = " ".join(m.value for m in at.markdown)
     assert "**8** marché(s) trouvé(s) dans les DECP" in said and "**12** lignes lues" in said
-    assert T.ANNUAL_DECP_NO_HOURS in [c.value for c in at.caption]
+    captions = [c.value for c in at.caption]
+    assert T.ANNUAL_DECP_NO_HOURS in captions and T.ANNUAL_DECP_INTRO in captions and T.ANNUAL_INTRO not in captions
     rejected, spaser, families = (d.value for d in at.dataframe)
     assert list(spaser.columns) == ["Indicateur", "2024", "2025"] and len(rejected) == 2
     assert set(families["Année"]) == {2024, 2025}

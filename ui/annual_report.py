@@ -35,6 +35,7 @@ def _read(upload) -> contracts.Contracts | None:
 
 
 def _from_file() -> contracts.Contracts | None:
+    st.caption(T.ANNUAL_INTRO)
     upload = st.file_uploader(T.ANNUAL_UPLOAD, type=["xlsx", "csv", "txt"], key="annual_file")
     if upload is None:
         return None
@@ -63,6 +64,7 @@ def _ask_decp(typed: str) -> None:
 
 
 def _from_decp() -> contracts.Contracts | None:
+    st.caption(T.ANNUAL_DECP_INTRO)
     typed = st.text_input(T.ANNUAL_DECP_SIRET, key="annual_siret", placeholder="21590036000003")
     if st.button(T.ANNUAL_DECP_GO, key="annual_go", icon=":material/cloud_download:"):
         _ask_decp(typed)
@@ -84,7 +86,6 @@ def _from_decp() -> contracts.Contracts | None:
 
 
 def render() -> None:
-    st.caption(T.ANNUAL_INTRO)
     source = st.radio(
         T.ANNUAL_SOURCE, [T.ANNUAL_SOURCE_FILE, T.ANNUAL_SOURCE_DECP], key="annual_source", horizontal=True
     )

@@ -791,6 +791,11 @@ ANNUAL_ERROR = "Lecture impossible : {message}"
 ANNUAL_SOURCE = "Marchés du bilan"
 ANNUAL_SOURCE_FILE = "Depuis mon fichier"
 ANNUAL_SOURCE_DECP = "Depuis les données essentielles (DECP) par SIRET de l'acheteur"
+ANNUAL_DECP_INTRO = (
+    "Saisissez le SIRET de votre organisme : le bilan lit les marchés qu'il a publiés dans les données "
+    "essentielles de la commande publique (DECP consolidées, data.gouv.fr) et calcule les mêmes parts, par "
+    "année et par famille d'achats, au format du bilan annuel du SPASER."
+)
 ANNUAL_DECP_SIRET = "SIRET de votre organisme (acheteur, 14 chiffres)"
 ANNUAL_DECP_GO = "Lire mes marchés dans les DECP"
 ANNUAL_DECP_SPINNER = "Lecture des marchés publiés dans les DECP consolidées (data.gouv.fr)…"
