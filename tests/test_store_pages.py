@@ -93,3 +93,21 @@ def test_lists_keep_suppliers_across_rebuilds_and_say_which_left_every_source(tw
     gone = set(picked["id"].astype(str)[picked["source_name"].str.startswith("SIAE 67")])
     assert review.absent == gone
     assert set(review.current) == set(picked["id"].astype(str)) - gone
+
+
+def test_the_directory_key_tells_apart_two_folders_at_the_same_version_number(tmp_path, monkeypatch):
+    """The pages' caches are keyed on it: a data folder restored from a backup, or another folder in the
+    same process, publishes version 1 again with other suppliers; the key must not say it is the same."""
+    from ui import state
+
+    keys = []
+    for name, path in (("a", SIAE67), ("b", CRESS)):  # two deployments: folder and database each
+        monkeypatch.setenv("SOURCING_DATA_DIR", str(tmp_path / name))
+        monkeypatch.setenv("SOURCING_DB_PATH", str(tmp_path / f"{name}.db"))
+        monkeypatch.delenv("DATABASE_URL", raising=False)
+        upgrade_database()
+        service.add_source(path.read_bytes(), path.name, label=name, data_date="2026-11-01")
+        keys.append(state.current_directory_key())
+    assert [state.version_number(k) for k in keys] == [service.current_number()] * 2
+    assert keys[0] != keys[1]
+    assert state.current_directory_key() == keys[1]  # stable between reruns

@@ -1,11 +1,13 @@
 """Session state, initialised in one place, and the caches the pages share.
 
-Caches are keyed on small values (the directory key: "demo", or "v<N>" for version N of the
-team's directory store), never on the file bytes or a DataFrame. The key is read again at every
+Caches are keyed on small values (the directory key: "demo", or "v<N>-<id>" for version N of
+the team's directory store, <id> naming its folder and build), never on the file bytes or a DataFrame. The key is read again at every
 rerun, so a version published by another buyer, process or the CLI is picked up at the next one.
 """
 
 from __future__ import annotations
+
+import hashlib
 
 import pandas as pd
 import streamlit as st
@@ -44,12 +46,18 @@ def init_state() -> None:
 
 
 def current_directory_key() -> str:
-    """ "v<N>" for the store's current version, "demo" while the team's directory has no source.
+    """ "v<N>-<id>" for the store's current version, "demo" while the team's directory has no source.
     A small file read: cheap enough for every rerun, which is how new versions are picked up."""
     if database_ready():
         _synced(database_url())
     version = store.current_version()
-    return DEMO_KEY if version.is_empty else f"v{version.number}"
+    if version.is_empty:
+        return DEMO_KEY
+    # The number alone is not enough: a data folder restored from a backup (or another folder, as
+    # tests use in one process) can publish a different version under the same number, and the
+    # caches below would serve the old one. The build time and the folder make the key unique.
+    identity = hashlib.sha1(f"{store_files.store_dir()}|{version.built_at}".encode()).hexdigest()[:10]
+    return f"v{version.number}-{identity}"
 
 
 @st.cache_resource(show_spinner=False)
@@ -60,7 +68,8 @@ def _synced(url: str) -> bool:
 
 
 def version_number(key: str) -> int:
-    return int(key[1:]) if key.startswith("v") else 0
+    """ "v12-3fa9c01b2e" -> 12; the demo -> 0."""
+    return int(key[1:].split("-")[0]) if key.startswith("v") else 0
 
 
 @st.cache_resource(show_spinner=T.SPINNER_DIRECTORY, max_entries=4)
