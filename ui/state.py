@@ -1,8 +1,9 @@
 """Session state, initialised in one place, and the caches the pages share.
 
-Caches are keyed on small values (the directory key: "demo", or "v<N>-<id>" for version N of
-the team's directory store, <id> naming its folder and build), never on the file bytes or a DataFrame. The key is read again at every
-rerun, so a version published by another buyer, process or the CLI is picked up at the next one.
+Caches are keyed on small values (the directory key: "demo", or "v<N>-<id>" for version N of the
+team's directory store, <id> naming its folder and build), never on the file bytes or a DataFrame.
+The key is read again at every rerun, so a version published by another buyer, process or the CLI
+is picked up at the next one.
 """
 
 from __future__ import annotations
