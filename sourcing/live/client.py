@@ -73,7 +73,32 @@ def retry_after_seconds(value: str | None, now: float | None = None) -> float:
     return min(max(seconds, 0.0), MAX_RETRY_AFTER_S)
 
 
-class CompanyApiClient:
+class Paced:
+    """Spacing and deliberate waits shared by the online clients (company API, geocoder).
+
+    Invariant (tested through each client): two requests are never closer than 1 / max_rate
+    seconds; every wait is recorded in `waits` and every request time in `sent_at`, so tests
+    check the pacing by count on a fake clock, never by timing."""
+
+    max_rate: float = MAX_RATE
+    sleep: Callable[[float], None]
+    clock: Callable[[], float]
+    sent_at: list[float]
+    waits: list[tuple[str, float]]
+
+    def _space(self) -> None:
+        if self.sent_at:
+            wait = self.sent_at[-1] + 1.0 / self.max_rate - self.clock()
+            if wait > 0:
+                self.sleep(wait)
+        self.sent_at.append(self.clock())
+
+    def _wait(self, reason: str, seconds: float) -> None:
+        self.waits.append((reason, seconds))
+        self.sleep(seconds)
+
+
+class CompanyApiClient(Paced):
     """GET pages of the API. `sleep` and `clock` are injectable: tests never wait for real."""
 
     def __init__(
@@ -91,17 +116,6 @@ class CompanyApiClient:
         self.clock = clock
         self.sent_at: list[float] = []  # clock time of every request sent (rate checks in tests)
         self.waits: list[tuple[str, float]] = []  # (reason, seconds) of every deliberate wait
-
-    def _space(self) -> None:
-        if self.sent_at:
-            wait = self.sent_at[-1] + 1.0 / MAX_RATE - self.clock()
-            if wait > 0:
-                self.sleep(wait)
-        self.sent_at.append(self.clock())
-
-    def _wait(self, reason: str, seconds: float) -> None:
-        self.waits.append((reason, seconds))
-        self.sleep(seconds)
 
     def get_page(self, endpoint: str, params: dict[str, str]) -> dict:
         """One page as a dict. Raises Offline, Unavailable, Refused or MalformedPage (French)."""

@@ -35,7 +35,7 @@ from geopy import exc as geopy_exc
 from geopy.adapters import RequestsAdapter
 from geopy.geocoders import BANFrance
 
-from sourcing.live.client import USER_AGENT, MalformedPage, Offline, Refused, Unavailable
+from sourcing.live.client import USER_AGENT, MalformedPage, Offline, Paced, Refused, Unavailable
 
 DEFAULT_URL = "https://data.geopf.fr/geocodage"
 URL_ENV = "SOURCING_GEOCODE_URL"
@@ -111,8 +111,10 @@ def _adapter(proxies, ssl_context) -> RequestsAdapter:
     return RequestsAdapter(proxies=proxies, ssl_context=ssl_context, max_retries=0)
 
 
-class AddressGeocoder:
+class AddressGeocoder(Paced):
     """One address at a time through geopy. `sleep` and `clock` are injectable: tests never wait."""
+
+    max_rate = MAX_RATE
 
     def __init__(
         self,
@@ -131,17 +133,6 @@ class AddressGeocoder:
         self.clock = clock
         self.sent_at: list[float] = []  # clock time of every request sent (rate checks in tests)
         self.waits: list[tuple[str, float]] = []  # (reason, seconds) of every deliberate wait
-
-    def _space(self) -> None:
-        if self.sent_at:
-            wait = self.sent_at[-1] + 1.0 / MAX_RATE - self.clock()
-            if wait > 0:
-                self.sleep(wait)
-        self.sent_at.append(self.clock())
-
-    def _wait(self, reason: str, seconds: float) -> None:
-        self.waits.append((reason, seconds))
-        self.sleep(seconds)
 
     def locate(self, query: str) -> Answer:
         """The best match of one address. Raises Offline, Unavailable or MalformedPage (French)."""
