@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import TEST_DATA_DIR, load_script
+from tests.helpers import TEST_DATA_DIR, postgres_helper_or_skip
 
 
 @pytest.fixture(scope="session")
@@ -29,12 +29,7 @@ def realdata(shared_dir: Path) -> Path:
 def pg_server_url():
     """URL of a throwaway PostgreSQL started for this test session. Missing PostgreSQL: skipped
     locally, a failure in CI (env CI=true), where `make test` installs it."""
-    helper = load_script("scripts/pg_test_server.py")
-    if helper.pg_bin_dir() is None:
-        message = "PostgreSQL absent (paquet Debian `postgresql`) : tests PostgreSQL non exécutés"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+    helper = postgres_helper_or_skip("tests PostgreSQL non exécutés")
     with helper.throwaway_postgres() as url:
         yield url
 

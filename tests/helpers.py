@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import io
+import os
 import re
 import sys
 from pathlib import Path
@@ -98,3 +99,17 @@ def format_regex(template: str) -> re.Pattern[str]:
         else:
             pattern += re.sub(r"([.^$*+?()\[\]{}|\\])", r"\\\1", piece)
     return re.compile(pattern)
+
+
+def postgres_helper_or_skip(not_run: str) -> ModuleType:
+    """scripts/pg_test_server.py, when Debian's PostgreSQL is installed. Missing: skipped locally
+    (`not_run` says what, in French), a failure in CI (env CI=true), where `make test` installs it."""
+    import pytest
+
+    helper = load_script("scripts/pg_test_server.py")
+    if helper.pg_bin_dir() is None:
+        message = f"PostgreSQL absent (paquet Debian `postgresql`) : {not_run}"
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return helper

@@ -13,7 +13,6 @@ The server is the test's own (restarting the session's one would cut other tests
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,7 +28,7 @@ from sourcing.db import service
 from sourcing.db.engine import dispose_engines, read, session_scope, upgrade_database
 from sourcing.db.faults import DatabaseUnavailableError
 from sourcing.db.models import Meeting, ShortlistEntry
-from tests.helpers import load_script
+from tests.helpers import postgres_helper_or_skip
 
 WRITERS = 3
 ACKS_BEFORE = 5  # per writer, before the server stops
@@ -57,12 +56,7 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server_of_our_own():
-    helper = load_script("scripts/pg_test_server.py")
-    if helper.pg_bin_dir() is None:
-        message = "PostgreSQL absent (paquet Debian `postgresql`) : test de redémarrage non exécuté"
-        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
-            pytest.fail(message)
-        pytest.skip(message)
+    helper = postgres_helper_or_skip("test de redémarrage non exécuté")
     with helper.throwaway_postgres("restart") as url:
         yield helper, url
 
