@@ -1,0 +1,366 @@
+"""The app in Chromium at national scale: cold start, filter change and memory of one `streamlit run`.
+
+For each size (the demo, or a team directory of N CRESS-style suppliers), each run starts a fresh
+`streamlit run app.py` on a free loopback port (its own SQLite file; SOURCING_DATA_DIR pointing at the
+store) and opens the search page in headless Chromium (Debian's, launched before the timer starts, with
+the flags of tests/browser). Timed from the process start (`Popen`):
+
+- count: the results headline ("N fournisseur(s) trouvé(s)") visible;
+- map: the first marker (cluster or single) drawn in the map's frame (Leaflet.markercluster puts its
+  icons in `.leaflet-marker-pane` only once the payload is parsed and clustered);
+- second visitor: a new browser context on the same, warm process, from `goto` to its map drawn.
+
+Then the filter changes, each from the click (or Enter) to the updated count: tick a kind (ESAT), type a
+keyword ("nettoyage"), untick the kind. Memory: RSS of the streamlit process (/proc) after the first
+page and after the filter changes, and its peak (VmHWM); CPU: its user + system seconds at the first
+count. Figures: the median of `--runs` runs. The first start on a version that has no stored search
+index yet builds and saves it; that start is shown apart ("first start") and the runs after it reuse
+the saved index, as every later process does. Disk caches stay warm: "cold" is a new process.
+
+Stores: generated per size with bench/import.py's `make_input` (seed 2026) and `python -m sourcing
+directory add`, in a temporary folder; or `--store PATH` (repeatable, matched in order to the numeric
+sizes) to reuse one, e.g. /work/scale-data/store-1000000 copied somewhere writable (the app saves its
+search index inside the version folder).
+
+    python bench/browser_scale.py --sizes demo 100000 1000000 --runs 3
+    python bench/browser_scale.py --sizes demo --runs 1 --no-write --json
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from perfdoc import markers, publish
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+NAME = "browser-scale"
+SEED = 2026
+RUNS = 3
+TIMEOUT_MS = 180_000
+CHROMIUM_ARGS = [  # as tests/browser/helpers.py: headless, nothing that calls home
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+]  # fmt: skip
+COUNT_RE = r"([\d\s\u202f\u00a0.]+) fournisseur\(s\) trouvé\(s\)"
+MARKER = ".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m"
+MAP_FRAME = 'iframe[title*="streamlit_folium"]'
+# The count shown in the main area's h3, as an integer (null while absent).
+COUNT_JS = """pattern => { const re = new RegExp(pattern);
+  const m = [...document.querySelectorAll('[data-testid=stMain] h3')].map(e => e.innerText.match(re)).find(Boolean);
+  return m ? parseInt(m[1].replace(/\\D/g, '')) : null; }"""
+CHANGED_JS = f"([pattern, old]) => {{ const n = ({COUNT_JS})(pattern); return n !== null && n !== old; }}"
+IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+KEYWORD = "nettoyage"
+KIND = "ESAT"
+TARGETS = {"start_s": {"demo": 3.0, "large": 5.0}, "filter_s": 1.0, "rss_mb": 2048}
+
+
+# --- Stores and the app process ------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def make_store(folder: Path, rows: int) -> Path:
+    """A team directory store of `rows` CRESS-style suppliers: the generated file added as one source."""
+    spec = importlib.import_module("import")  # bench/import.py ("import" is a keyword: no `from import`)
+    csv = folder / f"cress-{rows}.csv"
+    spec.make_input(csv, rows, SEED)
+    store = folder / f"store-{rows}"
+    store.mkdir()
+    cmd = [sys.executable, "-m", "sourcing", "directory", "add", str(csv), "--label", f"CRESS synthétique {rows}",
+           "--date", "2026-11-01"]  # fmt: skip
+    done = subprocess.run(cmd, cwd=PROJECT, env=_store_env(store), capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"directory add failed:\n{done.stdout}\n{done.stderr}")
+    csv.unlink()
+    return store
+
+
+def _store_env(store: Path | None, db: Path | None = None) -> dict[str, str]:
+    env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "PYTHONUNBUFFERED": "1"}
+    if store is not None:
+        env |= {"SOURCING_DATA_DIR": str(store), "SOURCING_DB_PATH": str(db or store / "app.sqlite3")}
+    return env
+
+
+@contextlib.contextmanager
+def app_process(store: Path | None, workdir: Path) -> Iterator[tuple[subprocess.Popen, str, float]]:
+    """A fresh `streamlit run app.py`; yields (process, url, start time on the perf_counter clock)."""
+    port = _free_port()
+    data = store if store is not None else workdir / "empty-store"
+    data.mkdir(exist_ok=True)
+    env = _store_env(data, store / "app.sqlite3" if store is not None else workdir / "demo.sqlite3")
+    log = open(workdir / f"server-{port}.log", "w")  # closed below
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+         "--server.address", "127.0.0.1"], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        yield proc, f"http://127.0.0.1:{port}", start
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+def _wait_health(url: str, proc: subprocess.Popen, timeout_s: float = 120) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        with contextlib.suppress(OSError):
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2):
+                return
+        time.sleep(0.05)
+    raise TimeoutError(url)
+
+
+def proc_memory_mb(pid: int) -> dict[str, float]:
+    """VmRSS and VmHWM (peak RSS) of a process, in MB."""
+    out = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            out[key] = int(value.split()[0]) / 1024
+    return out
+
+
+def proc_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of a process."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+# --- What the browser measures -----------------------------------------------------------------------
+
+
+def _count(page) -> int | None:
+    return page.evaluate(COUNT_JS, COUNT_RE)
+
+
+def _open_search(page, url: str) -> tuple[float, float]:
+    """Open the search page; seconds (perf_counter) at which the count, then the first marker, show."""
+    page.goto(url)
+    page.wait_for_function(f"p => ({COUNT_JS})(p) !== null", arg=COUNT_RE, timeout=TIMEOUT_MS)
+    at_count = time.perf_counter()
+    page.frame_locator(MAP_FRAME).first.locator(MARKER).first.wait_for(state="attached", timeout=TIMEOUT_MS)
+    return at_count, time.perf_counter()
+
+
+def _change(page, action) -> float:
+    """Seconds from `action()` (a click, a key) to the count changed."""
+    page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+    before = _count(page)
+    start = time.perf_counter()
+    action()
+    page.wait_for_function(CHANGED_JS, arg=[COUNT_RE, before], timeout=TIMEOUT_MS)
+    return time.perf_counter() - start
+
+
+def _filter_changes(page) -> dict[str, float]:
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    kind = sidebar.get_by_text(KIND, exact=True).first
+    keyword = sidebar.get_by_label("Mots-clés", exact=True)
+
+    def type_keyword() -> None:
+        keyword.fill(KEYWORD)
+        keyword.press("Enter")
+
+    return {
+        "kind": _change(page, kind.click),
+        "keyword": _change(page, type_keyword),
+        "untick": _change(page, kind.click),
+    }
+
+
+def one_run(browser, store: Path | None, workdir: Path) -> dict:
+    """A fresh app process, a first visitor, filter changes, a second visitor."""
+    with app_process(store, workdir) as (proc, url, start):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        _wait_health(url, proc)
+        ready = time.perf_counter()
+        at_count, at_map = _open_search(page, url)
+        cpu = proc_cpu_s(proc.pid)
+        page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+        first_mem = proc_memory_mb(proc.pid)
+        total = _count(page)
+        changes = _filter_changes(page)
+        after_mem = proc_memory_mb(proc.pid)
+        context.close()
+        second = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+        second.set_default_timeout(TIMEOUT_MS)
+        t = time.perf_counter()
+        _, second_map = _open_search(second.new_page(), url)
+        second_s = second_map - t
+        second.close()
+        return {
+            "server_s": ready - start, "count_s": at_count - start, "map_s": at_map - start, "cpu_s": cpu,
+            "second_visitor_s": second_s, "total": total, "filter_s": changes,
+            "rss_first_mb": first_mem["VmRSS"], "rss_after_mb": after_mem["VmRSS"],
+            "peak_mb": proc_memory_mb(proc.pid)["VmHWM"],
+        }  # fmt: skip
+
+
+# --- Runs and the report --------------------------------------------------------------------------------
+
+
+def _median(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+def summarise(size: str, first: dict, runs: list[dict]) -> dict:
+    filters = {k: statistics.median(r["filter_s"][k] for r in runs) for k in runs[0]["filter_s"]}
+    every_change = [v for r in runs for v in r["filter_s"].values()]
+    keys = ("server_s", "count_s", "map_s", "cpu_s", "second_visitor_s", "rss_first_mb", "rss_after_mb", "peak_mb")
+    return {"size": size, "suppliers": runs[0]["total"], "runs": len(runs), "first_start": first,
+            **{k: _median(runs, k) for k in keys}, "filter_s": filters,
+            "filter_max_s": max(every_change)}  # fmt: skip
+
+
+def measure(browser, size: str, store: Path | None, runs: int, workdir: Path) -> dict:
+    first = one_run(browser, store, workdir)
+    print(f"{size}: first start {json.dumps(_rounded(first))}", flush=True)
+    measured = []
+    for i in range(runs):
+        measured.append(one_run(browser, store, workdir))
+        print(f"{size}: run {i + 1} {json.dumps(_rounded(measured[-1]))}", flush=True)
+    return summarise(size, first, measured)
+
+
+def _rounded(value):
+    if isinstance(value, dict):
+        return {k: _rounded(v) for k, v in value.items()}
+    return round(value, 3) if isinstance(value, float) else value
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), "unknown CPU")  # fmt: skip
+    from importlib.metadata import version
+
+    return {"cpus": len(os.sched_getaffinity(0)), "cpu": cpu, "python": platform.python_version(),
+            "streamlit": version("streamlit"), "chromium": _chromium_version(),
+            "date": date.today().isoformat()}  # fmt: skip
+
+
+def _chromium_version() -> str:
+    with contextlib.suppress(OSError, subprocess.SubprocessError):
+        done = subprocess.run([_chromium(), "--version"], capture_output=True, text=True, timeout=20, check=False)
+        return done.stdout.strip()
+    return "chromium"
+
+
+def _chromium() -> str:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def _target(size: str) -> float:
+    return TARGETS["start_s"]["demo" if size == "demo" else "large"]
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
+    start, end = markers(NAME)
+    lines = [start, "## The app in Chromium: cold start, filter change, memory (`bench/browser_scale.py`)", "",
+             f"Measured {info['date']} on {info['cpus']} CPU ({info['cpu']}), Python {info['python']}, Streamlit "
+             f"{info['streamlit']}, {info['chromium']} headless; load average {load[0]:.2f} before, {load[1]:.2f} "
+             "after (the machine is shared: compare rows of one run). Each run is a fresh `streamlit run app.py` and a "
+             "first visitor in Chromium (launched before the timer); times from the process start to the results "
+             "count shown, then to the first marker drawn in the map's frame. Filter changes: from the click (or "
+             f"Enter) to the updated count: tick {KIND}, type \"{KEYWORD}\", untick {KIND}. Second visitor: a new "
+             "browser context on the warm process, `goto` to its map drawn. RSS of the streamlit process after the "
+             "first page and after the changes (/proc), peak = VmHWM. \"First start\": the very first process on the "
+             "version, which builds and saves the search index; the runs after it (median shown) load it.", "",
+             "| directory | suppliers | server up (s) | count (s) | map drawn (s) | CPU to count (s) | first start: "
+             "map (s) | second visitor (s) | filter: kind / keyword / untick (s) | RSS first / after / peak (MB) |",
+             "| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- |"]  # fmt: skip
+    for r in results:
+        f = r["filter_s"]
+        lines.append(
+            f"| {r['size']} | {r['suppliers']:,} | {r['server_s']:.2f} | {r['count_s']:.2f} | {r['map_s']:.2f} | "
+            f"{r['cpu_s']:.2f} | {r['first_start']['map_s']:.2f} | {r['second_visitor_s']:.2f} | "
+            f"{f['kind']:.2f} / {f['keyword']:.2f} / {f['untick']:.2f} | "
+            f"{r['rss_first_mb']:.0f} / {r['rss_after_mb']:.0f} / {r['peak_mb']:.0f} |"
+        )
+    lines += ["", "Targets (issue 15): first results and map ≤ 3 s on the demo, ≤ 5 s at 1,000,000; a filter change "
+              "≤ 1 s at 1,000,000; one process ≤ 2 GB at 1,000,000."]  # fmt: skip
+    for r in results:
+        checks = [f"start {_met(r['map_s'] <= _target(r['size']))} ({r['map_s']:.2f} s ≤ {_target(r['size']):.0f} s)"]
+        if r["size"] != "demo":
+            checks.append(f"filter change {_met(r['filter_max_s'] <= TARGETS['filter_s'])} "
+                          f"(slowest {r['filter_max_s']:.2f} s)")  # fmt: skip
+            checks.append(f"memory {_met(r['peak_mb'] <= TARGETS['rss_mb'])} (peak {r['peak_mb']:.0f} MB)")
+        lines.append(f"- {r['size']}: " + ", ".join(checks) + ".")
+    lines.append(end)
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", nargs="+", default=["demo", "100000"], help="demo and/or supplier counts")
+    parser.add_argument("--runs", type=int, default=RUNS)
+    parser.add_argument(
+        "--store", action="append", type=Path, default=[], help="reuse a store (numeric sizes, in order)"
+    )
+    parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    args = parser.parse_args(argv)
+    from playwright.sync_api import sync_playwright
+
+    stores = list(args.store)
+    results = []
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="bench-browser-scale-") as tmp, sync_playwright() as p:
+        workdir = Path(tmp)
+        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS, headless=True)
+        try:
+            for size in args.sizes:
+                store = None
+                if size != "demo":
+                    store = stores.pop(0) if stores else make_store(workdir, int(size))
+                results.append(measure(browser, size, store, args.runs, workdir))
+        finally:
+            browser.close()
+    load = (load_before, os.getloadavg()[0])
+    info = machine()
+    if args.json:
+        print(json.dumps(_rounded({"machine": info, "load_average": load, "results": results})))
+    publish(section(results, info, load), NAME, write=not args.no_write)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
