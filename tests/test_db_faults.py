@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from sourcing.db import audit, service
 from sourcing.db.engine import database_url, dispose_engines, read, session_scope, upgrade_database
-from sourcing.db.faults import DatabaseReadOnlyError, DatabaseUnavailableError, translate
+from sourcing.db.faults import DatabaseFullError, DatabaseReadOnlyError, DatabaseUnavailableError, translate
 from sourcing.directory import load_any
 from sourcing.store import service as store
 from tests.helpers import LISTS_PAGE, open_page
@@ -224,6 +224,7 @@ def _pg_error(sqlstate: str | None, *, invalidated: bool = False) -> DBAPIError:
         (8, DatabaseReadOnlyError),  # SQLITE_READONLY
         (8 | (1 << 8), DatabaseReadOnlyError),  # SQLITE_READONLY_RECOVERY, any extended read-only code
         (8 | (6 << 8), DatabaseReadOnlyError),  # SQLITE_READONLY_DIRECTORY
+        (13, DatabaseFullError),  # SQLITE_FULL: the disk under the file is full
         (5, DatabaseUnavailableError),  # SQLITE_BUSY after the busy timeout
         (6, DatabaseUnavailableError),  # SQLITE_LOCKED
         (14, DatabaseUnavailableError),  # SQLITE_CANTOPEN, the folder being writable
@@ -243,6 +244,8 @@ def test_sqlite_errors_are_classified(code, expected, tmp_path):
     [
         ("25006", False, False, DatabaseReadOnlyError, False),  # read_only_sql_transaction
         ("25006", False, True, DatabaseReadOnlyError, False),
+        ("53100", False, False, DatabaseFullError, False),  # disk_full: could not extend a table
+        ("53100", False, True, DatabaseFullError, False),  # ... at COMMIT: rolled back, not saved
         (None, False, False, DatabaseUnavailableError, False),  # refused at connect
         ("57P01", True, False, DatabaseUnavailableError, False),  # admin shutdown, mid-transaction
         ("57P01", True, True, DatabaseUnavailableError, True),  # ... during COMMIT: maybe saved

@@ -7,6 +7,9 @@
   restarting, a SQLite file locked for too long). `maybe_saved` is True when the connection was
   lost while committing: the change may or may not have been saved, so it is never retried
   silently and the buyer is asked to check before doing it again.
+- `DatabaseFullError`: the disk under the database is full (SQLite `SQLITE_FULL`, PostgreSQL
+  `disk_full`, 53100). The change is rolled back whole; what was saved stays readable; the message
+  says the disk is full and where, so that the administrator knows what to free.
 
 `translate` turns a SQLAlchemy `DBAPIError` into one of these, or None for any other error
 (a constraint, a bug): those keep their own type.
@@ -25,10 +28,12 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 _SQLITE_BUSY: Final = 5
 _SQLITE_LOCKED: Final = 6
 _SQLITE_READONLY: Final = 8
+_SQLITE_FULL: Final = 13
 _SQLITE_CANTOPEN: Final = 14
 # PostgreSQL SQLSTATE: 25006 read_only_sql_transaction; class 08 connection exceptions; 57P01-03
 # admin/crash shutdown, cannot connect now (starting up or shutting down).
 _PG_READ_ONLY: Final = "25006"
+_PG_DISK_FULL: Final = "53100"
 _PG_UNAVAILABLE_PREFIXES: Final = ("08", "57P")
 
 
@@ -38,6 +43,10 @@ class DatabaseFault(RuntimeError):
 
 class DatabaseReadOnlyError(DatabaseFault):
     """The database refuses writes."""
+
+
+class DatabaseFullError(DatabaseFault):
+    """The disk under the database is full: nothing of the change was written."""
 
 
 class DatabaseUnavailableError(DatabaseFault):
@@ -62,6 +71,14 @@ def read_only_error(url: str) -> DatabaseReadOnlyError:
         f"La base de données des listes refuse les écritures : elle est en lecture seule ({where(url)}). "
         "Votre modification n'a pas été enregistrée ; vos listes restent consultables. "
         "Prévenez l'administrateur."
+    )
+
+
+def full_error(url: str) -> DatabaseFullError:
+    return DatabaseFullError(
+        f"Le disque de la base de données des listes est plein ({where(url)}) : votre modification n'a pas été "
+        "enregistrée. Ce qui était déjà enregistré n'est pas perdu et reste consultable. "
+        "Prévenez l'administrateur : il faut libérer de la place sur ce disque."
     )
 
 
@@ -94,6 +111,8 @@ def _sqlite_fault(code: int, url: str) -> DatabaseFault | None:
     primary = code & 0xFF
     if primary == _SQLITE_READONLY or (primary == _SQLITE_CANTOPEN and _sqlite_folder_read_only(url)):
         return read_only_error(url)
+    if primary == _SQLITE_FULL:
+        return full_error(url)
     if primary in (_SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_CANTOPEN):
         return unavailable_error(url, maybe_saved=False)  # SQLite commits atomically or not at all
     return None
@@ -110,6 +129,8 @@ def translate(error: DBAPIError, url: str, *, committing: bool = False) -> Datab
     sqlstate = getattr(original, "sqlstate", None) or ""
     if sqlstate == _PG_READ_ONLY:
         return read_only_error(url)
+    if sqlstate == _PG_DISK_FULL:
+        return full_error(url)
     lost = error.connection_invalidated or sqlstate.startswith(_PG_UNAVAILABLE_PREFIXES)
     if lost or (isinstance(error, OperationalError) and not sqlstate):  # refused, reset, timed out
         return unavailable_error(url, maybe_saved=committing)
