@@ -11,6 +11,13 @@ of each, errors, memory (RSS) per app process after the run.
 
     python bench/load.py                 # N = 1, 5, 10 (add --n 1 5 10 20 for more)
     python bench/load.py --no-write      # print only
+    python bench/load.py --app-cpus 0 --browser-cpus 1   # app and browsers on separate cores
+
+On a machine of few cores, the simulated buyers' own Chromium pages compete with the app for the
+CPU: `--app-cpus` / `--browser-cpus` pin the app processes and the browsers (with nginx) to
+separate cores (sched_setaffinity), so the app's figures are not its clients' load. The app
+processes' CPU time during the timed run, per timed step, is reported too: it does not depend on
+the machine's load, and says how many steps per second one core can serve.
 """
 
 from __future__ import annotations
@@ -37,7 +44,7 @@ from ui import texts as T  # noqa: E402
 
 COUNT_TEXT = "fournisseur(s) trouvé(s)"
 FILTER = "ESAT"
-CHANGES = 2
+CHANGES = 2  # filter changes per buyer (--changes)
 CARD_TEXT = T.DETAIL_SOURCE.split("{")[0]  # the card's source line: "Source : "
 ADDED_TEXT = "ajouté(s) à"  # in T.ADD_DONE, the add confirmation
 IDLE = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"  # the script run is over
@@ -50,8 +57,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _pin(cpus: set[int] | None):
+    """A preexec_fn putting the child process on `cpus` (None: anywhere)."""
+    return (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
+
+
 @contextlib.contextmanager
-def app_processes(n: int, workdir: Path):
+def app_processes(n: int, workdir: Path, cpus: set[int] | None = None):
     """`n` streamlit processes on one SQLite file and one data folder; yields (urls, pids)."""
     env = {**os.environ, "SOURCING_DB_PATH": str(workdir / "sourcing.db"), "SOURCING_DATA_DIR": str(workdir / "data"),
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}  # fmt: skip
@@ -61,7 +73,7 @@ def app_processes(n: int, workdir: Path):
         procs.append(subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless",
              "true", "--server.address", "127.0.0.1"], cwd=PROJECT, env=env,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=_pin(cpus),
         ))  # fmt: skip
         urls.append(f"http://127.0.0.1:{port}")
     try:
@@ -83,6 +95,12 @@ def _wait_health(url: str, timeout_s: float = 120) -> None:
                 return
         time.sleep(0.3)
     raise TimeoutError(url)
+
+
+def cpu_s(pid: int) -> float:
+    """User + system CPU seconds of process `pid` so far (/proc/<pid>/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def rss_mb(pid: int) -> float:
@@ -129,7 +147,9 @@ async def _add_to_list(page, buyer: int) -> float:
     return time.perf_counter() - start
 
 
-async def one_buyer(browser, url: str, buyer: int, times: dict[str, list[float]], errors: list[str]) -> None:
+async def one_buyer(
+    browser, url: str, buyer: int, times: dict[str, list[float]], errors: list[str], changes: int = CHANGES
+) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     page = await context.new_page()
     page.set_default_timeout(120_000)
@@ -138,7 +158,7 @@ async def one_buyer(browser, url: str, buyer: int, times: dict[str, list[float]]
         headline = page.locator('[data-testid="stMain"]').get_by_text(COUNT_TEXT).first
         await headline.wait_for()
         box = page.locator('[data-testid="stSidebar"]').get_by_text(FILTER, exact=True).first
-        for _ in range(CHANGES):
+        for _ in range(changes):
             times["filter"].append(await _change_filter(page, headline, box))
         times["card"].append(await _open_card(page))
         times["add"].append(await _add_to_list(page, buyer))
@@ -148,7 +168,7 @@ async def one_buyer(browser, url: str, buyer: int, times: dict[str, list[float]]
         await context.close()
 
 
-async def run_buyers(url: str, n: int) -> tuple[dict[str, list[float]], list[str]]:
+async def run_buyers(url: str, n: int, changes: int = CHANGES) -> tuple[dict[str, list[float]], list[str]]:
     from playwright.async_api import async_playwright
 
     times: dict[str, list[float]] = {step: [] for step in STEPS}
@@ -157,7 +177,7 @@ async def run_buyers(url: str, n: int) -> tuple[dict[str, list[float]], list[str
     async with async_playwright() as p:
         browser = await p.chromium.launch(executable_path=chromium, headless=True,
                                           args=["--no-sandbox", "--disable-gpu", "--disable-quic"])  # fmt: skip
-        await asyncio.gather(*(one_buyer(browser, url, i, times, errors) for i in range(n)))
+        await asyncio.gather(*(one_buyer(browser, url, i, times, errors, changes) for i in range(n)))
         await browser.close()
     return times, errors
 
@@ -169,14 +189,15 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def measure(processes: int, n: int) -> dict:
+def measure(processes: int, n: int, changes: int = CHANGES, app_cpus: set[int] | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="sourcing-load-") as tmp:
         workdir = Path(tmp)
-        with app_processes(processes, workdir) as (urls, pids):
+        with app_processes(processes, workdir, app_cpus) as (urls, pids):
             for url in urls:  # warm each process (first index and map builds), not timed
                 asyncio.run(run_buyers(url, 1))
+            cpu_before = sum(cpu_s(pid) for pid in pids)
             if processes == 1:
-                times, errors = asyncio.run(run_buyers(urls[0], n))
+                times, errors = asyncio.run(run_buyers(urls[0], n, changes))
             else:
                 from importlib.util import module_from_spec, spec_from_file_location
 
@@ -184,28 +205,39 @@ def measure(processes: int, n: int) -> dict:
                 nginx = module_from_spec(spec)
                 spec.loader.exec_module(nginx)
                 with nginx.nginx_proxy(urls, workdir / "nginx") as proxy:
-                    times, errors = asyncio.run(run_buyers(proxy, n))
+                    times, errors = asyncio.run(run_buyers(proxy, n, changes))
+            app_cpu = sum(cpu_s(pid) for pid in pids) - cpu_before
             memory = [rss_mb(pid) for pid in pids]
     figures = {f"{step}_{q}": pct(times[step], value) for step in STEPS for q, value in (("p50", 0.5), ("p95", 0.95))}
     return {"processes": processes, "n": n, "p50": figures["filter_p50"], "p95": figures["filter_p95"],
-            "changes": len(times["filter"]), "errors": len(errors), "rss": memory, **figures}  # fmt: skip
+            "changes": len(times["filter"]), "errors": len(errors), "rss": memory,
+            "cpu_per_step_ms": 1000 * app_cpu / max(1, sum(len(t) for t in times.values())), **figures}  # fmt: skip
 
 
-def report(rows: list[dict]) -> str:
+def _placement(app_cpus: set[int] | None, browser_cpus: set[int] | None) -> str:
+    if not app_cpus and not browser_cpus:
+        return "the app processes and the browsers share every core"
+    cores = lambda cpus: ", ".join(map(str, sorted(cpus))) if cpus else "any"  # noqa: E731
+    return f"app processes pinned to core(s) {cores(app_cpus)}, browsers and nginx to core(s) {cores(browser_cpus)}"
+
+
+def report(rows: list[dict], changes: int = CHANGES, app_cpus=None, browser_cpus=None) -> str:
     start, end = markers("load")
     lines = [start, "## Many buyers at once (bench/load.py)", "",
              f"Headless Chromium buyers, each opening the search page on the demo directory, changing a filter "
-             f"{CHANGES} times (time from the click to the updated count), opening a supplier's card (click on "
+             f"{changes} times (time from the click to the updated count), opening a supplier's card (click on "
              "its row to the card drawn) and adding it to a list (click to the confirmation). Machine: "
-             f"{os.cpu_count()} cores, shared with other work (figures are noisy; compare rows of one run).", "",
+             f"{os.cpu_count()} cores, shared with other work (figures are noisy; compare rows of one run); "
+             f"{_placement(app_cpus, browser_cpus)}. App CPU per step: the app processes' CPU time during the "
+             "timed run divided by the timed steps (independent of the load).", "",
              "| processes | buyers | filter changes | filter p50 (s) | filter p95 (s) | card p50 / p95 (s) "
-             "| add p50 / p95 (s) | errors | RSS per process (MB) |",
-             "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "| add p50 / p95 (s) | errors | RSS per process (MB) | app CPU per step (ms) |",
+             "|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     for r in rows:
         rss = ", ".join(f"{m:.0f}" for m in r["rss"])
         lines.append(f"| {r['processes']} | {r['n']} | {r['changes']} | {r['p50']:.2f} | {r['p95']:.2f} | "
                      f"{r['card_p50']:.2f} / {r['card_p95']:.2f} | {r['add_p50']:.2f} / {r['add_p95']:.2f} | "
-                     f"{r['errors']} | {rss} |")  # fmt: skip
+                     f"{r['errors']} | {rss} | {r['cpu_per_step_ms']:.0f} |")  # fmt: skip
     one = [r for r in rows if r["processes"] == 1 and r["errors"] == 0 and r["p95"] <= 1.0]
     two = [r for r in rows if r["processes"] == 2 and r["errors"] == 0 and r["p95"] <= 1.0]
     best_one, best_two = max((r["n"] for r in one), default=0), max((r["n"] for r in two), default=0)
@@ -217,10 +249,18 @@ def report(rows: list[dict]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, nargs="+", default=[1, 5, 10])
+    parser.add_argument("--changes", type=int, default=CHANGES, help="filter changes per buyer")
+    parser.add_argument("--processes", type=int, nargs="+", default=[1, 2], choices=[1, 2])
+    parser.add_argument("--app-cpus", type=int, nargs="+", help="cores of the app processes")
+    parser.add_argument("--browser-cpus", type=int, nargs="+", help="cores of the browsers and nginx")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
-    rows = [measure(processes, n) for processes in (1, 2) for n in args.n]
-    publish(report(rows), "load", write=not args.no_write)
+    app_cpus = set(args.app_cpus) if args.app_cpus else None
+    browser_cpus = set(args.browser_cpus) if args.browser_cpus else None
+    if browser_cpus:
+        os.sched_setaffinity(0, browser_cpus)  # Playwright's Chromium and nginx inherit it
+    rows = [measure(processes, n, args.changes, app_cpus) for processes in args.processes for n in args.n]
+    publish(report(rows, args.changes, app_cpus, browser_cpus), "load", write=not args.no_write)
 
 
 if __name__ == "__main__":
