@@ -28,6 +28,7 @@ import contextlib
 import os
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -242,7 +243,16 @@ def report(rows: list[dict], changes: int = CHANGES, app_cpus=None, browser_cpus
     two = [r for r in rows if r["processes"] == 2 and r["errors"] == 0 and r["p95"] <= 1.0]
     best_one, best_two = max((r["n"] for r in one), default=0), max((r["n"] for r in two), default=0)
     lines += ["", f"Buyers served by one process with p95 ≤ 1 s (largest N measured): {best_one}; "
-              f"by two processes behind nginx: {best_two} (p95 of the filter change).", end]  # fmt: skip
+              f"by two processes behind nginx: {best_two} (p95 of the filter change)."]  # fmt: skip
+    single = [r for r in rows if r["processes"] == 1 and r["cpu_per_step_ms"] > 0]
+    if single:
+        cost = statistics.median(r["cpu_per_step_ms"] for r in single)
+        lines += ["", f"Capacity from the CPU cost ({cost:.0f} ms of app CPU per step, median over the one-process "
+                  f"rows): one process runs the pages' Python on one core at a time, so it serves at most "
+                  f"{1000 / cost:.1f} steps per second on a core of this machine, whatever its load; "
+                  "a second process on a second core "
+                  "doubles that."]  # fmt: skip
+    lines.append(end)
     return "\n".join(lines)
 
 
