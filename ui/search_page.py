@@ -15,7 +15,6 @@ from functools import partial
 import numpy as np
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from sourcing.contracts.summary import supplier_summary
 from sourcing.exports import TABLES, export_suppliers
@@ -26,7 +25,7 @@ from sourcing.search import SearchIndex, SearchQuery, search, widen
 from sourcing.search.choices import sector_names
 from sourcing.search.facets import Facets, facet_counts, supplier_row
 from sourcing.store.dates import is_stale
-from ui import charts, shortlist_panel, state
+from ui import charts, search_map, shortlist_panel, state
 from ui import texts as T
 from ui.map import builder as mapping
 from ui.safe_text import md_text
@@ -43,13 +42,6 @@ FOCUS_ZOOM = mapping.OFFLINE_MAX_ZOOM  # "Voir sur la carte": the town around th
 @st.cache_resource
 def sector_short_names() -> dict[str, str]:
     return sector_names()
-
-
-@st.cache_resource(max_entries=8, show_spinner=T.SPINNER_MAP)
-def supplier_map(directory_key: str, query: SearchQuery, tiles: bool):
-    columns = (*mapping.REQUIRED_COLUMNS, "match_reason")
-    found = search(search_index(directory_key), replace(query, limit=None, columns=columns))
-    return mapping.build_map(found.results, center=query.near, radius_km=query.radius_km, tiles=tiles)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -253,15 +245,7 @@ def render() -> None:
     map_col, detail_col = st.columns([2, 1])
     with map_col:
         focus = st.session_state.get("map_focus")
-        clicked = st_folium(
-            supplier_map(key, query, tiles),
-            key="map",
-            height=560,
-            use_container_width=True,
-            returned_objects=["last_object_clicked_popup"],
-            center=focus,
-            zoom=FOCUS_ZOOM if focus else None,
-        )
+        clicked = search_map.draw(key, query, tiles, height=560, focus=focus, zoom=FOCUS_ZOOM if focus else None)
     clicked_id = mapping.supplier_id_from_click(clicked)
     if clicked_id and clicked_id != st.session_state.get("last_map_click"):
         st.session_state["last_map_click"] = clicked_id

@@ -840,3 +840,9 @@ CONTRACTS_SKIPPED = "Pages ignorées car illisibles (lot/page) : {pages} ; ces f
 CONTRACTS_FAILED = "Les marchés publics n'ont pas pu être récupérés : {message}"
 CONTRACTS_LAST = "Dernière mise à jour des marchés publics : {date} ({what})."
 CONTRACTS_NONE_YET = "Aucun fournisseur de l'annuaire n'a encore été vérifié dans les DECP."
+
+# --- Search page: the map of a large search (ui/search_map.py) ---
+MAP_NOTE = (
+    "La carte montre les {shown} premiers fournisseurs sur {n}, dans l'ordre du tableau : "
+    "précisez la recherche pour les voir tous."
+)

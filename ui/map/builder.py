@@ -158,17 +158,19 @@ def build_map(
     tiles: bool = False,
     asset_base: str = DEFAULT_ASSET_BASE,
     cdn: bool = False,
+    found_total: int | None = None,
 ) -> folium.Map:
     """A folium Map of all located results (see the module docstring for the rules).
 
     The view frames the distance circle when center and radius are given, else the results, else France.
-    Rows without valid coordinates are skipped and counted in the legend.
+    Rows without valid coordinates are skipped and counted in the legend. `found_total`: how many results
+    the search found when `results` holds only the first of them (the legend says so).
     """
     payload = marker_payload(results)
     urls = asset_urls(asset_base, cdn=cdn)
     m = _base_map(center, urls, tiles=tiles)
     legend = legend_html(shown=len(payload["lat"]), total=len(results), radius_km=radius_km,
-                         has_center=center is not None)  # fmt: skip
+                         has_center=center is not None, found_total=found_total)  # fmt: skip
     SupplierLayer(
         payload,
         urls=urls,

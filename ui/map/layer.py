@@ -87,7 +87,17 @@ def _count_line(shown: int, total: int) -> str:
     return count
 
 
-def legend_html(*, shown: int, total: int, radius_km: float | None, has_center: bool) -> str:
+def _first_line(total: int, found_total: int | None) -> str:
+    """When the map holds only the first results of a larger search: how many, and how to see the others."""
+    if found_total is None or found_total <= total:
+        return ""
+    return (f"Les {french_number(total)} premiers des {french_number(found_total)} résultats (ordre du tableau) ; "
+            "précisez la recherche pour voir les autres.")  # fmt: skip
+
+
+def legend_html(
+    *, shown: int, total: int, radius_km: float | None, has_center: bool, found_total: int | None = None
+) -> str:
     """The legend, in French (trusted text only, escaped anyway); symbols are described for screen readers."""
     rows = [_family_row(fam) for fam in FAMILY_ORDER]
     rows.append(
@@ -97,6 +107,9 @@ def legend_html(*, shown: int, total: int, radius_km: float | None, has_center: 
     if has_center:
         rows.append(_center_row(radius_km))
     count = html.escape(_count_line(shown, total))
+    first = _first_line(total, found_total)
+    if first:
+        count += f"<br>{html.escape(first)}"
     # Folded at first: the buyer opens it when needed, and the view is framed clear of it.
     return (
         '<details class="sup-legend-box"><summary>Légende</summary>'
