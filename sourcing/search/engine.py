@@ -81,9 +81,10 @@ def _area_rows(index: SearchIndex, query: SearchQuery, lat0: float, lon0: float,
     return np.flatnonzero(covered)
 
 
-def _order(index: SearchIndex, selection: _Selection, query: SearchQuery) -> np.ndarray:
+def _order(index: SearchIndex, selection: _Selection, query: SearchQuery, first: int | None = None) -> np.ndarray:
     """Positions in `selection.rows` in result order: by distance (unknown last; ties by row),
-    by name (case- and accent-insensitive; ties by row), by public contracts won (most first) or by row."""
+    by name (case- and accent-insensitive; ties by row), by public contracts won (most first) or by row.
+    With ``first``, only the first ``first`` of them (what a page shows: the others are not sorted)."""
     rows = selection.rows
     sort = query.sort if query.sort in SORTS else None
     if sort == "name":
@@ -91,14 +92,29 @@ def _order(index: SearchIndex, selection: _Selection, query: SearchQuery) -> np.
             position = np.full(len(index), -1, dtype=np.int64)
             position[rows] = np.arange(len(rows))
             found = position[index.name_order]
-            return found[found >= 0]
-        return np.argsort(index.name_rank[rows], kind="stable")
+            return found[found >= 0][:first]
+        return np.argsort(index.name_rank[rows], kind="stable")[:first]
+    if sort != "contracts" and query.near is not None:
+        return _by_distance(rows, selection.distance, first)
     by_row = np.argsort(rows, kind="stable")
     if query.near is not None:
         by_row = by_row[np.argsort(selection.distance[by_row], kind="stable")]
     if sort == "contracts":  # most public contracts won first; ties by distance (with a place), else by row
         by_row = by_row[np.argsort(-contracts_won(index)[rows[by_row]], kind="stable")]
-    return by_row
+    return by_row[:first]
+
+
+def _by_distance(rows: np.ndarray, distance: np.ndarray, first: int | None) -> np.ndarray:
+    """Positions by increasing distance (unknown last), ties by row; only the first ``first`` sorted:
+    a partition finds the ``first``-th distance, then the rows up to it (every tie included) are sorted."""
+    key = np.where(np.isnan(distance), np.inf, distance)
+    candidates = np.arange(len(rows))
+    if first is not None and first < len(rows) // 4:
+        if first <= 0:
+            return candidates[:0]
+        cut = np.partition(key, first - 1)[first - 1]
+        candidates = np.flatnonzero(key <= cut)
+    return candidates[np.lexsort((rows[candidates], key[candidates]))][:first]
 
 
 def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
@@ -107,10 +123,8 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
     with keywords why they matched (see `keyword_reasons`), joined by " ; "; "" for neither."""
     query = clean(query)
     selection = _select(index, query, narrow(index, query))
-    order = _order(index, selection, query)
-    total = len(order)
-    if query.limit is not None:
-        order = order[: max(int(query.limit), 0)]
+    total = len(selection.rows)
+    order = _order(index, selection, query, None if query.limit is None else max(int(query.limit), 0))
     rows = selection.rows[order]
     results = index.take(rows, query.columns)
     results["distance_km"] = selection.distance[order]
