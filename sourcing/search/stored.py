@@ -1,7 +1,9 @@
 """A `SearchIndex` kept on disk next to the directory it indexes, so a new process searches at once.
 
 `SearchIndex.build` takes seconds at a million suppliers (words cut and sorted, categories
-factorised...); what it computes is arrays and short lists of keys. `save` writes them in a folder
+factorised...); what it computes is arrays and short lists of keys. A store version gets its index
+when it is published (`save_for_version`); a version published before that, or a Parquet file named
+on the command line, gets it at its first search (`load_or_build`). `save` writes them in a folder
 (one ``.npy`` per array, the keys in ``keys.json``) with the directory itself as an Arrow IPC file;
 `load` maps the arrays read-only (`numpy.load(mmap_mode="r")`: nothing is read before a query
 touches it) and leaves the directory on disk: the few result rows a search shows are taken from the
@@ -175,6 +177,17 @@ def load_or_build(
     except OSError:
         pass
     return index
+
+
+def save_for_version(version_folder: Path) -> Path:
+    """Build and save the index of a store version's directory (`sourcing.store.files.publish_version`
+    calls it before the version is published, so no buyer pays for the build). The directory is read
+    back from its Parquet file as every reader reads it: the index is the one a search would build."""
+    from sourcing.store.files import read_parquet
+
+    parquet = Path(version_folder) / "directory.parquet"
+    index = SearchIndex.build(read_parquet(parquet, lists=True))
+    return save(index, index_dir(version_folder), file_stamp(parquet))
 
 
 def file_stamp(path: Path) -> str:

@@ -4,7 +4,8 @@ Layout of `<data dir>/store/` (data dir: `SOURCING_DATA_DIR`, default `<project>
     sources/<uid>.parquet        a source's suppliers as imported (raw columns kept here only)
     sources/<uid>.report.json    its import report
     versions/<n>/                one merged directory: directory.parquet, provenance.parquet,
-                                 conflicts.parquet, manifest.json
+                                 conflicts.parquet, manifest.json, and search-index/ (its search
+                                 index, `sourcing.search.stored`, built before the version is published)
     CURRENT                      the number of the version in use
     .lock                        held while a version is being built (one builder at a time)
 
@@ -132,6 +133,10 @@ def publish_version(root: Path, number: int, files: dict[str, pd.DataFrame], man
         tmp.mkdir()
         for name, frame in files.items():
             write_parquet(frame, tmp / f"{name}.parquet")
+        if "directory" in files:  # the search index goes with the version: no buyer waits for it
+            from sourcing.search import stored
+
+            stored.save_for_version(tmp)
         atomic_write_bytes(tmp / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1).encode())
         _fsync_dir(tmp)
         os.rename(tmp, version_dir(root, number))
