@@ -26,7 +26,6 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sourcing import formats
 from sourcing.cli_advise import add_advise_parser, cmd_advise
 from sourcing.cli_bench import add_bench_parser, cmd_bench
 from sourcing.cli_contracts import add_contracts_parser, cmd_contracts
@@ -73,12 +72,8 @@ def _parser(light: bool = False) -> argparse.ArgumentParser:
         prog="python -m sourcing", description="Annuaire des fournisseurs de l'ESS pour les acheteurs publics."
     )
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
-    imp = sub.add_parser("import", help="importer un annuaire (CSV, XLSX, JSON)")
-    imp.add_argument("file", help="fichier à importer")
-    imp.add_argument("--format", choices=formats.FORMAT_NAMES, help="format (détecté automatiquement sinon)")
-    imp.add_argument("--out", help="écrire l'annuaire normalisé (Parquet)")
-    imp.add_argument("--units", help="SIRENE : fichier StockUniteLegale à joindre sur le SIREN")
-    imp.add_argument("--json", action="store_true", help="rapport en JSON")
+    if not light:  # the formats' readers (pandas and their modules) are not needed to search
+        _add_import_parser(sub)
     sea = sub.add_parser("search", help="chercher des fournisseurs")
     sea.add_argument("--directory", help="annuaire (Parquet écrit par import --out, ou tout fichier importable)")
     sea.add_argument("--near", help="commune, code postal ou code INSEE")
@@ -110,6 +105,17 @@ def _parser(light: bool = False) -> argparse.ArgumentParser:
         add_plan_parser(sub)
         add_contracts_parser(sub, _Parser)
     return parser
+
+
+def _add_import_parser(sub) -> None:
+    from sourcing import formats
+
+    imp = sub.add_parser("import", help="importer un annuaire (CSV, XLSX, JSON)")
+    imp.add_argument("file", help="fichier à importer")
+    imp.add_argument("--format", choices=formats.FORMAT_NAMES, help="format (détecté automatiquement sinon)")
+    imp.add_argument("--out", help="écrire l'annuaire normalisé (Parquet)")
+    imp.add_argument("--units", help="SIRENE : fichier StockUniteLegale à joindre sur le SIREN")
+    imp.add_argument("--json", action="store_true", help="rapport en JSON")
 
 
 def _add_user_option(parser: argparse.ArgumentParser) -> None:

@@ -200,11 +200,12 @@ def index_of(path: str | Path | None, load_directory: Callable[[str | Path | Non
     """The index of a directory as the CLI names it (`sourcing.directory.load_any`): None for the
     team's directory (saved in its store version, or next to the demo's cache), a Parquet file
     (saved in the cache folder), anything else built in memory. ``load_directory(path)`` reads it."""
-    from sourcing.directory import cache_dir, is_parquet
-
     if path is None:
         parquet, folder = current_paths()
-    elif is_parquet(path):
+        return load_or_build(folder, lambda: load_directory(path), stamp=file_stamp(parquet))
+    from sourcing.directory import cache_dir, is_parquet  # (its imports: not needed for the team's directory)
+
+    if is_parquet(path):
         parquet = Path(path).resolve()
         key = hashlib.sha1(str(parquet).encode()).hexdigest()[:16]
         folder = cache_dir() / "search-index" / key
@@ -216,7 +217,6 @@ def index_of(path: str | Path | None, load_directory: Callable[[str | Path | Non
 def current_paths() -> tuple[Path, Path]:
     """The team's directory file (the store's current version, or the demo's cache while the store
     has no source) and where its index is kept."""
-    from sourcing.directory import demo_parquet
     from sourcing.store import files
 
     store = files.store_dir()
@@ -224,5 +224,7 @@ def current_paths() -> tuple[Path, Path]:
     if number is not None and files.read_manifest(store, number).get("sources"):
         folder = files.version_dir(store, number)
         return folder / "directory.parquet", index_dir(folder)
+    from sourcing.directory import demo_parquet
+
     parquet = demo_parquet()
     return parquet, parquet.with_suffix(".search-index")

@@ -24,13 +24,14 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 
 from sourcing import PROJECT_DIR
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 KEEP_VERSIONS = 3
 MANIFEST = "manifest.json"
@@ -79,6 +80,10 @@ def read_parquet(path: Path, columns: list[str] | None = None, lists: bool = Fal
     """Read back in one chunk per column: search code may use pyarrow compute on the columns,
     which refuses the several chunks a large file comes back in. With `lists`, list columns come
     back as Python lists ([] for none), converted by Arrow in one pass rather than cell by cell."""
+    import pyarrow as pa  # here: a search of a saved index does not read Parquet (pyarrow.parquet: 0.1 s)
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     table = pq.read_table(path, columns=columns).combine_chunks()
     list_columns = [f.name for f in table.schema if pa.types.is_list(f.type) or pa.types.is_large_list(f.type)]
     frame = table.drop_columns(list_columns).to_pandas(types_mapper=_types_mapper) if lists else None
