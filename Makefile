@@ -65,6 +65,7 @@ format: $(VENV)/.dev
 
 bench: $(VENV)/.dev assets
 	$(BIN)/python bench/import.py
+	$(BIN)/python bench/import_scale.py
 	$(BIN)/python bench/search.py
 	$(BIN)/python bench/map.py
 	$(BIN)/python bench/shortlists.py

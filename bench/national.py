@@ -3,18 +3,23 @@
 One run does, on a directory of N generated rows (`data/make_demo.py` via `bench/import.py`, half
 the rows to locate by the gazetteer):
   1. import: `import_path` in a fresh subprocess (time, peak RSS), median of ``--runs``;
-  2. publishes the result as the team's directory (a store version in a temporary SOURCING_DATA_DIR);
+  2. publishes the result as the team's directory (a store version in a temporary SOURCING_DATA_DIR):
+     `publish_version` writes the version and builds its search index (time of each);
   3. cold search: `python -m sourcing search --near Lyon --radius-km 30 --json` as a new process,
-     the first time (index built and saved with the version) then ``--runs`` times (index read back);
-     wall time of the whole process, and the command's own `timing_ms` (load, query);
+     ``--runs`` times on the index published with the version (after a first one that also compiles
+     the bytecode, as an install does), wall and CPU time of the whole process and the command's own
+     `timing_ms` (load, query); then once on a version published without index (the first search
+     builds and saves it: the fallback for versions published before the index went with them);
   4. typical queries in one process on the saved index (median of 20 runs each), the map's HTML
      for 1,000 / 5,000 / 20,000 results (`ui.map.builder.map_html`), and that process's memory;
   5. the same radius searches in PostgreSQL + PostGIS (a throwaway server on loopback,
      `scripts/pg_test_server.py`; geography points, GiST index, `ST_DWithin` on the sphere),
      first page of 50 by distance with the total, median of 20 runs each.
 
-Usage: .venv/bin/python bench/national.py [--rows 100000] [--runs 3] [--json] [--no-postgis] [--no-write]
-                                          [--from-json RESULT.json]
+Usage: .venv/bin/python bench/national.py [--rows 100000] [--runs 3] [--import-runs R] [--json] [--no-postgis]
+                                          [--no-write] [--input CSV] [--from-json RESULT.json]
+  --input CSV: a CSV made earlier by `bench/import.py`'s make_input (its rows are counted), instead of
+  generating one (a 1,000,000-row input takes minutes).
 (also `python -m sourcing bench --rows N --json`, `make bench`). Prints one JSON object with --json;
 otherwise writes its section of docs/performance.md (bench:national markers).
 """
@@ -25,7 +30,9 @@ import argparse
 import importlib
 import json
 import os
+import platform
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -93,10 +100,21 @@ def child_publish(parquet: str) -> dict:
     """Publish ``parquet`` as version 1 of the store in SOURCING_DATA_DIR (one source, no merge)."""
     import pandas as pd
 
+    from sourcing.search import stored
     from sourcing.store import files
 
     frame = pd.read_parquet(parquet)
     store = files.store_dir()
+    build = stored.save_for_version
+    spent: list[float] = []
+
+    def timed(folder):
+        t = time.perf_counter()
+        saved = build(folder)
+        spent.append(time.perf_counter() - t)
+        return saved
+
+    stored.save_for_version = timed  # publish_version calls it: timed apart from the Parquet writes
     source = {"id": 1, "label": "bench", "kind": "file", "filename": Path(parquet).name, "format_label": "bench",
               "added_by": "bench", "added_at": pd.Timestamp.now(tz="UTC").isoformat(), "data_date": None,
               "data_date_origin": "", "licence": "", "query": "", "families": [], "kinds": {}, "rows_read": len(frame),
@@ -104,8 +122,9 @@ def child_publish(parquet: str) -> dict:
               "display": "bench"}  # fmt: skip
     manifest = {"version": 1, "built_at": source["added_at"], "sources": [source], "suppliers_in": len(frame),
                 "suppliers_out": len(frame), "merged": 0, "per_source": {"1": len(frame)}}  # fmt: skip
+    t = time.perf_counter()
     files.publish_version(store, 1, {"directory": frame}, manifest)
-    return {"suppliers": len(frame)}
+    return {"suppliers": len(frame), "publish_s": time.perf_counter() - t, "index_build_s": sum(spent)}
 
 
 def _median_ms(fn, runs: int = QUERY_RUNS) -> float:
@@ -232,26 +251,35 @@ def postgis(parquet: Path, index_folder: Path) -> dict:
 # --- The run ------------------------------------------------------------------------------------------
 
 
-def run(rows: int, runs: int = 3, with_postgis: bool = True) -> dict:
+def run(rows: int, runs: int = 3, with_postgis: bool = True, import_runs: int | None = None,
+        given_input: Path | None = None) -> dict:  # fmt: skip
     gen = importlib.import_module("import")  # bench/import.py: the hardened CRESS-style input
     with tempfile.TemporaryDirectory(prefix="sourcing-bench-") as tmp:
         tmp_path = Path(tmp)
-        csv, parquet = tmp_path / "input.csv", tmp_path / "directory.parquet"
+        csv, parquet = given_input or tmp_path / "input.csv", tmp_path / "directory.parquet"
         t = time.perf_counter()
-        gen.make_input(csv, rows, SEED)
+        if given_input is None:
+            gen.make_input(csv, rows, SEED)
         generate_s = time.perf_counter() - t
-        imports = [_self("--child-import", str(csv), str(parquet) if i == 0 else "") for i in range(runs)]
-        env = {**os.environ, "SOURCING_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(PROJECT_DIR)}
-        _self("--child-publish", str(parquet), env=env)
-        first = cold_search(env)  # builds the index and saves it with the version
+        imports = [_self("--child-import", str(csv), "" if i else str(parquet)) for i in range(import_runs or runs)]
+        # Bytecode compiled once into the run's folder, as an install does (the machine may forbid writing it).
+        env = {**os.environ, "SOURCING_DATA_DIR": str(tmp_path / "data"), "PYTHONPATH": str(PROJECT_DIR),
+               "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache")}  # fmt: skip
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        published = _self("--child-publish", str(parquet), env=env)
+        first = cold_search(env)  # the index published with the version; compiles the bytecode
         colds = [cold_search(env) for _ in range(runs)]
-        queries = _self("--child-queries", env=env)
         index_folder = tmp_path / "data" / "store" / "versions" / "1" / "search-index"
+        shutil.rmtree(index_folder)  # a version published before the index went with it
+        fallback = cold_search(env)  # builds the index and saves it in the version
+        queries = _self("--child-queries", env=env)
         pg = postgis(parquet, index_folder) if with_postgis else None
     median = statistics.median
     result = {
-        "rows": rows,
+        "rows": imports[0]["suppliers"] if given_input else rows,
         "suppliers": imports[0]["suppliers"],
+        "publish_s": published["publish_s"],
+        "index_build_s": published["index_build_s"],
         "date": date.today().isoformat(),
         "load_average": os.getloadavg(),
         "generate_s": generate_s,
@@ -260,6 +288,8 @@ def run(rows: int, runs: int = 3, with_postgis: bool = True) -> dict:
         "import_peak_mb": max(r["peak_mb"] for r in imports),
         "cold_search_first_s": first["wall_s"],
         "cold_search_first_timing_ms": {"load": first["load_ms"], "query": first["query_ms"]},
+        "cold_search_without_index_s": fallback["wall_s"],
+        "cold_search_without_index_cpu_s": fallback["cpu_s"],
         "cold_search_s": median(c["wall_s"] for c in colds),
         "cold_search_cpu_s": median(c["cpu_s"] for c in colds),
         "cold_search_first_cpu_s": first["cpu_s"],
@@ -274,6 +304,7 @@ def run(rows: int, runs: int = 3, with_postgis: bool = True) -> dict:
         "frame_load_s": queries["frame_s"],
         "process_peak_mb": queries["process_peak_mb"],
         "map_build_s": queries["map_build_s"],
+        "cold_search_runs_s": [c["wall_s"] for c in colds],
         "postgis_ms": pg["postgis_ms"] if pg else {},
         "postgis_found": pg["found"] if pg else {},
         "search_side_by_side_ms": pg["ours_ms"] if pg else {},
@@ -288,24 +319,31 @@ def section(r: dict) -> str:
     from importlib.metadata import version
 
     load = ", ".join(f"{v:.1f}" for v in r["load_average"])
+    timing = r["cold_search_timing_ms"]
     lines = [
         START,
-        f"## National scale: {r['rows']:,} rows, end to end (`bench/national.py`, `python -m sourcing bench`)",
+        f"## National scale: {r['rows']:,} rows, import to cold search, queries, map and PostGIS "
+        "(`bench/national.py`, `python -m sourcing bench`)",
         "",
         f"Measured {r['date']} on {os.cpu_count()} CPU shared with other jobs (load average {load} at the end), "
-        f"Python {sys.version.split()[0]}, pandas {version('pandas')}, pyarrow {version('pyarrow')}"
-        f"{', ' + r['postgis_version'] if r['postgis_version'] else ''}. Every figure of one run, side by side.",
+        f"{platform.machine()}, Python {sys.version.split()[0]}, pandas {version('pandas')}, pyarrow "
+        f"{version('pyarrow')}{', ' + r['postgis_version'] if r['postgis_version'] else ''}. Every figure of one "
+        "run, side by side.",
         "",
         "| what | figure |",
         "| :--- | ---: |",
         f"| import `import_path` (fresh process, median of {len(r['import_runs_s'])}) | {r['import_s']:.1f} s |",
         f"| import peak memory (RSS) | {r['import_peak_mb']:,.0f} MB |",
-        f"| cold CLI search, index built (first search of a version) | {r['cold_search_first_s']:.1f} s |",
-        f"| cold CLI search, index saved with the version (whole process) | {r['cold_search_s']:.2f} s |",
-        f"| the same in CPU time (user + system; first search: {r.get('cold_search_first_cpu_s', 0):.1f} s) | "
-        f"{r.get('cold_search_cpu_s', 0):.2f} s |",
-        f"| of which loading the index / the query (`timing_ms`) | {r['cold_search_timing_ms']['load']:.0f} ms / "
-        f"{r['cold_search_timing_ms']['query']:.0f} ms |",
+        f"| publish the version (Parquet files + search index) | {r.get('publish_s', 0):.1f} s |",
+        f"| of which building and saving the search index | {r.get('index_build_s', 0):.1f} s |",
+        f"| cold CLI search, whole process, wall (median of {len(r.get('cold_search_runs_s', [])) or 'n'}) | "
+        f"{r['cold_search_s']:.2f} s |",
+        f"| the same in CPU time (user + system) | {r.get('cold_search_cpu_s', 0):.2f} s |",
+        f"| of which loading the index / the query (`timing_ms`, wall) | {timing['load']:.0f} ms / "
+        f"{timing['query']:.0f} ms |",
+        f"| cold CLI search of a version published without index (builds it: the fallback), wall / CPU | "
+        f"{r.get('cold_search_without_index_s', r['cold_search_first_s']):.1f} s / "
+        f"{r.get('cold_search_without_index_cpu_s', r.get('cold_search_first_cpu_s', 0)):.1f} s |",
         f"| whole directory as a DataFrame (what the app holds), from the saved table | {r['frame_load_s']:.1f} s |",
         f"| process peak memory (index + directory + queries + map) | {r['process_peak_mb']:,.0f} MB |",
     ]
@@ -326,26 +364,34 @@ def _notes(r: dict) -> list[str]:
     return [
         "**Method.** Input: `bench/import.py`'s hardened CRESS-style CSV (half the rows without coordinates, "
         "located by the gazetteer). Import: `import_path` in a fresh process (reference data loaded inside), "
-        "peak = `ru_maxrss`. The result is published as version 1 of a store in a temporary `SOURCING_DATA_DIR`. "
-        "Cold search: `python -m sourcing search --near Lyon --radius-km 30 --json` as a new process, wall "
-        "time of the whole process (Python start, imports, gazetteer, index, query, JSON); the first search of "
-        "a version builds the index and saves it in `versions/<n>/search-index/`, the next ones memory-map it "
-        "(`sourcing/search/stored.py`). Queries: median of 20 runs in one process on the saved index. PostGIS: "
+        "peak = `ru_maxrss`. The result is published as version 1 of a store in a temporary `SOURCING_DATA_DIR` "
+        "by `publish_version`, which builds the search index and saves it in `versions/<n>/search-index/` before "
+        "the version is renamed into place (`sourcing/search/stored.py`: arrays as `.npy`, the directory as an "
+        "Arrow file, both memory-mapped by a search). Cold search: `python -m sourcing search --near Lyon "
+        "--radius-km 30 --json` as a new process (Python start, imports, gazetteer, index, query, JSON), wall "
+        "and CPU time (`RUSAGE_CHILDREN`), with the bytecode compiled by a first run as an install does; the "
+        "fallback row removes the version's index first (versions published before the index went with them: "
+        "their first search builds it). Queries: median of 20 runs in one process on the saved index. PostGIS: "
         "a throwaway server on loopback, the same located suppliers as `geography(Point)` with a GiST index, "
         "`ST_DWithin(g, p, r, false)` (sphere, as our haversine) ordered by distance, first 50 rows and the "
-        "total (`count(*) over ()`); the totals are compared with ours (equal in this run: "
+        "total (`count(*) over ()`), run by run interleaved with ours on the same index (id + distance); the "
+        "totals are compared with ours (equal in this run: "
         f"{r['postgis_found'] == {k: r['search_found'][k] for k in r['postgis_found']}}).",
         "",
-        f"**Ratios.** PostGIS / ours, radius searches: {', '.join(ratios) or 'not measured'}. DuckDB was not "
-        "measured in this run (not a dependency of the project).",
+        f"**Ratios.** PostGIS / ours, radius searches: {', '.join(ratios) or 'not measured'}. DuckDB: see "
+        "the import section (`bench/import_scale.py`).",
         "",
         "**What limits each figure now.** The machine was shared with other jobs (load average above): wall "
-        "times are several times the CPU times, compare ratios of one run rather than absolute figures. "
-        "Import: pandas string work in `normalise` and the gazetteer lookups, and the raw `raw:` columns the "
-        "import keeps in its result (the store's merged versions do not keep them). Cold search: Python start "
-        "and imports (pandas, pyarrow, the gazetteer to resolve the place) dominate once the index is saved; "
-        "the first search of a new version still pays `SearchIndex.build` plus writing the index. Queries: "
-        "typo correction (rapidfuzz over the words of one first letter) and name sorts of large result sets. "
+        "times are up to several times the CPU times, compare CPU times and ratios of one run rather than "
+        "absolute wall times. Import: see `bench/import_scale.py`'s section. Publish: `SearchIndex.build` "
+        "(words of names and descriptions cut, folded and sorted; categories factorised) and writing the "
+        "directory a second time as Arrow. Cold search: importing numpy, pandas and pyarrow is about two "
+        "thirds of the process's CPU; the gazetteer (a pickled cache) and the index (memory-mapped, nothing "
+        "read before a query touches it) are tens of ms; the query reads its 50 rows from the mapped Arrow file "
+        "(the first touch of a page after a reboot is a disk read). Radius queries: a latitude band (binary "
+        "search on the latitude-sorted located rows) and the longitude span of the spherical cap, haversine on "
+        "what is left, then only the first page sorted (partition); wide radii scale with the matches. "
+        "Peak memory counts the pages of the memory-mapped files (shared page cache, not private memory). "
         "The app: reading the whole directory into pandas (list columns as Python lists) at first use.",
     ]
 
@@ -357,6 +403,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--no-postgis", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--import-runs", type=int, help="imports timed (default: --runs)")
+    parser.add_argument("--input", type=Path, help="a CSV made by bench/import.py's make_input, not generated")
     parser.add_argument("--from-json", help="write the doc section from a result printed by --json")
     parser.add_argument("--child-import", nargs=2)
     parser.add_argument("--child-publish")
@@ -371,7 +419,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.from_json:
         publish(section(json.loads(Path(args.from_json).read_text())), "national", write=not args.no_write)
     else:
-        result = run(args.rows, args.runs, not args.no_postgis)
+        result = run(args.rows, args.runs, not args.no_postgis, args.import_runs, args.input)
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
         else:
