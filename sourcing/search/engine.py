@@ -11,7 +11,7 @@ import numpy as np
 
 from sourcing import taxonomy
 from sourcing.search.filters import FILTER_LABELS, Narrowing, active_filters, contracts_won, narrow
-from sourcing.search.geo import haversine_km, within_box
+from sourcing.search.geo import box_positions, haversine_km, within_box
 from sourcing.search.index import SearchIndex
 from sourcing.search.query import SearchQuery, SearchResult, clean
 from sourcing.search.words import area_code
@@ -44,10 +44,12 @@ def _select(index: SearchIndex, query: SearchQuery, narrowing: Narrowing) -> _Se
         return _Selection(rows, distance, np.zeros(len(rows), dtype=bool), narrowing)
     lat0, lon0 = (float(v) for v in query.near)
     radius = max(float(query.radius_km), 0.0)
-    rows = within_box(index.geo_order, index.geo_lat, index.geo_lon, lat0, lon0, radius)
+    positions = box_positions(index.geo_lat, index.geo_lon, lat0, lon0, radius)
+    rows = index.geo_order[positions]
     if mask is not None:
-        rows = rows[mask[rows]]
-    distance = haversine_km(index.lat[rows], index.lon[rows], lat0, lon0)
+        kept = mask[rows]
+        positions, rows = positions[kept], rows[kept]
+    distance = haversine_km(index.geo_lat[positions], index.geo_lon[positions], lat0, lon0)
     near = distance <= radius
     rows, distance = rows[near].astype(np.int64), distance[near]
     by_area = np.zeros(len(rows), dtype=bool)

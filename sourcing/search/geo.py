@@ -22,16 +22,22 @@ def within_box(
     order: np.ndarray, lats: np.ndarray, lons: np.ndarray, lat0: float, lon0: float, reach_km: float
 ) -> np.ndarray:
     """Rows of ``order`` (sorted by latitude, with their ``lats`` and ``lons``) that can be within
-    ``reach_km`` of the point: a latitude band (two binary searches), then the widest longitude span
-    of a spherical cap (``sin Δλ = sin d / cos φ0``), across the ±180° meridian too. A superset of the
-    disc (margins of 0.1 %); the caller computes distances on what is left."""
+    ``reach_km`` of the point (see `box_positions`)."""
+    return order[box_positions(lats, lons, lat0, lon0, reach_km)]
+
+
+def box_positions(lats: np.ndarray, lons: np.ndarray, lat0: float, lon0: float, reach_km: float) -> np.ndarray:
+    """Positions in ``lats`` (sorted) and ``lons`` of the points that can be within ``reach_km`` of the
+    point: a latitude band (two binary searches), then the widest longitude span of a spherical cap
+    (``sin Δλ = sin d / cos φ0``), across the ±180° meridian too. A superset of the disc (margins of
+    0.1 %); the caller computes distances on what is left, from ``lats[positions]`` (contiguous reads)."""
     d = reach_km / EARTH_RADIUS_KM
     dlat = math.degrees(d) * 1.001 + 1e-9
     lo = int(np.searchsorted(lats, lat0 - dlat, side="left"))
     hi = int(np.searchsorted(lats, lat0 + dlat, side="right"))
     cos0 = math.cos(math.radians(lat0))
     if d >= math.pi / 2 or math.sin(d) >= cos0:  # the cap reaches a pole: every longitude
-        return order[lo:hi]
+        return np.arange(lo, hi)
     dlon = math.degrees(math.asin(math.sin(d) / cos0)) * 1.001 + 1e-9
     delta = np.abs(lons[lo:hi] - lon0)
-    return order[lo:hi][np.minimum(delta, 360.0 - delta) <= dlon]
+    return lo + np.flatnonzero(np.minimum(delta, 360.0 - delta) <= dlon)

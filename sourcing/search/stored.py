@@ -133,7 +133,7 @@ def load(
         rows = np.asarray(rows, dtype=np.int64)
         if len(rows) > FEW_ROWS:
             return _rows_frame(_columns(table(), columns).take(pa.array(rows)), rows)
-        return _rows_frame(_columns(batches.rows(rows), columns), rows)
+        return _rows_frame(_columns(batches.rows(rows, columns), columns), rows)
 
     return SearchIndex.lazy(parts, rows=int(keys["rows"]), take=take,
                             load_frame=frame_loader or (lambda: _as_directory(table().combine_chunks())))  # fmt: skip
@@ -162,24 +162,37 @@ def _as_directory(table: pa.Table) -> pd.DataFrame:
 
 
 class _Batches:
-    """The rows of the Arrow file read by record batch (only the batches holding them)."""
+    """The rows of the Arrow file read by record batch (only the batches holding them, and only the
+    columns asked for: the file is opened once per set of columns)."""
 
     def __init__(self, path: Path, batch_rows: int) -> None:
         self.path, self.batch_rows = path, batch_rows
-        self._reader: pa.ipc.RecordBatchFileReader | None = None
+        self._readers: dict[tuple[str, ...] | None, pa.ipc.RecordBatchFileReader] = {}
 
-    def rows(self, rows: np.ndarray) -> pa.Table:
-        """A table of ``rows``, in that order (row ``i`` of the result is file row ``rows[i]``)."""
-        if self._reader is None:
-            self._reader = pa.ipc.open_file(pa.OSFile(str(self.path)))
+    def _reader(self, columns: list[str] | None) -> pa.ipc.RecordBatchFileReader:
+        if None not in self._readers:
+            self._readers[None] = pa.ipc.open_file(pa.OSFile(str(self.path)))
+        names = self._readers[None].schema.names
+        key = None if columns is None else tuple(sorted({c for c in columns if c in names}, key=names.index))
+        if key not in self._readers:
+            options = pa.ipc.IpcReadOptions(included_fields=[names.index(c) for c in key])
+            self._readers[key] = pa.ipc.open_file(pa.OSFile(str(self.path)), options=options)
+        return self._readers[key]
+
+    def rows(self, rows: np.ndarray, columns: list[str] | None = None) -> pa.Table:
+        """A table of ``rows``, in that order (row ``i`` of the result is file row ``rows[i]``), with
+        ``columns`` at least (all without)."""
+        reader = self._reader(columns)
         read: dict[int, pa.RecordBatch] = {}
         picked = []
         for row in np.asarray(rows, dtype=np.int64).tolist():
             number, offset = divmod(row, self.batch_rows)
             if number not in read:
-                read[number] = self._reader.get_batch(number)
+                read[number] = reader.get_batch(number)
             picked.append(read[number].slice(offset, 1))
-        return pa.Table.from_batches(picked, schema=self._reader.schema).combine_chunks()
+        if not picked:
+            return self._readers[None].schema.empty_table()
+        return pa.Table.from_batches(picked).combine_chunks()
 
 
 def _columns(table: pa.Table, columns: list[str] | None) -> pa.Table:
