@@ -294,6 +294,7 @@ def run(rows: int, runs: int = 3, with_postgis: bool = True, import_runs: int | 
         "cold_search_cpu_s": median(c["cpu_s"] for c in colds),
         "cold_search_first_cpu_s": first["cpu_s"],
         "cold_search_timing_ms": {
+            "place": median(c.get("place_ms", 0.0) for c in colds),
             "load": median(c["load_ms"] for c in colds),
             "query": median(c["query_ms"] for c in colds),
         },
@@ -339,8 +340,8 @@ def section(r: dict) -> str:
         f"| cold CLI search, whole process, wall (median of {len(r.get('cold_search_runs_s', [])) or 'n'}) | "
         f"{r['cold_search_s']:.2f} s |",
         f"| the same in CPU time (user + system) | {r.get('cold_search_cpu_s', 0):.2f} s |",
-        f"| of which loading the index / the query (`timing_ms`, wall) | {timing['load']:.0f} ms / "
-        f"{timing['query']:.0f} ms |",
+        f"| of which resolving the place / loading the index / the query (`timing_ms`, wall) | "
+        f"{timing.get('place', 0):.0f} ms / {timing['load']:.0f} ms / {timing['query']:.0f} ms |",
         f"| cold CLI search of a version published without index (builds it: the fallback), wall / CPU | "
         f"{r.get('cold_search_without_index_s', r['cold_search_first_s']):.1f} s / "
         f"{r.get('cold_search_without_index_cpu_s', r.get('cold_search_first_cpu_s', 0)):.1f} s |",

@@ -250,7 +250,7 @@ def cmd_search(args) -> int:
         raise UsageError("--radius-km demande --near et une distance positive.")
     if args.limit is not None and args.limit < 0:
         raise UsageError("--limit doit être positif.")
-    near = None
+    near, resolving = None, time.perf_counter()
     if args.near:
         place = Gazetteer.load().resolve(args.near)
         if place.status != "ok":
@@ -276,7 +276,8 @@ def cmd_search(args) -> int:
     )
     found = search(index, query)
     rows = [{f: _json_value(rec[f]) for f in RESULT_FIELDS} for rec in found.results.to_dict("records")]
-    timing = {"load": (loaded - started) * 1000, "query": (time.perf_counter() - loaded) * 1000}
+    timing = {"place": (started - resolving) * 1000, "load": (loaded - started) * 1000,
+              "query": (time.perf_counter() - loaded) * 1000}  # fmt: skip
     if args.json:
         payload = {"total": found.total, "results": rows, "timing_ms": {k: round(v, 1) for k, v in timing.items()}}
         print(json.dumps(payload, ensure_ascii=False))

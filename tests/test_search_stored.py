@@ -81,7 +81,7 @@ def test_cli_search_reports_its_timing_and_keeps_the_index(tmp_path, monkeypatch
     for _ in range(2):
         assert main(["search", "--near", "Lyon", "--radius-km", "30", "--json"]) == 0
         payload = json.loads(capsys.readouterr().out)
-        assert set(payload["timing_ms"]) == {"load", "query"}
+        assert set(payload["timing_ms"]) == {"place", "load", "query"}  # the gazetteer, the index, the search
         assert all(v >= 0 for v in payload["timing_ms"].values())
         assert payload["total"] > 0
         assert stored.load(demo_parquet().with_suffix(".search-index")) is not None
