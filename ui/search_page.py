@@ -21,7 +21,7 @@ from sourcing.exports import TABLES, export_suppliers
 from sourcing.exports.tables import XLSX_MAX_ROWS
 from sourcing.frenchfmt import french_number, iso_date
 from sourcing.model import GEO_PRECISION_LABELS, KIND_BY_CODE
-from sourcing.search import SearchIndex, SearchQuery, search, widen
+from sourcing.search import SearchIndex, SearchQuery, SearchResult, search, widen
 from sourcing.search.choices import sector_names
 from sourcing.search.facets import Facets, facet_counts, supplier_row
 from sourcing.store.dates import is_stale
@@ -73,16 +73,11 @@ def _explain_empty(index: SearchIndex, query: SearchQuery) -> None:
             st.info(T.WIDEN_FILTER.format(filter=name, n=french_number(n)))
 
 
-def _results_table(results: pd.DataFrame, map_pick: str | None) -> list[str]:
-    """The results grid; returns the ids of the checked rows (in grid order).
-
-    A marker clicked on the map (`map_pick`) is shown selected in the grid: the grid gets a new key
-    with that row as its default selection (a grid's selection cannot be set once drawn).
-    """
-    sectors = sector_short_names()
-    shown = results.head(TABLE_LIMIT)
-    positions = np.flatnonzero(shown["id"].to_numpy() == map_pick) if map_pick else []
-    default = {"selection": {"rows": [int(positions[0])], "columns": []}} if len(positions) else None
+@st.cache_resource(max_entries=16, show_spinner=False)
+def shown_results(directory_key: str, query: SearchQuery) -> tuple[SearchResult, pd.DataFrame]:
+    """The first TABLE_LIMIT results and the grid's frame, made once per search (shared, read-only)."""
+    found = search(search_index(directory_key), replace(query, limit=TABLE_LIMIT))
+    shown, sectors = found.results, sector_short_names()
     table = pd.DataFrame(
         {
             T.COL_DISTANCE: shown["distance_km"].round(1),
@@ -98,6 +93,17 @@ def _results_table(results: pd.DataFrame, map_pick: str | None) -> list[str]:
         table[T.COL_REASON] = shown["match_reason"]
     if table[T.COL_DISTANCE].isna().all():
         table = table.drop(columns=[T.COL_DISTANCE])
+    return found, table
+
+
+def _results_table(shown: pd.DataFrame, table: pd.DataFrame, map_pick: str | None) -> list[str]:
+    """The results grid; returns the ids of the checked rows (in grid order).
+
+    A marker clicked on the map (`map_pick`) is shown selected in the grid: the grid gets a new key
+    with that row as its default selection (a grid's selection cannot be set once drawn).
+    """
+    positions = np.flatnonzero(shown["id"].to_numpy() == map_pick) if map_pick else []
+    default = {"selection": {"rows": [int(positions[0])], "columns": []}} if len(positions) else None
     st.caption(T.TABLE_MULTI_HINT)
     # st.dataframe shows cells as text, never as HTML: untrusted names stay inert.
     event = st.container(key="results_grid").dataframe(
@@ -232,7 +238,7 @@ def render() -> None:
     if st.session_state.get("place_not_understood"):  # say it here, not only in the sidebar
         st.warning(T.PLACE_NOT_UNDERSTOOD_MAIN.format(text=st.session_state["place_not_understood"]))
     # The table shows TABLE_LIMIT rows; copying every result would cost ~1 s on 1M rows.
-    found = search(index, replace(query, limit=TABLE_LIMIT))
+    found, table = shown_results(key, query)
     headline = T.RESULTS_COUNT.format(n=french_number(found.total))
     if place_label and query.radius_km is not None:
         headline += T.RESULTS_NEAR.format(radius=french_number(query.radius_km), place=place_label)
@@ -252,7 +258,7 @@ def render() -> None:
         st.session_state["selected_id"] = clicked_id
     if found.total > TABLE_LIMIT:
         st.caption(T.TABLE_NOTE.format(shown=french_number(TABLE_LIMIT), n=french_number(found.total)))
-    checked = _results_table(found.results, st.session_state.get("last_map_click"))
+    checked = _results_table(found.results, table, st.session_state.get("last_map_click"))
     newly_checked = [i for i in checked if i not in st.session_state.get("last_table_rows", ())]
     st.session_state["last_table_rows"] = tuple(checked)
     if newly_checked:  # the card follows the row the buyer has just checked
