@@ -92,3 +92,12 @@ def test_cli_bench_refuses_bad_sizes(capsys):
 
     assert main(["bench", "--rows", "0"]) == EXIT_USAGE
     assert "--rows" in capsys.readouterr().err
+
+
+def test_a_siret_or_siren_finds_the_same_on_the_saved_index(pair):
+    built, loaded = pair
+    siret = str(load_demo()["siret"].dropna().iloc[7])
+    for q in (siret, siret[:9], f"{siret[:3]} {siret[3:6]} {siret[6:9]} {siret[9:]}"):
+        expected, got = search(built, SearchQuery(q=q)), search(loaded, SearchQuery(q=q))
+        assert got.total == expected.total >= 1
+        pd.testing.assert_frame_equal(got.results, expected.results)

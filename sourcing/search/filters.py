@@ -125,7 +125,7 @@ class FreshFilter(Filter):
         from sourcing.store.dates import STALE_AFTER_DAYS
 
         cutoff = (date.today() - timedelta(days=STALE_AFTER_DAYS)).isoformat()
-        dates = index.frame["source_date"] if "source_date" in index.frame else None
+        dates = index.directory_column("source_date")
         if dates is None:
             return np.zeros(len(index), dtype=bool)
         return (dates.fillna("").astype(str).str[:10] >= cutoff).to_numpy(dtype=bool)
@@ -142,10 +142,10 @@ class ContractsFilter(Filter):
 
 def contracts_won(index: SearchIndex) -> np.ndarray:
     """Public contracts won, per row of the index (0 where none is known)."""
-    frame = index.frame
-    if "contracts_won" not in frame:
+    won = index.directory_column("contracts_won")
+    if won is None:
         return np.zeros(len(index), dtype=np.int64)
-    return frame["contracts_won"].fillna(0).to_numpy(dtype=np.int64, na_value=0)
+    return won.fillna(0).to_numpy(dtype=np.int64, na_value=0)
 
 
 # In the order widening hints are shown to buyers.

@@ -101,6 +101,13 @@ class SearchIndex:
         frame = self.__dict__["frame"] = loader()
         return frame
 
+    def directory_column(self, name: str) -> pd.Series | None:
+        """One column of the directory (None when it has none), without loading a lazy index's table:
+        a filter on one column (fresh data, contracts, a SIRET) does not convert the million rows."""
+        if "frame" not in self.__dict__ and "_column" in self.__dict__:
+            return self.__dict__["_column"](name)
+        return self.frame[name] if name in self.frame.columns else None
+
     def take(self, rows: np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """``frame.take(rows)`` (only ``columns`` when given), without loading a lazy index's table."""
         if "frame" not in self.__dict__ and "_take" in self.__dict__:

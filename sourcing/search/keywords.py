@@ -11,8 +11,8 @@ from itertools import chain
 from typing import Literal
 
 import numpy as np
+import pandas as pd
 
-from sourcing.search.columns import column
 from sourcing.search.index import SearchIndex
 from sourcing.search.postings import Vocabulary
 from sourcing.search.words import FUZZY_RATIO, stem
@@ -78,11 +78,19 @@ def identifier(text: str | None) -> str | None:
 
 def identifier_mask(index: SearchIndex, digits: str) -> np.ndarray:
     """Rows with that SIRET, or (9 digits) that SIREN: its establishments."""
-    siret = column(index.frame, "siret").fillna("").astype(str).str.replace(r"\s", "", regex=True)
+    siret = _identifiers(index, "siret")
     if len(digits) == 14:
         return (siret == digits).to_numpy(dtype=bool)
-    siren = column(index.frame, "siren").fillna("").astype(str).str.replace(r"\s", "", regex=True)
+    siren = _identifiers(index, "siren")
     return ((siren == digits) | (siret.str[:9] == digits)).to_numpy(dtype=bool)
+
+
+def _identifiers(index: SearchIndex, name: str) -> pd.Series:
+    """A SIRET or SIREN column without spaces ("" where missing)."""
+    values = index.directory_column(name)
+    if values is None:
+        values = pd.Series([None] * len(index), dtype=object)
+    return values.fillna("").astype(str).str.replace(r"\s", "", regex=True)
 
 
 def _vocabularies(index: SearchIndex) -> dict[VocabularyName, Vocabulary]:

@@ -135,8 +135,16 @@ def load(
             return _rows_frame(_columns(table(), columns).take(pa.array(rows)), rows)
         return _rows_frame(_columns(batches.rows(rows, columns), columns), rows)
 
+    parts["_column"] = lambda name: _directory_column(table(), name)
     return SearchIndex.lazy(parts, rows=int(keys["rows"]), take=take,
                             load_frame=frame_loader or (lambda: _as_directory(table().combine_chunks())))  # fmt: skip
+
+
+def _directory_column(table: pa.Table, name: str) -> pd.Series | None:
+    """One column of the mapped table as the whole frame would hold it (None when missing)."""
+    if name not in table.column_names:
+        return None
+    return _as_directory(table.select([name]).combine_chunks())[name]
 
 
 def _open_table(path: Path) -> Callable[[], pa.Table]:
