@@ -273,6 +273,7 @@ def cmd_search(args) -> int:
         won_contracts=args.won_contracts,
         sort=args.sort,
         limit=args.limit,
+        columns=tuple(f for f in RESULT_FIELDS if f != "distance_km"),  # what is printed: fewer columns read
     )
     found = search(index, query)
     rows = [{f: _json_value(rec[f]) for f in RESULT_FIELDS} for rec in found.results.to_dict("records")]
