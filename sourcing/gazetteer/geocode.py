@@ -43,6 +43,19 @@ def _lookup(idx: KeyIndex, keys: pd.Series) -> np.ndarray:
     return np.where(pos >= 0, idx[1][np.clip(pos, 0, None)] if len(idx[1]) else -1, -1)
 
 
+def _distinct_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """(position of the first row of each distinct combination of ``columns``' values, combination of each row),
+    found on integer codes (a hash per column, no joined strings, no object copies of the columns)."""
+    key = np.zeros(len(frame), dtype=np.int64)
+    for name in columns:
+        if name in frame.columns:
+            codes, uniques = pd.factorize(frame[name])  # missing -> -1
+            key, _ = pd.factorize(key * (len(uniques) + 2) + codes + 1)  # re-coded: stays below the row count
+    inverse = np.asarray(key, dtype=np.int64)
+    first = np.flatnonzero(~pd.Series(inverse).duplicated().to_numpy())  # codes number combinations in order
+    return first, inverse
+
+
 def _grouped(frame: pd.DataFrame, by: str) -> FuzzyTable:
     keys = frame["key"].to_numpy(dtype=object)
     rows = frame["row"].to_numpy()
@@ -74,11 +87,13 @@ class Geocoder(GazetteerIndexes):
         city), postal_code, department, region, epci, lat, lon, geo_precision.
         """
         index = frame.index
+        first, inverse = _distinct_rows(frame, ("insee_code", "postal_code", "city", "department"))
+        sub = frame.iloc[first]
 
         def column(name: str) -> pd.Series:
-            if name in frame.columns:
-                return frame[name].astype(object)
-            return pd.Series(None, index=index, dtype=object)
+            if name in sub.columns:
+                return sub[name].astype(object).reset_index(drop=True)
+            return pd.Series(None, index=range(len(sub)), dtype=object)
 
         postal = normalise_postal_codes(column("postal_code"))
         keys = pd.DataFrame(
@@ -88,14 +103,13 @@ class Geocoder(GazetteerIndexes):
                 "key": place_keys(column("city")),
                 "dept": normalise_departments(column("department"), postal),
                 "city": column("city"),
-            },
-            index=index,
+            }
         ).fillna("")
+        # Distinct raw clues can still share their normalised form: locate each normalised one once.
         group = keys.groupby(["insee", "postal", "key", "dept", "city"], sort=False).ngroup().to_numpy()
         uniq = keys.drop_duplicates().reset_index(drop=True)
         result = self._geocode_unique(uniq)
-        out = result.iloc[group].set_axis(index)
-        return out
+        return result.iloc[group[inverse]].set_axis(index)
 
     def _geocode_unique(self, u: pd.DataFrame) -> pd.DataFrame:
         postal_dept = departments_of_postal_codes(u["postal"].replace("", None))
