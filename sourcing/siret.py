@@ -126,7 +126,7 @@ _ASCII_SPACE = r"[\t\n\x0b\x0c\r\x1c-\x1f ]"
 
 
 def clean_siret_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Vectorised cleaning: (siret Series with None where unusable, warning code Series).
+    """Vectorised cleaning: (siret Series, missing where unusable, warning code Series).
 
     The common case (already 14 digits, maybe spaced) is handled in bulk, in pyarrow when the
     column is ASCII (a 1,000,000-row column in a fraction of a second); only odd values go
@@ -149,17 +149,19 @@ def clean_siret_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         luhn = _luhn_ok_matrix(matrix.astype(np.int16))
         la_poste = (matrix[:, :9] == np.frombuffer(LA_POSTE_SIREN.encode(), np.uint8) - 48).all(axis=1)
         valid[simple] = luhn | (la_poste & (matrix.sum(axis=1) % 5 == 0))
-    text = spaced.to_numpy(zero_copy_only=False)
-    sirets = np.full(len(values), None, dtype=object)
-    sirets[valid] = text[valid]
+    # The SIRETs stay one Arrow string column (None where unusable): no Python string per row.
+    sirets = pd.Series(
+        pc.if_else(pa.array(valid), spaced, pa.scalar(None, pa.string())), index=values.index, dtype="str"
+    )
     codes = np.full(len(values), None, dtype=object)
     codes[simple & ~valid] = "siret_checksum"
-    odd = ~simple & (text != "")
+    odd = ~simple & pc.not_equal(spaced, "").to_numpy(zero_copy_only=False)
     if odd.any():
-        cache = {v: clean_siret_text(v) for v in set(text[odd].tolist())}
-        sirets[odd] = [cache[v][0] for v in text[odd]]
-        codes[odd] = [cache[v][1] for v in text[odd]]
-    return pd.Series(sirets, index=values.index, dtype="object"), pd.Series(codes, index=values.index, dtype="object")
+        text = pc.filter(spaced, pa.array(odd)).to_pylist()
+        cache = {v: clean_siret_text(v) for v in set(text)}
+        sirets[odd] = [cache[v][0] for v in text]
+        codes[odd] = [cache[v][1] for v in text]
+    return sirets, pd.Series(codes, index=values.index, dtype="object")
 
 
 def _clean_siret_series(values: pd.Series) -> tuple[pd.Series, pd.Series]:
