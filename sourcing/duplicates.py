@@ -73,7 +73,7 @@ def _keep_rows(out: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     for column in list(out.columns):
         columns[column] = out[column].take(positions).reset_index(drop=True)
         del out[column]
-    return pd.DataFrame(columns)
+    return pd.DataFrame(columns, copy=False)  # not consolidated: no second copy of the columns into 2-D blocks
 
 
 def _blank_fills(sub: pd.DataFrame, sub_dup: pd.Series):

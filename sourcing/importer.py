@@ -6,6 +6,7 @@ The one entry point shared by the app, the CLI and the tests:
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,24 @@ class ImportResult:
     directory: pd.DataFrame  # the canonical suppliers (what is searched)
     report: ImportReport
     raw: RawRows | None = None  # the source row of each supplier, verbatim, kept apart (`raw.frame()`)
+
+
+@functools.cache
+def return_freed_memory() -> None:
+    """Arrow's buffers from jemalloc, freed pages handed back to the system at once (decay 0).
+
+    An import allocates and frees hundreds of MB of Arrow columns; Arrow's default pool (mimalloc) keeps
+    what was freed for reuse, so a 1,000,000-row import peaked 17 % higher than what it held (300,000 rows:
+    792 -> 655 MiB). Process-wide and once: later allocations of the process (searches) use the same pool.
+    """
+    import pyarrow as pa
+
+    try:
+        pool = pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc: keep its default pool
+        return
+    pa.set_memory_pool(pool)
+    pa.jemalloc_set_decay_ms(0)
 
 
 def _choose(tables: list[RawTable], format_name: str | None):
@@ -67,6 +86,7 @@ def import_tables(
     source_date: str | None = None,
     **options,
 ) -> ImportResult:
+    return_freed_memory()
     progress = progress or (lambda _f, _m: None)
     table, module = _choose(tables, format_name)
     progress(0.3, f"Format reconnu : {module.LABEL}")
@@ -86,6 +106,7 @@ def import_bytes(
     progress: Progress | None = None,
     **options,
 ) -> ImportResult:
+    return_freed_memory()
     try:
         tables = read_tables(content, filename)
     except ReadError as exc:
@@ -96,6 +117,7 @@ def import_bytes(
 
 
 def import_path(path: str | Path, format_name: str | None = None, progress: Progress | None = None, **options):
+    return_freed_memory()
     try:
         tables = read_path(path)
     except ReadError as exc:

@@ -304,9 +304,14 @@ def read_xlsx(content: bytes, filename: str = "") -> list[RawTable]:
 # --- Entry point --------------------------------------------------------------------------
 
 
+def _blank(content: bytes, block: int = 1 << 20) -> bool:
+    """`not content.strip()` without a stripped copy of the whole file (400 MB at 1,000,000 rows)."""
+    return not any(content[i : i + block].strip() for i in range(0, len(content), block))
+
+
 def read_tables(content: bytes, filename: str = "", delimiter: str | None = None) -> list[RawTable]:
     """Read a file's bytes into one RawTable per sheet (one for CSV and JSON)."""
-    if not content.strip():
+    if _blank(content):
         raise ReadError(f"Le fichier « {filename} » est vide.")
     if content[:4] == b"PK\x03\x04":
         if zipfile.is_zipfile(io.BytesIO(content)):
