@@ -403,15 +403,16 @@ def _place(rows: _Rows, out: pd.DataFrame) -> None:
             "department": rows.text("department"),
         }
     )
-    located = gz.Gazetteer.load().geocode(geo_in)
+    # Text columns stay Arrow strings from the gazetteer to the directory (no Python string per row).
+    located = gz.Gazetteer.load().geocode(geo_in, arrow_text=True).set_axis(out.index)
     lat, lon, source_point = _source_coordinates(rows)
     for col in ("insee_code", "city", "department", "region", "epci"):
-        out[col] = located[col].to_numpy()
+        out[col] = located[col]
     postal = located["postal_code"].fillna("")
-    out["postal_code"] = postal.where(postal != "", geo_in["postal_code"]).to_numpy()
+    out["postal_code"] = postal.where(postal != "", geo_in["postal_code"])
     out["lat"] = np.where(source_point, lat, located["lat"].astype(float))
     out["lon"] = np.where(source_point, lon, located["lon"].astype(float))
-    out["geo_precision"] = np.where(source_point, "address", located["geo_precision"])
+    out["geo_precision"] = located["geo_precision"].where(~np.asarray(source_point), "address")
     unlocated = out["geo_precision"] == "none"
     if unlocated.any():
         rows.warnings.add(

@@ -73,7 +73,7 @@ class Geocoder(GazetteerIndexes):
     def _fuzzy_by_dept(self) -> FuzzyTable:
         return _grouped(self._dk_frame, "dept")
 
-    def geocode(self, frame: pd.DataFrame) -> pd.DataFrame:
+    def geocode(self, frame: pd.DataFrame, arrow_text: bool = False) -> pd.DataFrame:
         """Locate every row of ``frame`` (columns insee_code, postal_code, city, department; any missing).
 
         Cascade, first hit wins: INSEE code (current commune, arrondissement, delegated or former code; with
@@ -82,7 +82,8 @@ class Geocoder(GazetteerIndexes):
         by the postal code; with neither, a name unique in France) -> fuzzy city name among the communes of
         that postal code, then of that département -> postal code alone (one commune: "commune" precision;
         several: "postal_code" at their mean point) -> département point -> "none".
-        Work is done once per distinct key combination.
+        Work is done once per distinct key combination. ``arrow_text``: text columns as pandas' Arrow-backed
+        ``str`` (missing as NaN), converted once per combination rather than once per row.
         Output columns: insee_code, city (official name when located at commune precision, else the input
         city), postal_code, department, region, epci, lat, lon, geo_precision.
         """
@@ -109,6 +110,8 @@ class Geocoder(GazetteerIndexes):
         group = keys.groupby(["insee", "postal", "key", "dept", "city"], sort=False).ngroup().to_numpy()
         uniq = keys.drop_duplicates().reset_index(drop=True)
         result = self._geocode_unique(uniq)
+        if arrow_text:
+            result = result.astype(dict.fromkeys((*_GEOCODE_TEXT_COLUMNS, "geo_precision"), "str"))
         return result.iloc[group[inverse]].set_axis(index)
 
     def _geocode_unique(self, u: pd.DataFrame) -> pd.DataFrame:
