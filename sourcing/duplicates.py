@@ -12,7 +12,7 @@ import pandas as pd
 
 from sourcing.import_report import RowWarnings
 from sourcing.model import KIND_CODES, LIST_COLUMNS
-from sourcing.raw_rows import RawRows
+from sourcing.raw_rows import RawRows, text_frame
 
 
 def _union_lists(values: pd.Series) -> list:
@@ -55,7 +55,7 @@ def merge_duplicates(
             out.at[pos, col] = united[ident]
     for col, fill in _blank_fills(sub, sub_dup):
         out.loc[fill.index, col] = fill.to_numpy()
-    raw_sub = raw.table.frame().iloc[raw.positions[involved.to_numpy()]].set_axis(sub.index)
+    raw_sub = text_frame(raw.table.frame().iloc[raw.positions[involved.to_numpy()]]).set_axis(sub.index)
     raw_sub.columns = raw.columns
     new_position = np.cumsum(~dup.to_numpy()) - 1  # row of `out` -> row once the duplicates are dropped
     for col, fill in _blank_fills(raw_sub.assign(id=sub["id"]), sub_dup):

@@ -90,9 +90,11 @@ def import_tables(
     progress = progress or (lambda _f, _m: None)
     table, module = _choose(tables, format_name)
     progress(0.3, f"Format reconnu : {module.LABEL}")
-    staging = module.to_staging(table, **options)
     progress(0.5, "Contrôle des lignes et localisation des fournisseurs")
-    directory, raw, report = normalise_apart(staging, table, source_name=module.SOURCE_NAME, source_date=source_date)
+    # The staging frame is handed over, not kept here: normalise_apart lets it go once read.
+    directory, raw, report = normalise_apart(
+        module.to_staging(table, **options), table, source_name=module.SOURCE_NAME, source_date=source_date
+    )
     report.format = module.NAME
     report.format_label = module.LABEL
     progress(1.0, f"{report.rows_loaded} lignes chargées, {report.rows_rejected} rejetées")

@@ -234,6 +234,7 @@ def normalise_apart(
     for w in table.warnings:
         warnings.blocks.append(pd.DataFrame([w]))
     rows = _reject_unusable_rows(staging.reset_index(drop=True), report, warnings)
+    del staging  # its columns share the file's buffers: held by `rows` alone from here
     out = pd.DataFrame(index=range(len(rows.lines)))
     # Each step adds its canonical columns; the order fixes the order of warnings on a line.
     _identifiers(rows, out)
@@ -245,6 +246,8 @@ def normalise_apart(
     _source_and_traceability(rows, out, source_name, source_date)
     out = out[list(CANONICAL_COLUMNS)]
     raw = RawRows(table, np.asarray(rows.raw_index))
+    del rows  # the staging columns go; the source cells that repeat are then held once per distinct value
+    raw.compact()
     out = _merge_same_supplier(out, report, warnings, raw)
     report.geocoded = {p: int((out["geo_precision"] == p).sum()) for p in GEO_PRECISIONS}
     report.warnings = warnings.records()

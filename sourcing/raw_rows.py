@@ -37,9 +37,25 @@ class RawRows:
     def columns(self) -> list[str]:
         return [RAW_PREFIX + c for c in self.table.columns]
 
+    def compact(self, min_rows: int = 10_000) -> None:
+        """Source columns whose values repeat (at most one distinct value per two rows: legal forms, kinds,
+        sectors, codes, communes) held as categoricals, each distinct text once, in the table itself; every
+        reader of the cells gets text back (`frame`, `text_frame`). At 1,000,000 rows the file's cells are
+        the largest thing an import holds."""
+        frame = self.table.frame()
+        if len(frame) < min_rows:
+            return
+        for column in frame.columns:
+            values = frame[column]
+            if values.dtype != "str" or values.hasnans:
+                continue
+            codes, uniques = pd.factorize(values)
+            if 2 * len(uniques) <= len(values):
+                frame[column] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
+
     def frame(self) -> pd.DataFrame:
         """The `raw:<header>` columns, one row per supplier of the directory (index 0..n-1)."""
-        source = self.table.frame()
+        source = text_frame(self.table.frame())
         if len(self.positions) == len(source) and np.array_equal(self.positions, np.arange(len(source))):
             raw = source.copy(deep=False)  # every row kept in order: the columns as read, not copied
         else:
@@ -54,6 +70,12 @@ class RawRows:
         from sourcing.store.files import write_parquet
 
         write_parquet(self.frame(), path)
+
+
+def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with its categorical columns (`RawRows.compact`) as text again."""
+    categorical = [c for c in frame.columns if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    return frame.astype(dict.fromkeys(categorical, "str")) if categorical else frame
 
 
 def raw_path(directory_path: str | Path) -> Path:
