@@ -538,3 +538,19 @@ def test_cli_shortlist(tmp_path, directory):
     with session_scope(f"sqlite:///{db}") as s:
         [info] = service.list_shortlists(s, "local")
         assert info.entries == 2
+
+
+def test_the_head_revision_read_from_the_files_is_alembics(tmp_path):
+    # upgrade_database skips Alembic when the database is at this head (each app start): it must be Alembic's own.
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from sourcing.db.engine import _head_revision, _is_current
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    assert _head_revision() == ScriptDirectory.from_config(config).get_current_head()
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert not _is_current(url)  # a new database: Alembic creates the tables
+    upgrade_database(url)
+    assert _is_current(url)

@@ -75,9 +75,7 @@ def version_number(key: str) -> int:
 
 @st.cache_resource(show_spinner=T.SPINNER_DIRECTORY, max_entries=4)
 def load_directory(key: str) -> pd.DataFrame:
-    if key == DEMO_KEY:
-        return load_demo()
-    return store.read_version(version_number(key))
+    return _read_directory(key)
 
 
 @st.cache_data(max_entries=8)
@@ -89,18 +87,29 @@ def load_report(key: str) -> dict | None:
 @st.cache_resource(show_spinner=T.SPINNER_SEARCH, max_entries=4)
 def search_index(key: str) -> SearchIndex:
     """The search index of a directory (the search and advice pages share it): read from the disk
-    where a previous process saved it, else built and saved (`sourcing.search.stored`)."""
+    where a previous process saved it, else built and saved (`sourcing.search.stored`).
+
+    The index stays lazy: its arrays and its table are memory-mapped, a search takes only the rows and
+    columns it shows from the table. The whole directory as a pandas DataFrame (seconds and GBs at a
+    million suppliers) is loaded only when some code reads `index.frame` (a card beyond the results,
+    the advice and plan pages), and then shared with `load_directory`."""
     if key == DEMO_KEY:
         parquet = demo_parquet()
         folder = parquet.with_suffix(".search-index")
     else:
         folder = stored.index_dir(store_files.version_dir(store_files.store_dir(), version_number(key)))
         parquet = folder.parent / "directory.parquet"
-    index = stored.load_or_build(
-        folder, lambda: load_directory(key), stamp=stored.file_stamp(parquet), frame_loader=lambda: load_directory(key)
-    )
-    _ = index.frame  # pages take many rows: pandas does it faster than the Arrow file (shared with load_directory)
+    stamp = stored.file_stamp(parquet)
+    index = stored.load(folder, lambda: load_directory(key), stamp)
+    if index is None:  # the first process on this version: build and save it, then map what was saved
+        built = stored.load_or_build(folder, lambda: _read_directory(key), stamp=stamp)
+        index = stored.load(folder, lambda: load_directory(key), stamp) or built
     return index
+
+
+def _read_directory(key: str) -> pd.DataFrame:
+    """The directory, not kept in `load_directory`'s cache (building the index needs it once)."""
+    return load_demo() if key == DEMO_KEY else store.read_version(version_number(key))
 
 
 @st.cache_resource
