@@ -13,9 +13,14 @@ the flags of tests/browser). Timed from the process start (`Popen`):
 Then the filter changes, each from the click (or Enter) to the updated count: tick a kind (ESAT), type a
 keyword ("nettoyage"), untick the kind. Memory: RSS of the streamlit process (/proc) after the first
 page and after the filter changes, and its peak (VmHWM); CPU: its user + system seconds at the first
-count. Figures: the median of `--runs` runs. The first start on a version that has no stored search
-index yet builds and saves it; that start is shown apart ("first start") and the runs after it reuse
-the saved index, as every later process does. Disk caches stay warm: "cold" is a new process.
+marker drawn, at the end of the first page's run and per filter change (click to the end of its run).
+Figures: the median of `--runs` runs. The first start on a version that has no stored search index yet
+builds and saves it; that start is shown apart ("first start") and the runs after it reuse the saved
+index, as every later process does. Disk caches stay warm: "cold" is a new process.
+
+`--before REV`: the same measures on the code of git revision REV (exported to a temporary folder, sharing
+a copy of this checkout's static/vendor), run for run interleaved with this checkout's on the same stores, and the
+ratio of each figure (this / REV) shown beside it: before/after figures under the same machine load.
 
 Stores: generated per size with bench/import.py's `make_input` (seed 2026) and `python -m sourcing
 directory add`, in a temporary folder; or `--store PATH` (repeatable, matched in order to the numeric
@@ -24,6 +29,7 @@ search index inside the version folder).
 
     python bench/browser_scale.py --sizes demo 100000 1000000 --runs 3
     python bench/browser_scale.py --sizes demo --runs 1 --no-write --json
+    python bench/browser_scale.py --sizes demo 100000 --before main~3 --runs 3
 """
 
 from __future__ import annotations
@@ -71,6 +77,7 @@ CHANGED_JS = f"([pattern, old]) => {{ const n = ({COUNT_JS})(pattern); return n 
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 KEYWORD = "nettoyage"
 KIND = "ESAT"
+THIS = "this checkout"
 TARGETS = {"start_s": {"demo": 3.0, "large": 5.0}, "filter_s": 1.0, "rss_mb": 2048}
 
 
@@ -107,8 +114,11 @@ def _store_env(store: Path | None, db: Path | None = None) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def app_process(store: Path | None, workdir: Path) -> Iterator[tuple[subprocess.Popen, str, float]]:
-    """A fresh `streamlit run app.py`; yields (process, url, start time on the perf_counter clock)."""
+def app_process(
+    store: Path | None, workdir: Path, code: Path = PROJECT
+) -> Iterator[tuple[subprocess.Popen, str, float]]:
+    """A fresh `streamlit run app.py` of the checkout `code`; yields (process, url, start time on the
+    perf_counter clock)."""
     port = _free_port()
     data = store if store is not None else workdir / "empty-store"
     data.mkdir(exist_ok=True)
@@ -117,7 +127,7 @@ def app_process(store: Path | None, workdir: Path) -> Iterator[tuple[subprocess.
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1"], cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT,
+         "--server.address", "127.0.0.1"], cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
         yield proc, f"http://127.0.0.1:{port}", start
@@ -175,17 +185,21 @@ def _open_search(page, url: str) -> tuple[float, float]:
     return at_count, time.perf_counter()
 
 
-def _change(page, action) -> float:
-    """Seconds from `action()` (a click, a key) to the count changed."""
+def _change(page, action, pid: int) -> tuple[float, float]:
+    """Seconds from `action()` (a click, a key) to the count changed, and the app's CPU seconds from
+    `action()` to the end of that script run (the machine's load does not change that figure)."""
     page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
-    before = _count(page)
+    before, cpu = _count(page), proc_cpu_s(pid)
     start = time.perf_counter()
     action()
     page.wait_for_function(CHANGED_JS, arg=[COUNT_RE, before], timeout=TIMEOUT_MS)
-    return time.perf_counter() - start
+    seconds = time.perf_counter() - start
+    page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
+    return seconds, proc_cpu_s(pid) - cpu
 
 
-def _filter_changes(page) -> dict[str, float]:
+def _filter_changes(page, pid: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Wall seconds to the updated count and app CPU seconds, for each filter change."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     kind = sidebar.get_by_text(KIND, exact=True).first
     keyword = sidebar.get_by_label("Mots-clés", exact=True)
@@ -194,16 +208,26 @@ def _filter_changes(page) -> dict[str, float]:
         keyword.fill(KEYWORD)
         keyword.press("Enter")
 
-    return {
-        "kind": _change(page, kind.click),
-        "keyword": _change(page, type_keyword),
-        "untick": _change(page, kind.click),
-    }
+    measured = {name: _change(page, action, pid) for name, action in
+                (("kind", kind.click), ("keyword", type_keyword), ("untick", kind.click))}  # fmt: skip
+    return {k: v[0] for k, v in measured.items()}, {k: v[1] for k, v in measured.items()}
 
 
-def one_run(browser, store: Path | None, workdir: Path) -> dict:
+def export_code(revision: str, into: Path) -> Path:
+    """The files of git `revision` in `into` (with a copy of this checkout's static/vendor, which git does not keep)."""
+    into.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", revision], cwd=PROJECT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    vendor = PROJECT / "static" / "vendor"
+    if vendor.exists() and not (into / "static" / "vendor").exists():
+        # A copy: Streamlit's static file serving refuses a symlink that leads out of the app's folder.
+        shutil.copytree(vendor, into / "static" / "vendor")
+    return into
+
+
+def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT) -> dict:
     """A fresh app process, a first visitor, filter changes, a second visitor."""
-    with app_process(store, workdir) as (proc, url, start):
+    with app_process(store, workdir, code) as (proc, url, start):
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
@@ -212,9 +236,9 @@ def one_run(browser, store: Path | None, workdir: Path) -> dict:
         at_count, at_map = _open_search(page, url)
         cpu = proc_cpu_s(proc.pid)
         page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
-        first_mem = proc_memory_mb(proc.pid)
+        first_mem, page_cpu = proc_memory_mb(proc.pid), proc_cpu_s(proc.pid)
         total = _count(page)
-        changes = _filter_changes(page)
+        changes, changes_cpu = _filter_changes(page, proc.pid)
         after_mem = proc_memory_mb(proc.pid)
         context.close()
         second = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
@@ -225,7 +249,8 @@ def one_run(browser, store: Path | None, workdir: Path) -> dict:
         second.close()
         return {
             "server_s": ready - start, "count_s": at_count - start, "map_s": at_map - start, "cpu_s": cpu,
-            "second_visitor_s": second_s, "total": total, "filter_s": changes,
+            "page_cpu_s": page_cpu, "second_visitor_s": second_s, "total": total, "filter_s": changes,
+            "filter_cpu_s": changes_cpu,
             "rss_first_mb": first_mem["VmRSS"], "rss_after_mb": after_mem["VmRSS"],
             "peak_mb": proc_memory_mb(proc.pid)["VmHWM"],
         }  # fmt: skip
@@ -238,23 +263,28 @@ def _median(runs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in runs)
 
 
-def summarise(size: str, first: dict, runs: list[dict]) -> dict:
+def summarise(size: str, first: dict, runs: list[dict], code: str = "") -> dict:
     filters = {k: statistics.median(r["filter_s"][k] for r in runs) for k in runs[0]["filter_s"]}
+    filters_cpu = {k: statistics.median(r["filter_cpu_s"][k] for r in runs) for k in runs[0]["filter_cpu_s"]}
     every_change = [v for r in runs for v in r["filter_s"].values()]
-    keys = ("server_s", "count_s", "map_s", "cpu_s", "second_visitor_s", "rss_first_mb", "rss_after_mb", "peak_mb")
-    return {"size": size, "suppliers": runs[0]["total"], "runs": len(runs), "first_start": first,
-            **{k: _median(runs, k) for k in keys}, "filter_s": filters,
+    keys = ("server_s", "count_s", "map_s", "cpu_s", "page_cpu_s", "second_visitor_s", "rss_first_mb", "rss_after_mb",
+            "peak_mb")  # fmt: skip
+    return {"size": size, "code": code, "suppliers": runs[0]["total"], "runs": len(runs), "first_start": first,
+            **{k: _median(runs, k) for k in keys}, "filter_s": filters, "filter_cpu_s": filters_cpu,
             "filter_max_s": max(every_change)}  # fmt: skip
 
 
-def measure(browser, size: str, store: Path | None, runs: int, workdir: Path) -> dict:
-    first = one_run(browser, store, workdir)
-    print(f"{size}: first start {json.dumps(_rounded(first))}", flush=True)
-    measured = []
+def measure(browser, size: str, store: Path | None, runs: int, workdir: Path, codes: dict[str, Path]) -> list[dict]:
+    """One summary per code tree (label -> checkout), their runs interleaved under the same load."""
+    first, measured = {}, {label: [] for label in codes}
+    for label, code in codes.items():
+        first[label] = one_run(browser, store, workdir, code)
+        print(f"{size} {label}: first start {json.dumps(_rounded(first[label]))}", flush=True)
     for i in range(runs):
-        measured.append(one_run(browser, store, workdir))
-        print(f"{size}: run {i + 1} {json.dumps(_rounded(measured[-1]))}", flush=True)
-    return summarise(size, first, measured)
+        for label, code in codes.items():
+            measured[label].append(one_run(browser, store, workdir, code))
+            print(f"{size} {label}: run {i + 1} {json.dumps(_rounded(measured[label][-1]))}", flush=True)
+    return [summarise(size, first[label], measured[label], label) for label in codes]
 
 
 def _rounded(value):
@@ -292,6 +322,38 @@ def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
+def _slash(values: dict[str, float]) -> str:
+    return " / ".join(f"{v:.2f}" for v in values.values())
+
+
+def _row(r: dict) -> str:
+    return (
+        f"| {r['size']} | {r['code']} | {r['suppliers']:,} | {r['server_s']:.2f} | {r['count_s']:.2f} | "
+        f"{r['map_s']:.2f} | {r['cpu_s']:.2f} / {r['page_cpu_s']:.2f} | {r['first_start']['map_s']:.2f} | "
+        f"{r['second_visitor_s']:.2f} | {_slash(r['filter_s'])} | {_slash(r['filter_cpu_s'])} | "
+        f"{r['rss_first_mb']:.0f} / {r['rss_after_mb']:.0f} / {r['peak_mb']:.0f} |"
+    )
+
+
+def _ratio_row(r: dict, b: dict) -> str:
+    """This checkout's figures divided by the other revision's (< 1: faster or smaller)."""
+
+    def x(num: float, den: float) -> str:
+        return f"×{num / den:.2f}" if den else "–"
+
+    def each(key: str) -> str:
+        return " / ".join(x(r[key][k], b[key][k]) for k in r[key])
+
+    return (
+        f"| {r['size']} | ratio {THIS} / {b['code']} | | {x(r['server_s'], b['server_s'])} | "
+        f"{x(r['count_s'], b['count_s'])} | {x(r['map_s'], b['map_s'])} | {x(r['cpu_s'], b['cpu_s'])} / "
+        f"{x(r['page_cpu_s'], b['page_cpu_s'])} | {x(r['first_start']['map_s'], b['first_start']['map_s'])} | "
+        f"{x(r['second_visitor_s'], b['second_visitor_s'])} | {each('filter_s')} | {each('filter_cpu_s')} | "
+        f"{x(r['rss_first_mb'], b['rss_first_mb'])} / {x(r['rss_after_mb'], b['rss_after_mb'])} / "
+        f"{x(r['peak_mb'], b['peak_mb'])} |"
+    )
+
+
 def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
     start, end = markers(NAME)
     lines = [start, "## The app in Chromium: cold start, filter change, memory (`bench/browser_scale.py`)", "",
@@ -303,21 +365,22 @@ def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
              f"Enter) to the updated count: tick {KIND}, type \"{KEYWORD}\", untick {KIND}. Second visitor: a new "
              "browser context on the warm process, `goto` to its map drawn. RSS of the streamlit process after the "
              "first page and after the changes (/proc), peak = VmHWM. \"First start\": the very first process on the "
-             "version, which builds and saves the search index; the runs after it (median shown) load it.", "",
-             "| directory | suppliers | server up (s) | count (s) | map drawn (s) | CPU to count (s) | first start: "
-             "map (s) | second visitor (s) | filter: kind / keyword / untick (s) | RSS first / after / peak (MB) |",
-             "| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- |"]  # fmt: skip
+             "version, which builds and saves the search index; the runs after it (median shown) load it. App CPU: "
+             "user + system seconds of the streamlit process (/proc), from its start to the first marker drawn and "
+             "to the end of the first page's script run, and from each filter change to the end of its run: the "
+             "figures the machine's load does not stretch (wall times here grow with the load).", "",
+             "| directory | code | suppliers | server up (s) | count (s) | map drawn (s) | app CPU to map / to "
+             "page done (s) | first start: map (s) | second visitor (s) | filter change: kind / keyword / untick (s) "
+             "| app CPU per change (s) | RSS first / after / peak (MB) |",
+             "| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- | :--- |"]  # fmt: skip
     for r in results:
-        f = r["filter_s"]
-        lines.append(
-            f"| {r['size']} | {r['suppliers']:,} | {r['server_s']:.2f} | {r['count_s']:.2f} | {r['map_s']:.2f} | "
-            f"{r['cpu_s']:.2f} | {r['first_start']['map_s']:.2f} | {r['second_visitor_s']:.2f} | "
-            f"{f['kind']:.2f} / {f['keyword']:.2f} / {f['untick']:.2f} | "
-            f"{r['rss_first_mb']:.0f} / {r['rss_after_mb']:.0f} / {r['peak_mb']:.0f} |"
-        )
+        lines.append(_row(r))
+        before = next((b for b in results if b["size"] == r["size"] and b["code"] != r["code"]), None)
+        if before is not None and r["code"] == THIS:
+            lines.append(_ratio_row(r, before))
     lines += ["", "Targets (issue 15): first results and map ≤ 3 s on the demo, ≤ 5 s at 1,000,000; a filter change "
               "≤ 1 s at 1,000,000; one process ≤ 2 GB at 1,000,000."]  # fmt: skip
-    for r in results:
+    for r in (r for r in results if r["code"] == THIS):
         checks = [f"start {_met(r['map_s'] <= _target(r['size']))} ({r['map_s']:.2f} s ≤ {_target(r['size']):.0f} s)"]
         if r["size"] != "demo":
             checks.append(f"filter change {_met(r['filter_max_s'] <= TARGETS['filter_s'])} "
@@ -337,6 +400,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--before", help="also measure this git revision, interleaved, with ratios")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -345,13 +409,16 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-browser-scale-") as tmp, sync_playwright() as p:
         workdir = Path(tmp)
+        codes = {THIS: PROJECT}
+        if args.before:
+            codes = {args.before: export_code(args.before, workdir / "before"), THIS: PROJECT}
         browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS, headless=True)
         try:
             for size in args.sizes:
                 store = None
                 if size != "demo":
                     store = stores.pop(0) if stores else make_store(workdir, int(size))
-                results.append(measure(browser, size, store, args.runs, workdir))
+                results.extend(measure(browser, size, store, args.runs, workdir, codes))
         finally:
             browser.close()
     load = (load_before, os.getloadavg()[0])
