@@ -116,6 +116,52 @@ def test_facets_keep_the_ten_most_frequent_sectors_by_label():
     assert facets.sectors.tolist() == [24 - 2 * k for k in range(10)]
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        SearchQuery(),
+        SearchQuery(kinds=("ESAT", "EA")),
+        SearchQuery(q="nettoyage"),
+        SearchQuery(sort="distance", radius_km=60, **NEAR_LYON),
+        SearchQuery(include_intervention_area=True, radius_km=30, **NEAR_LYON),
+        SearchQuery(departments=("59",), sectors=("espaces-verts",)),
+        SearchQuery(q="zzzz introuvable"),
+    ],
+    ids=["all", "kinds", "keyword", "near", "areas", "territory", "none"],
+)
+def test_facets_from_the_flattened_lists_are_the_facets_of_the_results(query, tmp_path):
+    # The search page counts kinds and sectors from the index's lists flattened once (FlatList), not
+    # from every result's lists: the same counts, in the same order (ties included), on a saved index.
+    import pyarrow as pa
+
+    from sourcing.directory import load_demo
+    from sourcing.search import stored
+    from sourcing.search.facets import FlatList
+
+    folder = stored.save(SearchIndex.build(load_demo()), tmp_path / "index")
+    lazy = stored.load(folder)
+    table = pa.ipc.open_file(pa.memory_map(str(folder / stored.TABLE_FILE), "r")).read_all()
+    lists = {name: FlatList.of_arrow(table.column(name)) for name in ("kinds", "sectors")}
+    expected, flat = facet_counts(lazy, query, BANDS), facet_counts(lazy, query, BANDS, lists=lists)
+    pd.testing.assert_series_equal(flat.kinds, expected.kinds)
+    pd.testing.assert_series_equal(flat.sectors, expected.sectors)
+    if expected.bands is None:
+        assert flat.bands is None
+    else:
+        pd.testing.assert_series_equal(flat.bands, expected.bands)
+
+
+def test_flattened_lists_leave_out_missing_lists_and_items():
+    import pyarrow as pa
+
+    from sourcing.search.facets import FlatList
+
+    flat = FlatList.of_arrow(pa.chunked_array([pa.array([["EA", None], None]), pa.array([[], ["ESAT", "EA"]])]))
+    assert flat.rows.tolist() == [0, 3, 3]
+    assert flat.in_order([3, 0], 4).tolist() == ["ESAT", "EA", "EA"]  # rows in the results' order, then list order
+    assert flat.in_order([1, 2], 4).tolist() == []
+
+
 def test_supplier_row_from_the_results_else_from_the_directory(index):
     shown = search(index, SearchQuery(radius_km=30, limit=2, **NEAR_LYON)).results
     assert supplier_row(index, shown, "B", LYON)["distance_km"] == shown.set_index("id").loc["B", "distance_km"]

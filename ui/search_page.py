@@ -47,7 +47,7 @@ def sector_short_names() -> dict[str, str]:
 @st.cache_data(max_entries=32, show_spinner=False)
 def chart_counts(directory_key: str, query: SearchQuery) -> Facets:
     """Counts by kind, by sector and by distance band over ALL results (cached: small output)."""
-    return facet_counts(search_index(directory_key), query, T.DISTANCE_BANDS)
+    return facet_counts(search_index(directory_key), query, T.DISTANCE_BANDS, lists=state.facet_lists(directory_key))
 
 
 # --- Results ----------------------------------------------------------------------------------

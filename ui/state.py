@@ -9,6 +9,7 @@ is picked up at the next one.
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -20,6 +21,7 @@ from sourcing.normalise import ImportReport
 from sourcing.search import SearchIndex, stored
 from sourcing.search.choices import TerritoryNames, sector_names
 from sourcing.search.choices import territory_names as gazetteer_territory_names
+from sourcing.search.facets import FlatList
 from sourcing.store import files as store_files
 from sourcing.store import service as store
 from ui import texts as T
@@ -93,18 +95,35 @@ def search_index(key: str) -> SearchIndex:
     columns it shows from the table. The whole directory as a pandas DataFrame (seconds and GBs at a
     million suppliers) is loaded only when some code reads `index.frame` (a card beyond the results,
     the advice and plan pages), and then shared with `load_directory`."""
-    if key == DEMO_KEY:
-        parquet = demo_parquet()
-        folder = parquet.with_suffix(".search-index")
-    else:
-        folder = stored.index_dir(store_files.version_dir(store_files.store_dir(), version_number(key)))
-        parquet = folder.parent / "directory.parquet"
-    stamp = stored.file_stamp(parquet)
+    folder, stamp = _index_place(key)
     index = stored.load(folder, lambda: load_directory(key), stamp)
     if index is None:  # the first process on this version: build and save it, then map what was saved
         built = stored.load_or_build(folder, lambda: _read_directory(key), stamp=stamp)
         index = stored.load(folder, lambda: load_directory(key), stamp) or built
     return index
+
+
+def _index_place(key: str) -> tuple[Path, str]:
+    """Where the directory's search index is saved, and the stamp of the directory file it indexes."""
+    if key == DEMO_KEY:
+        parquet = demo_parquet()
+        return parquet.with_suffix(".search-index"), stored.file_stamp(parquet)
+    folder = stored.index_dir(store_files.version_dir(store_files.store_dir(), version_number(key)))
+    return folder, stored.file_stamp(folder.parent / "directory.parquet")
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def facet_lists(key: str) -> dict[str, FlatList] | None:
+    """The directory's kinds and sectors flattened once per process, from the saved index's table
+    (the search page's charts count them over every result); None when no current index is saved."""
+    import pyarrow as pa
+
+    search_index(key)  # saved there if it was missing
+    folder, stamp = _index_place(key)
+    if stored.load(folder, stamp=stamp) is None:  # not saved (read-only folder): the charts take the rows
+        return None
+    table = pa.ipc.open_file(pa.memory_map(str(folder / stored.TABLE_FILE), "r")).read_all()
+    return {name: FlatList.of_arrow(table.column(name)) for name in ("kinds", "sectors")}
 
 
 def _read_directory(key: str) -> pd.DataFrame:
