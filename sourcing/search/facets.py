@@ -81,7 +81,7 @@ def facet_counts(
     those columns of every result."""
     if len(band_labels) != len(DISTANCE_BAND_EDGES_KM) - 1:
         raise ValueError(f"{len(DISTANCE_BAND_EDGES_KM) - 1} band labels expected, got {len(band_labels)}")
-    columns = ("id", "distance_km") if lists is not None else ("kinds", "sectors", "distance_km")
+    columns = ("distance_km",) if lists is not None else ("kinds", "sectors", "distance_km")
     found = search(index, replace(query, limit=None, columns=columns))
     results = found.results
     if lists is not None:
