@@ -41,6 +41,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -403,6 +404,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", help="also measure this git revision, interleaved, with ratios")
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
+
+    # A `kill` ends the app processes and the browser too (the context managers run on SystemExit).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
     stores = list(args.store)
     results = []
