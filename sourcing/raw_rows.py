@@ -49,6 +49,9 @@ class RawRows:
             values = frame[column]
             if values.dtype != "str" or values.hasnans:
                 continue
+            sample = values.iloc[:min_rows]
+            if 2 * sample.nunique() > len(sample):  # names, e-mails, SIRETs: no full pass to learn they vary
+                continue
             codes, uniques = pd.factorize(values)
             if 2 * len(uniques) <= len(values):
                 frame[column] = pd.Categorical.from_codes(codes, categories=pd.Index(uniques, dtype="str"))
