@@ -48,7 +48,7 @@ assets:
 	$(PYTHON) assets/fetch_assets.py
 
 run: $(VENV)/.runtime assets
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true \
+	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false --global.developmentMode false
 
 test: $(VENV)/.dev system-deps assets

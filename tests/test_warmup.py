@@ -1,0 +1,75 @@
+"""The app process warmed up before its first visitor (`python -m ui.serve`, `ui.warmup`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+from tests.helpers import PROJECT_DIR
+
+# Run in a fresh interpreter: what the first run of the search page imports after `warm_up()`.
+_PROBE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+from ui.warmup import warm_up
+warm_up()
+before = set(sys.modules)
+at = AppTest.from_file(sys.argv[1], default_timeout=180)
+at.run()
+assert not at.exception, at.exception
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+
+def _third_party(name: str) -> bool:
+    top = name.split(".")[0]
+    return top not in sys.stdlib_module_names and top not in {"streamlit", "ui", "sourcing", "__main__"}
+
+
+def test_after_warm_up_the_first_search_page_imports_no_library(tmp_path):
+    env = {**os.environ, "SOURCING_DATA_DIR": str(tmp_path / "data"), "SOURCING_DB_PATH": str(tmp_path / "s.db")}
+    done = subprocess.run(
+        [sys.executable, "-c", _PROBE, str(PROJECT_DIR / "app.py")],
+        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    imported = json.loads(done.stdout.strip().splitlines()[-1])
+    assert [m for m in imported if _third_party(m)] == [], "add these to ui.warmup.MODULES (or what loads them)"
+    assert "ui.search_page" not in imported  # the page's own module was warmed too
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_the_launcher_serves_the_app_and_finishes_its_warm_up(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "SOURCING_DATA_DIR": str(tmp_path / "data"), "SOURCING_DB_PATH": str(tmp_path / "s.db")}
+    log = tmp_path / "server.log"
+    with open(log, "w") as out:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "ui.serve", "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--logger.level", "info", "--browser.gatherUsageStats", "false"],
+            cwd=PROJECT_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            deadline = time.monotonic() + 180
+            while "warm-up done" not in log.read_text() and time.monotonic() < deadline:
+                assert server.poll() is None, log.read_text()[-3000:]
+                time.sleep(0.2)
+            text = log.read_text()
+            assert "warm-up done" in text and "warm-up failed" not in text, text[-3000:]
+            assert "missing ScriptRunContext" not in text  # the warm-up's expected warnings are silenced
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=10) as answer:
+                assert answer.read() == b"ok"
+            assert (tmp_path / "s.db").exists()  # the database was brought to the current schema
+        finally:
+            server.terminate()
+            server.wait(timeout=30)

@@ -1,0 +1,59 @@
+"""Start the app as `streamlit run app.py` does, with the process warmed up before its first visitor.
+
+    python -m ui.serve [streamlit run options, e.g. --server.port 8501 --server.headless true]
+
+`ui.warmup.warm_up` runs in a thread beside the server's start (imports and reference data; the
+server answers its health check meanwhile), so the first buyer who opens the app no longer waits
+for them. `make run` and docs/deploy.md start the app this way; `streamlit run app.py` still works.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from pathlib import Path
+
+from streamlit.logger import get_logger
+
+APP = Path(__file__).resolve().parents[1] / "app.py"
+_LOG = get_logger(__name__)  # Streamlit's handler, format and --logger.level
+
+
+def _wait_for_runtime(timeout_s: float = 60) -> bool:
+    """Streamlit's caches are the real ones only once its runtime exists (the server has started)."""
+    from streamlit.runtime import Runtime
+
+    deadline = time.monotonic() + timeout_s
+    while not Runtime.exists():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _warm() -> None:
+    from ui.warmup import quiet_bare_mode, warm_directory, warm_up
+
+    try:
+        with quiet_bare_mode():
+            seconds = warm_up()
+            if _wait_for_runtime():
+                seconds += warm_directory()
+    except Exception:  # never stops the server: the first page loads what is missing
+        _LOG.exception("warm-up failed")
+        return
+    _LOG.info("warm-up done in %.1f s", seconds)
+
+
+def main(argv: list[str] | None = None) -> None:
+    from ui.warmup import WARM_UP_THREAD
+
+    threading.Thread(target=_warm, name=WARM_UP_THREAD, daemon=True).start()
+    from streamlit.web import cli
+
+    cli.main(args=["run", str(APP), *(sys.argv[1:] if argv is None else argv)], prog_name="streamlit")
+
+
+if __name__ == "__main__":
+    main()
