@@ -79,6 +79,7 @@ IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
 KEYWORD = "nettoyage"
 KIND = "ESAT"
 THIS = "this checkout"
+STREAMLIT, SERVE = "streamlit", "serve"  # `streamlit run app.py`, `python -m ui.serve` (warm-up, then the visitor)
 TARGETS = {"start_s": {"demo": 3.0, "large": 5.0}, "filter_s": 1.0, "rss_mb": 2048}
 
 
@@ -116,22 +117,25 @@ def _store_env(store: Path | None, db: Path | None = None) -> dict[str, str]:
 
 @contextlib.contextmanager
 def app_process(
-    store: Path | None, workdir: Path, code: Path = PROJECT
-) -> Iterator[tuple[subprocess.Popen, str, float]]:
-    """A fresh `streamlit run app.py` of the checkout `code`; yields (process, url, start time on the
-    perf_counter clock)."""
+    store: Path | None, workdir: Path, code: Path = PROJECT, launcher: str = STREAMLIT
+) -> Iterator[tuple[subprocess.Popen, str, float, Path]]:
+    """A fresh `streamlit run app.py` (or `python -m ui.serve`, `launcher`) of the checkout `code`; yields
+    (process, url, start time on the perf_counter clock, its log file)."""
     port = _free_port()
     data = store if store is not None else workdir / "empty-store"
     data.mkdir(exist_ok=True)
     env = _store_env(data, store / "app.sqlite3" if store is not None else workdir / "demo.sqlite3")
-    log = open(workdir / f"server-{port}.log", "w")  # closed below
+    log_path = workdir / f"server-{port}.log"
+    log = open(log_path, "w")  # closed below
+    serve = ["-m", "ui.serve", "--logger.level", "info"]  # logs the end of its warm-up
+    command = serve if launcher == SERVE else ["-m", "streamlit", "run", "app.py"]
     start = time.perf_counter()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
+        [sys.executable, *command, "--server.port", str(port), "--server.headless", "true",
          "--server.address", "127.0.0.1"], cwd=code, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     try:
-        yield proc, f"http://127.0.0.1:{port}", start
+        yield proc, f"http://127.0.0.1:{port}", start, log_path
     finally:
         proc.terminate()
         try:
@@ -175,6 +179,15 @@ def proc_cpu_s(pid: int) -> float:
 
 def _count(page) -> int | None:
     return page.evaluate(COUNT_JS, COUNT_RE)
+
+
+def _wait_warm_up(log: Path, proc: subprocess.Popen, timeout_s: float = 600) -> None:
+    """Until `python -m ui.serve` logs the end of its warm-up (a buyer arriving after it)."""
+    deadline = time.monotonic() + timeout_s
+    while "warm-up done" not in log.read_text(errors="replace"):
+        if proc.poll() is not None or time.monotonic() > deadline or "warm-up failed" in log.read_text():
+            raise RuntimeError(f"no warm-up: {log.read_text()[-2000:]}")
+        time.sleep(0.1)
 
 
 def _open_search(page, url: str) -> tuple[float, float]:
@@ -226,14 +239,18 @@ def export_code(revision: str, into: Path) -> Path:
     return into
 
 
-def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT) -> dict:
-    """A fresh app process, a first visitor, filter changes, a second visitor."""
-    with app_process(store, workdir, code) as (proc, url, start):
+def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT, launcher: str = STREAMLIT) -> dict:
+    """A fresh app process, a first visitor, filter changes, a second visitor. With `python -m ui.serve`
+    the first visitor arrives once the warm-up is done (as a buyer after a restart does)."""
+    with app_process(store, workdir, code, launcher) as (proc, url, start, log):
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
         _wait_health(url, proc)
         ready = time.perf_counter()
+        if launcher == SERVE:
+            _wait_warm_up(log, proc)
+        visit = time.perf_counter()
         at_count, at_map = _open_search(page, url)
         cpu = proc_cpu_s(proc.pid)
         page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
@@ -250,6 +267,7 @@ def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT) ->
         second.close()
         return {
             "server_s": ready - start, "count_s": at_count - start, "map_s": at_map - start, "cpu_s": cpu,
+            "visit_count_s": at_count - visit, "visit_map_s": at_map - visit,
             "page_cpu_s": page_cpu, "second_visitor_s": second_s, "total": total, "filter_s": changes,
             "filter_cpu_s": changes_cpu,
             "rss_first_mb": first_mem["VmRSS"], "rss_after_mb": after_mem["VmRSS"],
@@ -269,21 +287,23 @@ def summarise(size: str, first: dict, runs: list[dict], code: str = "") -> dict:
     filters_cpu = {k: statistics.median(r["filter_cpu_s"][k] for r in runs) for k in runs[0]["filter_cpu_s"]}
     every_change = [v for r in runs for v in r["filter_s"].values()]
     keys = ("server_s", "count_s", "map_s", "cpu_s", "page_cpu_s", "second_visitor_s", "rss_first_mb", "rss_after_mb",
-            "peak_mb")  # fmt: skip
+            "peak_mb", "visit_count_s", "visit_map_s")  # fmt: skip
     return {"size": size, "code": code, "suppliers": runs[0]["total"], "runs": len(runs), "first_start": first,
             **{k: _median(runs, k) for k in keys}, "filter_s": filters, "filter_cpu_s": filters_cpu,
             "filter_max_s": max(every_change)}  # fmt: skip
 
 
-def measure(browser, size: str, store: Path | None, runs: int, workdir: Path, codes: dict[str, Path]) -> list[dict]:
-    """One summary per code tree (label -> checkout), their runs interleaved under the same load."""
+def measure(
+    browser, size: str, store: Path | None, runs: int, workdir: Path, codes: dict[str, tuple[Path, str]]
+) -> list[dict]:
+    """One summary per (checkout, launcher) (label -> both), their runs interleaved under the same load."""
     first, measured = {}, {label: [] for label in codes}
-    for label, code in codes.items():
-        first[label] = one_run(browser, store, workdir, code)
+    for label, (code, launcher) in codes.items():
+        first[label] = one_run(browser, store, workdir, code, launcher)
         print(f"{size} {label}: first start {json.dumps(_rounded(first[label]))}", flush=True)
     for i in range(runs):
-        for label, code in codes.items():
-            measured[label].append(one_run(browser, store, workdir, code))
+        for label, (code, launcher) in codes.items():
+            measured[label].append(one_run(browser, store, workdir, code, launcher))
             print(f"{size} {label}: run {i + 1} {json.dumps(_rounded(measured[label][-1]))}", flush=True)
     return [summarise(size, first[label], measured[label], label) for label in codes]
 
@@ -332,7 +352,8 @@ def _row(r: dict) -> str:
         f"| {r['size']} | {r['code']} | {r['suppliers']:,} | {r['server_s']:.2f} | {r['count_s']:.2f} | "
         f"{r['map_s']:.2f} | {r['cpu_s']:.2f} / {r['page_cpu_s']:.2f} | {r['first_start']['map_s']:.2f} | "
         f"{r['second_visitor_s']:.2f} | {_slash(r['filter_s'])} | {_slash(r['filter_cpu_s'])} | "
-        f"{r['rss_first_mb']:.0f} / {r['rss_after_mb']:.0f} / {r['peak_mb']:.0f} |"
+        f"{r['rss_first_mb']:.0f} / {r['rss_after_mb']:.0f} / {r['peak_mb']:.0f} | "
+        f"{r['visit_count_s']:.2f} / {r['visit_map_s']:.2f} |"
     )
 
 
@@ -351,7 +372,8 @@ def _ratio_row(r: dict, b: dict) -> str:
         f"{x(r['page_cpu_s'], b['page_cpu_s'])} | {x(r['first_start']['map_s'], b['first_start']['map_s'])} | "
         f"{x(r['second_visitor_s'], b['second_visitor_s'])} | {each('filter_s')} | {each('filter_cpu_s')} | "
         f"{x(r['rss_first_mb'], b['rss_first_mb'])} / {x(r['rss_after_mb'], b['rss_after_mb'])} / "
-        f"{x(r['peak_mb'], b['peak_mb'])} |"
+        f"{x(r['peak_mb'], b['peak_mb'])} | {x(r['visit_count_s'], b['visit_count_s'])} / "
+        f"{x(r['visit_map_s'], b['visit_map_s'])} |"
     )
 
 
@@ -369,11 +391,15 @@ def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
              "version, which builds and saves the search index; the runs after it (median shown) load it. App CPU: "
              "user + system seconds of the streamlit process (/proc), from its start to the first marker drawn and "
              "to the end of the first page's script run, and from each filter change to the end of its run: the "
-             "figures the machine's load does not stretch (wall times here grow with the load).", "",
+             "figures the machine's load does not stretch (wall times here grow with the load). First visit: from the "
+             "first visitor's `goto` to the count and to the map; with `python -m ui.serve` (rows \"this checkout\" "
+             "when compared with \"streamlit run\") the visitor arrives once the process logs the end of its warm-up, "
+             "as a buyer after a restart does, and the times from the process start include that wait.", "",
              "| directory | code | suppliers | server up (s) | count (s) | map drawn (s) | app CPU to map / to "
              "page done (s) | first start: map (s) | second visitor (s) | filter change: kind / keyword / untick (s) "
-             "| app CPU per change (s) | RSS first / after / peak (MB) |",
-             "| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- | :--- |"]  # fmt: skip
+             "| app CPU per change (s) | RSS first / after / peak (MB) | first visit: count / map (s) |",
+             "| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- | :--- "
+             "| :--- |"]  # fmt: skip
     for r in results:
         lines.append(_row(r))
         before = next((b for b in results if b["size"] == r["size"] and b["code"] != r["code"]), None)
@@ -402,6 +428,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--before", help="also measure this git revision, interleaved, with ratios")
+    parser.add_argument(
+        "--launcher",
+        choices=[STREAMLIT, SERVE],
+        default=STREAMLIT,
+        help="how the app starts (serve: python -m ui.serve, the first visitor after its warm-up)",
+    )
+    parser.add_argument(
+        "--compare-launchers",
+        action="store_true",
+        help="streamlit run against python -m ui.serve (this checkout), interleaved, with ratios",
+    )
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
@@ -413,9 +450,11 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-browser-scale-") as tmp, sync_playwright() as p:
         workdir = Path(tmp)
-        codes = {THIS: PROJECT}
+        codes = {THIS: (PROJECT, args.launcher)}
         if args.before:
-            codes = {args.before: export_code(args.before, workdir / "before"), THIS: PROJECT}
+            codes = {args.before: (export_code(args.before, workdir / "before"), args.launcher), **codes}
+        elif args.compare_launchers:
+            codes = {"streamlit run": (PROJECT, STREAMLIT), THIS: (PROJECT, SERVE)}
         browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS, headless=True)
         try:
             for size in args.sizes:

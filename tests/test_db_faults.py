@@ -96,6 +96,24 @@ def _postgres_database(
         admin.dispose()
 
 
+def saved_list(url: str, directory: pd.DataFrame, *, shared: bool = True) -> tuple[int, int]:
+    """A migrated database with what a buyer saved: a list of two suppliers, a status, a note, a
+    contact, a meeting, a share (an audited event; `shared=False`: none, so that `_writes`' share
+    writes something); returns the list's and first entry's ids."""
+    upgrade_database(url)
+    with session_scope(url) as s:
+        list_id = service.create_shortlist(s, USER, "Espaces verts").id
+        service.add_suppliers(s, USER, list_id, directory.iloc[:2])
+        entry_id = service.entries(s, USER, list_id)[0].id
+        service.set_status(s, USER, entry_id, "contacté")
+        service.set_notes(s, USER, entry_id, "Rappeler en janvier")
+        service.add_contact(s, USER, entry_id, "téléphone", "Premier appel")
+        service.create_meeting(s, USER, title="Rencontre", start=datetime(2027, 1, 12, 9), slot_minutes=20)
+        if shared:
+            service.share_shortlist(s, USER, list_id, "collegue@example.org")
+    return list_id, entry_id
+
+
 @pytest.fixture(params=["sqlite", "postgresql-database", "postgresql-role"])
 def read_only_db(request, tmp_path, monkeypatch, directory) -> Iterator[ReadOnlyDatabase]:
     """A database with a saved list (two suppliers, a status, a note, a contact, a meeting), then
@@ -106,16 +124,7 @@ def read_only_db(request, tmp_path, monkeypatch, directory) -> Iterator[ReadOnly
         by_role = request.param == "postgresql-role"
         backend = _postgres_database(request.getfixturevalue("pg_server_url"), monkeypatch, by_role=by_role)
     url, where, set_read_only = next(backend)
-    upgrade_database(url)
-    with session_scope(url) as s:
-        list_id = service.create_shortlist(s, USER, "Espaces verts").id
-        service.add_suppliers(s, USER, list_id, directory.iloc[:2])
-        entry_id = service.entries(s, USER, list_id)[0].id
-        service.set_status(s, USER, entry_id, "contacté")
-        service.set_notes(s, USER, entry_id, "Rappeler en janvier")
-        service.add_contact(s, USER, entry_id, "téléphone", "Premier appel")
-        service.create_meeting(s, USER, title="Rencontre", start=datetime(2027, 1, 12, 9), slot_minutes=20)
-        service.share_shortlist(s, USER, list_id, "collegue@example.org")  # an audited event
+    list_id, entry_id = saved_list(url, directory)
     set_read_only(True)
     yield ReadOnlyDatabase(url, where, list_id, entry_id, set_read_only)
     set_read_only(False)

@@ -19,7 +19,6 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
@@ -28,11 +27,11 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
 from sourcing.db import service
-from sourcing.db.engine import database_url, dispose_engines, read, session_scope, upgrade_database
+from sourcing.db.engine import database_url, dispose_engines, read, session_scope
 from sourcing.db.faults import DatabaseFullError
 from sourcing.directory import load_any
 from tests.helpers import LISTS_PAGE, open_page
-from tests.test_db_faults import USER, ReadOnlyDatabase, _saved, _writes
+from tests.test_db_faults import USER, ReadOnlyDatabase, _saved, _writes, saved_list
 from ui import texts as T
 
 
@@ -113,15 +112,9 @@ def _postgres(server_url: str, monkeypatch) -> Iterator[tuple[str, str, Path]]:
 
 
 def _filled(backend: Iterator[tuple[str, str, Path]], directory: pd.DataFrame) -> Iterator[FullDisk]:
-    """A database with a saved list (two suppliers, a status, a meeting) on a disk then filled."""
+    """A database with a saved list (see `saved_list`) on a disk then filled."""
     url, where, mount = next(backend)
-    upgrade_database(url)
-    with session_scope(url) as s:
-        list_id = service.create_shortlist(s, USER, "Espaces verts").id
-        service.add_suppliers(s, USER, list_id, directory.iloc[:2])
-        entry_id = service.entries(s, USER, list_id)[0].id
-        service.set_status(s, USER, entry_id, "contacté")
-        service.create_meeting(s, USER, title="Rencontre", start=datetime(2027, 1, 12, 9), slot_minutes=20)
+    list_id, entry_id = saved_list(url, directory, shared=False)  # sharing again writes nothing
     disk = FullDisk(url, where, list_id, entry_id, mount)
     disk.fill()
     yield disk

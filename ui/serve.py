@@ -2,8 +2,8 @@
 
     python -m ui.serve [streamlit run options, e.g. --server.port 8501 --server.headless true]
 
-`ui.warmup.warm_up` runs in a thread beside the server's start (imports and reference data; the
-server answers its health check meanwhile), so the first buyer who opens the app no longer waits
+`ui.warmup.warm_up` runs in a thread as soon as the server's runtime exists (imports and reference
+data; the server answers its health check meanwhile), so the first buyer who opens the app no longer waits
 for them. `make run` and docs/deploy.md start the app this way; `streamlit run app.py` still works.
 """
 
@@ -36,10 +36,12 @@ def _warm() -> None:
     from ui.warmup import quiet_bare_mode, warm_directory, warm_up
 
     try:
+        # Once the runtime exists: the caches warm_directory fills are then the ones the pages read.
+        if not _wait_for_runtime():
+            _LOG.warning("warm-up skipped: the server did not start")
+            return
         with quiet_bare_mode():
-            seconds = warm_up()
-            if _wait_for_runtime():
-                seconds += warm_directory()
+            seconds = warm_up() + warm_directory()
     except Exception:  # never stops the server: the first page loads what is missing
         _LOG.exception("warm-up failed")
         return

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from pathlib import Path
 from typing import TextIO
 
 import pytest
@@ -26,6 +27,14 @@ from tests.browser.helpers import (
     SERVER_START_TIMEOUT_S,
 )
 from tests.helpers import PROJECT_DIR
+
+STREAMLIT_RUN = ("-m", "streamlit", "run", "app.py")
+
+
+class ServerUrl(str):
+    """The server's address; `log_path`: its output so far (tests wait for a line of it)."""
+
+    log_path: Path
 
 
 def _free_port() -> int:
@@ -54,9 +63,11 @@ def _echo_output(proc: subprocess.Popen, log: TextIO, ready: threading.Event, en
 
 
 @contextlib.contextmanager
-def _streamlit_server(tmp_path_factory, extra_env: dict[str, str] | None = None):
-    """A real `streamlit run app.py` on a free port, with its own database and directory store
-    (or those `extra_env` names: DATABASE_URL, SOURCING_DATA_DIR, secrets...)."""
+def _streamlit_server(
+    tmp_path_factory, extra_env: dict[str, str] | None = None, launcher: tuple[str, ...] = STREAMLIT_RUN
+):
+    """A real `streamlit run app.py` (or `launcher`: `python -m ui.serve`) on a free port, with its own
+    database and directory store (or those `extra_env` names: DATABASE_URL, SOURCING_DATA_DIR, secrets...)."""
     port = _free_port()
     log_path = tmp_path_factory.mktemp("streamlit") / "server.log"
     # The server keeps its shortlists in a throwaway SQLite file and its directory store in a
@@ -66,11 +77,12 @@ def _streamlit_server(tmp_path_factory, extra_env: dict[str, str] | None = None)
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "SOURCING_DB_PATH": str(db_path),
            "SOURCING_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1", **(extra_env or {})}  # fmt: skip
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+        [sys.executable, *launcher, "--server.port", str(port),
          "--server.headless", "true", "--server.address", "127.0.0.1"],
         cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, text=True,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    url = ServerUrl(f"http://127.0.0.1:{port}")
+    url.log_path = log_path
     ready, ended = threading.Event(), threading.Event()
     with open(log_path, "w") as log:
         echo = threading.Thread(target=_echo_output, args=(proc, log, ready, ended), daemon=True)
@@ -111,7 +123,7 @@ def own_app_url(tmp_path_factory):
 @pytest.fixture(scope="session")
 def streamlit_server(tmp_path_factory):
     """`streamlit_server(env)`: a context manager starting one more app server with that environment."""
-    return lambda extra_env=None: _streamlit_server(tmp_path_factory, extra_env)
+    return lambda extra_env=None, launcher=STREAMLIT_RUN: _streamlit_server(tmp_path_factory, extra_env, launcher)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,40 @@
+"""`python -m ui.serve` (what `make run` and docs/deploy.md start): a buyer arriving after the
+warm-up gets the search page with its count, table and map drawn.
+
+The map is the point: a custom component (streamlit_folium) is registered only when it is declared
+during a page's run, so a warm-up importing it would leave every buyer of that process an empty map.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from tests.browser.helpers import SERVER_START_TIMEOUT_S
+
+pytestmark = pytest.mark.browser
+
+SERVE = ("-m", "ui.serve", "--logger.level", "info")
+MAP_FRAME = 'iframe[title*="streamlit_folium"]'
+MARKER = ".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m"
+
+
+def _wait_for_line(log_path, text: str, timeout_s: float) -> str:
+    deadline = time.monotonic() + timeout_s
+    while text not in (content := log_path.read_text()):
+        assert time.monotonic() < deadline, f"« {text} » not in the server's log:\n{content[-3000:]}"
+        time.sleep(0.2)
+    return content
+
+
+def test_a_buyer_after_the_warm_up_gets_the_count_and_the_map(streamlit_server, page):
+    with streamlit_server(launcher=SERVE) as url:
+        log = _wait_for_line(url.log_path, "warm-up done", SERVER_START_TIMEOUT_S)
+        assert "warm-up failed" not in log and "missing ScriptRunContext" not in log
+        page.goto(url)
+        main = page.get_by_test_id("stMain")
+        main.get_by_text(re.compile(r"fournisseur\(s\) trouvé\(s\)")).first.wait_for()
+        page.frame_locator(MAP_FRAME).first.locator(MARKER).first.wait_for(state="attached")
+        assert page.frame_locator(MAP_FRAME).first.locator(MARKER).count() > 0
