@@ -72,7 +72,9 @@ def _sign_out(page) -> None:
 
 
 def _list_options(page) -> str:
-    _main(page).locator('[data-testid="stSelectbox"] input').first.click()
+    # The list picker by its key: the meetings tab holds another selectbox of lists, hidden, which the
+    # first selectbox of the page could be while the page is still being redrawn after the sign-in.
+    page.locator(".st-key-shortlist_pick input").click()
     page.locator('[role="option"]').first.wait_for()
     options = page.locator('[role="option"]').all_inner_texts()
     page.keyboard.press("Escape")
