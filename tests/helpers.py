@@ -9,6 +9,7 @@ import importlib.util
 import io
 import os
 import re
+import socket
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -113,3 +114,17 @@ def postgres_helper_or_skip(not_run: str) -> ModuleType:
             pytest.fail(message)
         pytest.skip(message)
     return helper
+
+
+def cut_network(monkeypatch) -> None:
+    """Every socket refuses to connect and no name resolves, as on a machine without network."""
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(101, "Network is unreachable")
+
+    def no_dns(*_args, **_kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", no_dns)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import math
-import socket
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -25,7 +24,7 @@ from sourcing.live.fetch import FetchInterrupted
 from sourcing.search import SearchIndex, SearchQuery, search
 from sourcing.search.filters import describe
 from sourcing.store import service as store
-from tests.helpers import TEST_DATA_DIR, load_script
+from tests.helpers import TEST_DATA_DIR, cut_network, load_script
 
 LIVE = TEST_DATA_DIR / "live"
 DECP = TEST_DATA_DIR / "decp"
@@ -187,15 +186,7 @@ def test_no_supplier_with_a_siret_is_said_in_french():
 
 
 def test_offline_the_cli_says_so_in_french_and_exits_2_quickly(nord_store, monkeypatch, capsys):
-    def refuse(*_args, **_kwargs):
-        raise OSError(101, "Network is unreachable")
-
-    def no_dns(*_args, **_kwargs):
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    cut_network(monkeypatch)
     before = store.current_number()
     start = time.monotonic()
     code = cli.main(["contracts", "fetch", "--json"])

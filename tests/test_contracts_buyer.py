@@ -5,7 +5,6 @@ file out; a bad SIRET, no network, a 429, an empty answer said in French. No net
 from __future__ import annotations
 
 import json
-import socket
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -18,7 +17,7 @@ from sourcing.contracts import buyer
 from sourcing.contracts import fetch as decp_fetch
 from sourcing.live.client import CompanyApiClient, Offline
 from sourcing.plan import contracts
-from tests.helpers import load_script
+from tests.helpers import cut_network, load_script
 
 RECORDED = load_script("tests/data/decp/recorded_decp.py")
 DATA_URL = decp_fetch.DEFAULT_BASE_URL + decp_fetch.endpoint()
@@ -151,15 +150,7 @@ def test_cli_bad_siret_exits_2_in_french(capsys):
 
 
 def test_offline_the_cli_says_so_in_french_and_exits_2_quickly(monkeypatch, capsys):
-    def refuse(*_args, **_kwargs):
-        raise OSError(101, "Network is unreachable")
-
-    def no_dns(*_args, **_kwargs):
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    cut_network(monkeypatch)
     start = time.monotonic()
     assert cli.main(["contracts", "buyer", AVESNES, "--json"]) == 2
     assert time.monotonic() - start < OFFLINE_LIMIT_S
@@ -228,15 +219,8 @@ def test_tab_says_when_no_contract_is_published():
 
 
 def test_tab_offline_says_so_in_french(monkeypatch):
-    def refuse(*_args, **_kwargs):
-        raise OSError(101, "Network is unreachable")
-
-    def no_dns(*_args, **_kwargs):
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
     at = _decp_tab()
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    cut_network(monkeypatch)
     at.text_input(key="annual_siret").set_value(AVESNES).run()
     at.button(key="annual_go").click().run()
     assert not at.exception and any("Pas de connexion" in e.value for e in at.error)

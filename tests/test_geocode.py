@@ -6,7 +6,6 @@ resumable, the result one source of the store with its provenance, nothing else 
 from __future__ import annotations
 
 import json
-import socket
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -28,7 +27,7 @@ from sourcing.live.geocoder import (
     address_key,
 )
 from sourcing.store import service as store
-from tests.helpers import DEMO_CSV, TEST_DATA_DIR, load_script
+from tests.helpers import DEMO_CSV, TEST_DATA_DIR, cut_network, load_script
 
 RECORDED = load_script("tests/data/live/recorded_geocoder.py")
 CRESS = TEST_DATA_DIR / "store" / "cress-ain-2026-03.csv"
@@ -410,16 +409,7 @@ def no_sleep(monkeypatch):
 @pytest.fixture
 def network_off(monkeypatch):
     """Every socket refuses to connect and no name resolves, as on a machine without network."""
-
-    def refuse(*_args, **_kwargs):
-        raise OSError(101, "Network is unreachable")
-
-    def no_dns(*_args, **_kwargs):
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    cut_network(monkeypatch)
     monkeypatch.delenv(URL_ENV, raising=False)
 
 

@@ -4,7 +4,6 @@ network switched off, a French message and exit code 2 within 15 seconds, nothin
 from __future__ import annotations
 
 import json
-import socket
 import time
 from urllib.parse import parse_qs, urlparse
 
@@ -14,7 +13,7 @@ import responses
 from sourcing import cli
 from sourcing.live.client import BASE_URL_ENV, DEFAULT_BASE_URL
 from sourcing.store import service as store
-from tests.helpers import DEMO_CSV, TEST_DATA_DIR
+from tests.helpers import DEMO_CSV, TEST_DATA_DIR, cut_network
 
 LIVE = TEST_DATA_DIR / "live"
 OFFLINE_LIMIT_S = 15  # the buyer's requirement for being told, not a performance figure
@@ -47,16 +46,7 @@ def recorded_api(no_sleep):
 @pytest.fixture
 def network_off(monkeypatch):
     """Every socket refuses to connect and no name resolves, as on a machine without network."""
-
-    def refuse(*_args, **_kwargs):
-        raise OSError(101, "Network is unreachable")
-
-    def no_dns(*_args, **_kwargs):
-        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+    cut_network(monkeypatch)
     monkeypatch.delenv(BASE_URL_ENV, raising=False)
 
 
