@@ -70,6 +70,31 @@ def test_place_and_radius_from_the_url(demo_index):
     assert count_in_headline(at) == expected > 0
 
 
+@pytest.mark.parametrize(
+    ("typed", "insee"),
+    [("Lyon (69001)", "69123"), ("Ferrière-la-Petite (59680)", "59231"), ("Rochechinard", "26270")],
+)
+def test_a_place_from_the_url_listed_or_not(demo_index, typed, insee):
+    """A link keeps its place whether the box lists it (2,000 inhabitants and more) or not: a smaller
+    commune, typed by its label or its name, searches around that commune."""
+    from sourcing.gazetteer import Gazetteer
+
+    at = app_test()
+    at.query_params["lieu"] = typed
+    at.query_params["rayon"] = "50"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="lieu").value == typed
+    place = Gazetteer.load().resolve(f"INSEE {insee}")
+    expected = search(
+        demo_index,
+        SearchQuery(near=(place.lat, place.lon), radius_km=50.0, near_department=place.department,
+                    near_region=place.region),
+    ).total  # fmt: skip
+    assert count_in_headline(at) == expected > 0
+    assert place.label.split(" (")[0] in at.subheader[0].value
+
+
 def test_cli_search_and_page_agree(capsys):
     """Same filters in the CLI and in the page: same count."""
     import json

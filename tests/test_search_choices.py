@@ -12,6 +12,8 @@ import pytest
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
 from sourcing.search.choices import (
+    OFFERED_MIN_POPULATION,
+    PLACE_TYPES,
     Place,
     PlaceChoices,
     PlacePick,
@@ -43,7 +45,7 @@ def index() -> SearchIndex:
 
 def test_places_offered_communes_by_population_then_departements_then_regions(choices):
     assert choices.options[:3] == ["Paris (75001)", "Marseille (13001)", "Lyon (69001)"]
-    assert len(choices.options) == len(set(choices.options)) == len(choices.lookup)
+    assert len(choices.options) == len(set(choices.options)) and set(choices.options) <= set(choices.lookup)
     assert choices.lookup["Lyon (69001)"] == "INSEE 69123"
     assert choices.lookup["Département : Rhône (69)"] == "69"
     assert choices.lookup["Région : Bretagne"] == "Bretagne"
@@ -54,6 +56,60 @@ def test_places_offered_communes_by_population_then_departements_then_regions(ch
     )
     assert first_department < first_region
     assert all(o.startswith("Région : ") for o in choices.options[first_region:])
+    g = Gazetteer.load()
+    offered_territories = [o for o in choices.options if o.startswith(("Département : ", "Région : "))]
+    assert len(offered_territories) == len(g.departments) + len(g.regions)
+
+
+def _current_communes() -> pd.DataFrame:
+    """The places the box names, by INSEE code (former communes share their code with the current one)."""
+    communes = Gazetteer.load().communes
+    return communes[communes["type"].isin(PLACE_TYPES)].set_index("insee_code")
+
+
+def _communes_by_label(choices) -> pd.DataFrame:
+    """Each commune label of the lookup with its population (the label's first, largest, place)."""
+    communes = _current_communes()["population"]
+    rows = [(label, communes[code.removeprefix("INSEE ")]) for label, code in choices.lookup.items()
+            if code.startswith("INSEE ")]  # fmt: skip
+    return pd.DataFrame(rows, columns=["label", "population"])
+
+
+def test_the_box_offers_exactly_the_communes_from_the_population_threshold(choices):
+    """Every commune of OFFERED_MIN_POPULATION inhabitants and more is offered, none below; the lookup
+    still knows every commune (a smaller one is typed and resolves the same way)."""
+    labels = _communes_by_label(choices)
+    offered = set(choices.options)
+    assert len(labels) > 34_000  # every commune and arrondissement
+    big = labels[labels["population"] >= OFFERED_MIN_POPULATION]
+    small = labels[labels["population"] < OFFERED_MIN_POPULATION]
+    assert set(big["label"]) <= offered and not set(small["label"]) & offered
+    assert 5_000 < len(big) < 6_000 and len(small) > 29_000
+
+
+@pytest.mark.parametrize("shift", [-1, 0, 1])
+def test_the_threshold_is_inclusive(shift):
+    """A commune of exactly the threshold's population is offered; one inhabitant short, it is not."""
+    ferriere = "Ferrière-la-Petite (59680)"
+    population = int(_current_communes().loc["59231", "population"])
+    choices = place_choices(DEPARTMENT, REGION, min_population=population + shift)
+    assert (ferriere in choices.options) == (shift <= 0)
+    assert choices.lookup[ferriere] == "INSEE 59231"
+
+
+@pytest.mark.parametrize(
+    ("typed", "label"),
+    [
+        ("Ferrière-la-Petite (59680)", "Ferrière-la-Petite (59)"),  # the label the box would have listed
+        ("Ferrière-la-Petite", "Ferrière-la-Petite (59)"),
+        ("Rochechinard", "Rochechinard (26)"),  # 131 inhabitants
+        ("INSEE 26270", "Rochechinard (26)"),
+    ],
+)
+def test_a_commune_not_offered_resolves_when_typed(choices, typed, label):
+    assert typed not in choices.options
+    pick = resolve_place(choices, typed)
+    assert pick.place is not None and pick.place.label == label, pick
 
 
 def test_an_offered_place_resolves_to_that_place(choices):

@@ -1,16 +1,18 @@
 """The search page's filters, drawn in the sidebar and bound to the URL (a link restores a search).
 
 What the widgets return becomes one `SearchQuery`; the place box offers the places of
-`sourcing.search.choices` and resolves the pick there.
+`sourcing.search.choices` (communes of 2,000 inhabitants and more, départements, régions: the list is
+sent to the browser at every rerun) and resolves the pick, listed or typed, there.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
+from sourcing.frenchfmt import french_number
 from sourcing.model import FAMILIES, HEADCOUNT_BANDS, KINDS
 from sourcing.search import SearchQuery
-from sourcing.search.choices import Place, PlaceChoices, place_choices, resolve_place
+from sourcing.search.choices import OFFERED_MIN_POPULATION, Place, PlaceChoices, place_choices, resolve_place
 from sourcing.taxonomy import cpv_label, normalise_naf_code, sectors_for_cpv
 from ui import state
 from ui import texts as T
@@ -57,7 +59,7 @@ def _place_filters() -> tuple[Place | None, int, bool]:
     """The place box, the radius and "include intervention areas" (both off without a place)."""
     typed = st.selectbox(
         T.PLACE_LABEL, places().options, index=None, key="lieu", placeholder=T.PLACE_PLACEHOLDER,
-        help=T.PLACE_HELP, accept_new_options=True, bind=URL,
+        help=T.PLACE_HELP.format(population=french_number(OFFERED_MIN_POPULATION)), accept_new_options=True, bind=URL,
     )  # fmt: skip
     place = _pick_place(typed)
     radius = st.slider(T.RADIUS_LABEL, 0, 200, DEFAULT_RADIUS, step=5, key="rayon", disabled=place is None, bind=URL)

@@ -67,8 +67,9 @@ FILTERS = "Filtres"
 PLACE_LABEL = "Lieu de l'achat"
 PLACE_PLACEHOLDER = "Commune, code postal ou code INSEE"
 PLACE_HELP = (
-    "Tapez le début d'un nom de commune ou un code postal ; un code INSEE ou un nom de département "
-    "peut aussi être saisi puis validé avec Entrée."
+    "Tapez le début d'un nom de commune ou un code postal : la liste propose les communes de {population} habitants "
+    "et plus, les départements et les régions. Pour une commune plus petite, tapez son nom, son code postal "
+    "ou son code INSEE puis validez avec Entrée."
 )
 PLACE_AMBIGUOUS = "« {text} » désigne plusieurs lieux : précisez lequel."
 PLACE_CHOICE = "Lieu précis"

@@ -14,14 +14,19 @@ from sourcing.gazetteer import Candidate, Gazetteer, Resolution
 from sourcing.taxonomy import load_taxonomy
 
 PLACE_TYPES = ("commune", "arrondissement")  # the current places offered (not former communes)
+# The box lists the communes of this many inhabitants and more (5,554 of 34,920; the offline map names
+# the same ones). Listing all of them cost the browser about 1.5 s of work at each draw of the page and
+# the server 0.9 MB to send at each rerun; a smaller commune is typed (name, postal code or INSEE code)
+# and validated with Enter, and resolves exactly as if it had been listed.
+OFFERED_MIN_POPULATION = 2000
 
 
 @dataclass(frozen=True)
 class PlaceChoices:
     """The places offered, in order, and for each label the text `Gazetteer.resolve` reads as that place."""
 
-    options: list[str]  # communes (most populated first), then départements, then régions
-    lookup: dict[str, str]  # label -> "INSEE 69123", a département code or a région name
+    options: list[str]  # communes of OFFERED_MIN_POPULATION and more (most populated first), départements, régions
+    lookup: dict[str, str]  # every label (all communes included) -> "INSEE 69123", a département code or a région
 
 
 @dataclass(frozen=True)
@@ -46,23 +51,32 @@ class PlacePick:
     suggestions: tuple[str, ...] = ()  # when it names none: the closest places, most similar first
 
 
-def place_choices(department_label: str, region_label: str, gazetteer: Gazetteer | None = None) -> PlaceChoices:
+def place_choices(
+    department_label: str,
+    region_label: str,
+    gazetteer: Gazetteer | None = None,
+    min_population: int = OFFERED_MIN_POPULATION,
+) -> PlaceChoices:
     """Every commune and arrondissement as "Name (first postal code)" (most populated first; the
     département code stands in without a postal code; a repeated label keeps the most populated
     place), then every département (``department_label.format(name=..., code=...)``) and région
-    (``region_label.format(name=...)``)."""
+    (``region_label.format(name=...)``). All of them are in ``lookup``; ``options`` offers the communes
+    of ``min_population`` inhabitants and more, then every département and région."""
     g = gazetteer or Gazetteer.load()
     communes = g.communes[g.communes["type"].isin(PLACE_TYPES)].sort_values("population", ascending=False)
     first_pc = communes["postal_codes"].fillna("").str.split().str[0].fillna("")
     labels = (communes["name"] + " (" + first_pc.where(first_pc != "", communes["department"]) + ")").tolist()
     lookup: dict[str, str] = {}
-    for label, code in zip(labels, communes["insee_code"], strict=True):
+    offered: list[str] = []
+    for label, code, population in zip(labels, communes["insee_code"], communes["population"], strict=True):
+        if label not in lookup and population >= min_population:  # a repeated label: the first (largest) place
+            offered.append(label)
         lookup.setdefault(label, f"INSEE {code}")
-    for code, name in zip(g.departments["code"], g.departments["name"], strict=True):
-        lookup[department_label.format(name=name, code=code)] = code
-    for name in g.regions["name"]:
-        lookup[region_label.format(name=name)] = name
-    return PlaceChoices(list(lookup), lookup)
+    territories = {department_label.format(name=name, code=code): code
+                   for code, name in zip(g.departments["code"], g.departments["name"], strict=True)}  # fmt: skip
+    territories |= {region_label.format(name=name): name for name in g.regions["name"]}
+    lookup |= territories
+    return PlaceChoices([*offered, *territories], lookup)
 
 
 def resolve_place(

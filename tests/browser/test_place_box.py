@@ -50,3 +50,19 @@ def test_an_unknown_place_is_said_in_the_main_area(page, app_url):
     message.wait_for(timeout=60_000)
     page.screenshot(path=str(ARTIFACTS / "place-not-understood.png"))
     assert "toute la France" in message.inner_text()
+
+
+def test_a_commune_the_list_does_not_offer_is_found_when_typed(page, app_url):
+    """The list offers the communes of 2,000 inhabitants and more; a smaller one, typed in full and
+    validated with Enter, is searched around as a listed one is (the headline names it)."""
+    page.goto(app_url)
+    wait_for_app(page)
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').filter(has_text=T.PLACE_LABEL)
+    box.locator("input").first.click()
+    page.keyboard.type("Rochechinard")
+    assert not page.locator('[role="option"]').filter(has_text="Rochechinard (26190)").count()  # not listed
+    page.keyboard.press("Enter")
+    headline = page.locator('[data-testid="stMain"] h3').filter(has_text="Rochechinard")
+    headline.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "place-typed-small-commune.png"))
+    assert "km ou moins de Rochechinard (26)" in headline.inner_text()
