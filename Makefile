@@ -71,6 +71,7 @@ bench: $(VENV)/.dev assets
 	$(BIN)/python bench/shortlists.py
 	$(BIN)/python bench/plan.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/load_protocol.py
 	$(BIN)/python -m sourcing bench --rows $(BENCH_ROWS)
 
 clean:

@@ -1,0 +1,48 @@
+"""The protocol-level load client (bench/st_protocol.py, bench/load_protocol.py) against a real
+`streamlit run app.py`: one buyer ticks « ESAT » and reads the count the core gives for that filter.
+
+Without this, a change of the page or of Streamlit's protocol could leave the load bench timing
+answers that do not carry the count at all, and its figures would look better than the app."""
+
+from __future__ import annotations
+
+import asyncio
+
+from sourcing.directory import load_demo
+from sourcing.search import SearchIndex, SearchQuery, search
+from tests.helpers import load_script
+
+
+def _one_buyer_filters(url: str, client, bench) -> list[int | None]:
+    """Counts shown: on opening, after ticking ESAT, after unticking it."""
+
+    async def visit() -> list[int | None]:
+        session = await client.Session.open(url)
+        try:
+            counts = [(await session.rerun((bench.COUNT_TEXT,))).text_with(bench.COUNT_TEXT)]
+            for ticked in (True, False):
+                session.set_bool("t_ESAT", ticked)
+                run = await session.rerun((bench.COUNT_TEXT,))
+                assert bench.COUNT_TEXT in run.seen_s and run.seen_s[bench.COUNT_TEXT] <= run.finished_s
+                counts.append(run.text_with(bench.COUNT_TEXT))
+            return [bench.shown_count(text) for text in counts]
+        finally:
+            await session.close()
+
+    return asyncio.run(visit())
+
+
+def test_a_protocol_buyer_reads_the_count_the_core_gives_and_the_bench_steps_succeed(tmp_path):
+    bench = load_script("bench/load_protocol.py")
+    client = load_script("bench/st_protocol.py")
+    index = SearchIndex.build(load_demo())
+    everything, esat = search(index, SearchQuery()).total, search(index, SearchQuery(kinds=("ESAT",))).total
+    assert 0 < esat < everything  # the filter changes the count: a stale count cannot pass
+    with bench.app_processes(1, tmp_path) as (urls, _pids):
+        assert _one_buyer_filters(urls[0], client, bench) == [everything, esat, everything]
+        # The bench's whole visit (filter changes, card, add to a list), its counts checked the same way.
+        result = asyncio.run(bench.run_buyers(urls[0], 1, 2, (0.0, 0.0), 0, {False: everything, True: esat}))
+    assert result["errors"] == []
+    assert {step: len(values) for step, values in result["times"].items()} == {
+        "open": 1, "filter": 2, "filter_run": 2, "card": 1, "add": 1
+    }  # fmt: skip
