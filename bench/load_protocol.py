@@ -159,7 +159,20 @@ async def run_buyers(url: str, n: int, changes: int, think: tuple[float, float],
     return {"times": times, "errors": errors, "reruns": sum(b.reruns for b in buyers)}
 
 
-def _wait_for_quiet(limit: float, patience_s: float = 900) -> float:
+async def filter_cpu_ms(url: str, pid: int, expected, changes: int = 10) -> float:
+    """App CPU (ms) of one filter change alone: one buyer ticking / unticking « ESAT » `changes` times
+    in a row on a warm process; the capacity of a core in filter changes per second is 1000 / that."""
+    buyer = Buyer(url, -1, (0.0, 0.0), 0, {step: [] for step in STEPS}, [], expected)
+    await buyer.open()
+    before = cpu_s(pid)
+    for change in range(changes):
+        await buyer.change_filter(ticked=change % 2 == 0)
+    spent = cpu_s(pid) - before
+    await buyer.session.close()
+    return 1000 * spent / changes
+
+
+def _wait_for_quiet(limit: float, patience_s: float = 300) -> float:
     """Wait (up to `patience_s`) for the machine's 1-minute load to fall below `limit`; return it."""
     deadline = time.monotonic() + patience_s
     while os.getloadavg()[0] >= limit and time.monotonic() < deadline:
@@ -186,6 +199,7 @@ def measure(processes: int, n: int, args, expected) -> dict:
                 warm = asyncio.run(run_buyers(url, 1, 2, (0.0, 0.0), args.seed, expected))
                 if warm["errors"]:
                     raise SystemExit(f"warm-up of {url} failed: {warm['errors']}")
+            change_ms = asyncio.run(filter_cpu_ms(urls[0], pids[0], expected))
             cpu_before, client_before = sum(cpu_s(pid) for pid in pids), time.process_time()
             start = time.perf_counter()
             if processes == 1:
@@ -205,7 +219,7 @@ def measure(processes: int, n: int, args, expected) -> dict:
             memory = [rss_mb(pid) for pid in pids]
     times = result["times"]
     row = {"processes": processes, "n": n, "think": think, "load": load, "errors": result["errors"],
-           "changes": len(times["filter"]), "rss": memory, "spread": spread, "wall_s": wall,
+           "changes": len(times["filter"]), "rss": memory, "spread": spread, "wall_s": wall, "change_cpu_ms": change_ms,
            "cpu_per_rerun_ms": 1000 * app_cpu / max(1, result["reruns"]), "app_cpu_share": app_cpu / wall,
            "client_cpu_per_rerun_ms": 1000 * client_cpu / max(1, result["reruns"])}  # fmt: skip
     for step in STEPS:
@@ -220,8 +234,8 @@ def _line(r: dict) -> str:
     return (f"| {r['processes']} | {r['n']} | {r['changes']} | {r['filter_p50']:.2f} | {r['filter_p95']:.2f} | "
             f"{r['filter_run_p50']:.2f} / {r['filter_run_p95']:.2f} | {r['open_p50']:.2f} / {r['open_p95']:.2f} | "
             f"{r['card_p50']:.2f} / {r['card_p95']:.2f} | {r['add_p50']:.2f} / {r['add_p95']:.2f} | "
-            f"{len(r['errors'])} | {spread} | {rss} | {r['cpu_per_rerun_ms']:.0f} | {100 * r['app_cpu_share']:.0f} % | "
-            f"{r['client_cpu_per_rerun_ms']:.1f} | {r['load']:.1f} |")  # fmt: skip
+            f"{len(r['errors'])} | {spread} | {rss} | {r['change_cpu_ms']:.0f} | {r['cpu_per_rerun_ms']:.0f} | "
+            f"{100 * r['app_cpu_share']:.0f} % | {r['client_cpu_per_rerun_ms']:.1f} | {r['load']:.1f} |")  # fmt: skip
 
 
 def served(rows: list[dict], processes: int) -> tuple[int, int | None]:
@@ -236,7 +250,9 @@ def served(rows: list[dict], processes: int) -> tuple[int, int | None]:
 def report(rows: list[dict], args) -> str:
     start, end = markers("load-protocol")
     think = rows[0]["think"] if rows else (0.0, 0.0)
-    pause = f"{think[0]:g}–{think[1]:g} s between steps (seeded)" if think[1] else "no pause (closed loop)"
+    pause = (
+        f"{think[0]:g}–{think[1]:g} s between steps (seeded)" if think[1] else "no pause between steps (closed loop)"
+    )
     cores = ", ".join(map(str, args.app_cpus)) if args.app_cpus else "any core"
     client = ", ".join(map(str, args.client_cpus)) if args.client_cpus else "any core"
     loads = [r["load"] for r in rows]
@@ -247,14 +263,16 @@ def report(rows: list[dict], args) -> str:
              "BackMsg to the delta carrying the updated count (the count checked against the core); run end: to "
              f"`script_finished`. App processes on {cores}, the client (one Python process) on {client}; machine: "
              f"{os.cpu_count()} cores shared with other work, 1-minute load {min(loads, default=0):.1f}–"
-             f"{max(loads, default=0):.1f} when each row started. App CPU per rerun: the app processes' CPU time "
-             "during the run over the BackMsgs sent; app CPU share: that time over the run's wall time "
-             "(100 % = one core busy).", "",
+             f"{max(loads, default=0):.1f} when each row started. App CPU per filter change alone: one buyer's "
+             "10 changes in a row on the warm first process, before the run (1000 / it = filter changes per "
+             "second one core can serve); app CPU per rerun: the app processes' CPU time during the run over "
+             "the BackMsgs sent (opening, changes, card, naming a list, add); app CPU share: that time over the "
+             "run's wall time (100 % = one core busy).", "",
              "| processes | buyers | filter changes | filter p50 (s) | filter p95 (s) | run end p50 / p95 (s) "
              "| open p50 / p95 (s) | card p50 / p95 (s) | add p50 / p95 (s) | errors | buyers per process "
-             "| RSS per process (MB) | app CPU per rerun (ms) | app CPU share | client CPU per rerun (ms) "
-             "| 1-min load |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+             "| RSS per process (MB) | app CPU per filter change alone (ms) | app CPU per rerun (ms) "
+             "| app CPU share | client CPU per rerun (ms) | 1-min load |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
     lines += [_line(r) for r in rows]
     errors = Counter(e for r in rows for e in r["errors"])
     if errors:
