@@ -23,11 +23,13 @@ line; the add until the confirmation « ajouté(s) à »; the page opening from 
 Every count is checked against the core (`sourcing.search.search` on the demo directory for the
 same filter): a wrong or missing count is an error, so the bench cannot silently measure nothing.
 
-Not sent: the values a component's JavaScript would send (the map's, on a marker click only) and
-the frontend's heartbeats. App CPU: the app processes' CPU time during the timed run divided by the
+Not sent: what a component's JavaScript sends (the map returns only the popup of a clicked marker,
+`ui/search_map.py`), the frontend's heartbeats, and the static files a browser fetches (scripts, the
+map component's frame). App CPU: the app processes' CPU time during the timed run divided by the
 BackMsgs sent (every rerun: opening, filter changes, card, naming the list, add).
 
     python bench/load_protocol.py                      # N = 1 5 10 20 40, one process then two
+    python bench/load_protocol.py --more               # then doubles N while p95 ≤ 1 s
     python bench/load_protocol.py --think 0 --n 1 5 10 # closed loop
     python bench/load_protocol.py --app-cpus 0 --client-cpus 1 --processes 1
     python bench/load_protocol.py --no-write           # print only
