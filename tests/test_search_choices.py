@@ -5,6 +5,7 @@ pick resolves to, the readable names of territories and sectors, the counts besi
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -22,7 +23,7 @@ from sourcing.search.choices import (
     sector_names,
     territory_names,
 )
-from sourcing.search.facets import DISTANCE_BAND_EDGES_KM, facet_counts, supplier_row
+from sourcing.search.facets import DISTANCE_BAND_EDGES_KM, facet_counts, full_rows, supplier_row
 from tests.test_search import LYON, NEAR_LYON, ROWS, canonical
 
 DEPARTMENT = "Département : {name} ({code})"
@@ -227,6 +228,27 @@ def test_supplier_row_from_the_results_else_from_the_directory(index):
     assert supplier_row(index, shown, "nobody", LYON) is None
     assert supplier_row(index, shown, None, LYON) is None
     assert supplier_row(index, pd.DataFrame({"id": []}), "A", LYON)["id"] == "A"
+
+
+@pytest.mark.parametrize("stored_index", [False, True], ids=["in memory", "saved and mapped"])
+@pytest.mark.parametrize("near", [NEAR_LYON, {}], ids=["near Lyon", "no place"])
+def test_full_rows_of_a_few_shown_results_are_the_rows_a_whole_search_gives(index, tmp_path, stored_index, near):
+    """The page reads only its grid's columns for the shown rows; a checked row or the open card gets
+    every column, its distance and why it matched, as a search of all columns would have given them."""
+    from sourcing.search import stored
+
+    if stored_index:
+        index = stored.load(stored.save(index, tmp_path / "search-index"))
+    query = SearchQuery(radius_km=200 if near else None, q="entretien", limit=5, **near)
+    whole = search(index, query).results
+    shown = search(index, replace(query, columns=("id", "name")))
+    assert list(shown.results.columns) == ["id", "name", "distance_km", "match_reason"]
+    ids = list(whole["id"])
+    assert len(ids) >= 2
+    wanted = [ids[-1], "nobody", ids[0]]  # any order asked: the results' order given; unknown ids left out
+    rows = full_rows(index, shown, wanted)
+    pd.testing.assert_frame_equal(rows, whole[whole["id"].isin(wanted)])
+    assert full_rows(index, shown, []).empty and list(full_rows(index, shown, []).columns) == list(whole.columns)
 
 
 @pytest.mark.parametrize(

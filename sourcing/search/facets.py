@@ -1,5 +1,6 @@
 """What the search page shows beside the result list, computed over ALL results (not only the shown
-rows): counts by kind, by sector and by distance band; and the row of the supplier whose card is open.
+rows): counts by kind, by sector and by distance band; the row of the supplier whose card is open;
+every column of a few shown results (the page takes only its grid's columns for its rows).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from sourcing.search.choices import sector_names
 from sourcing.search.engine import search
 from sourcing.search.geo import haversine_km
 from sourcing.search.index import SearchIndex
-from sourcing.search.query import SearchQuery
+from sourcing.search.query import SearchQuery, SearchResult
 
 DISTANCE_BAND_EDGES_KM: tuple[float, ...] = (0, 10, 30, 60, 100, 200, np.inf)
 TOP_SECTORS = 10
@@ -118,3 +119,15 @@ def supplier_row(
         float(haversine_km(np.array([row["lat"]]), np.array([row["lon"]]), *near)[0]) if near else np.nan
     )
     return row
+
+
+def full_rows(index: SearchIndex, found: SearchResult, ids: Sequence[str]) -> pd.DataFrame:
+    """The shown results whose id is in ``ids`` (in the results' order), with every column of the
+    directory and their ``distance_km`` and ``match_reason``, when ``found`` holds only some columns:
+    at a million suppliers the 2,000 shown rows with all columns cost 0.3 to 1.2 s to read (rows spread
+    over the whole stored table), their grid's columns 0.1 s, a checked row or the open card's a few ms."""
+    positions = np.flatnonzero(found.results["id"].astype(str).isin(list(ids)).to_numpy())
+    rows = index.take(found.rows[positions])
+    for name in ("distance_km", "match_reason"):
+        rows[name] = found.results[name].to_numpy()[positions]
+    return rows
