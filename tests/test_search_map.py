@@ -60,3 +60,34 @@ def test_search_page_map_holds_every_result_up_to_the_limit_and_says_so_beyond(m
     assert "Les 1\u202f000 premiers des 4\u202f995" in script
     markers = json.loads(script.split("var D = ", 1)[1].split(";\n", 1)[0])
     assert len(markers["id"]) == 1000  # the demo's first 1,000 are all located
+
+
+def test_the_map_of_a_fresh_page_is_the_one_the_warm_up_prepares(monkeypatch):
+    """`ui.warmup` prepares `map_figure(key, default_query(), TILES_BY_DEFAULT, MAP_LIMIT)`: a fresh
+    search page must ask for exactly that map, or its first visitor waits for the search and the
+    payload again (about 4 s at 1,000,000 suppliers)."""
+    from ui.search_filters import default_query
+
+    asked = []
+    real = search_map.map_figure
+    monkeypatch.setattr(search_map, "map_figure", lambda *args: asked.append(args) or real(*args))
+    search_map.map_args.clear()
+    at = app_test().run()
+    assert not at.exception
+    key = at.session_state["directory_key"]
+    assert asked == [(key, default_query(), search_map.TILES_BY_DEFAULT, search_map.MAP_LIMIT)]
+    at.sidebar.checkbox(key="t_ESAT").check().run()  # a filter changed: another map
+    assert len(asked) == 2 and asked[1][1] != default_query()
+
+
+def test_a_cached_map_gives_the_same_arguments_when_they_are_made_again():
+    """`map_args` may be evicted while `map_figure` is kept (or filled by the warm-up before it): the
+    arguments made again from the cached map are the same (a folium map's header grows at each render)."""
+    from ui.search_filters import default_query
+    from ui.state import DEMO_KEY
+
+    search_map.map_figure.clear()
+    search_map.map_args.clear()
+    first = search_map.map_args(DEMO_KEY, default_query(), True, 300)
+    search_map.map_args.clear()  # evicted; the map itself stays cached
+    assert search_map.map_args(DEMO_KEY, default_query(), True, 300) == first and first[1] == 300

@@ -108,6 +108,13 @@ def filter_defaults() -> dict[str, object]:
     return defaults
 
 
+def default_query() -> SearchQuery:
+    """The query of a fresh search page, every filter at its default (`sidebar_query` with nothing
+    chosen): the search `ui.warmup` prepares the map of before the first visitor."""
+    sort = str(filter_defaults()["tri"])
+    return SearchQuery(sort=sort if sort != "distance" else "name")  # no place: as `sidebar_query`
+
+
 def _clear_filters() -> None:
     """Back to a fresh search: every filter to its default (the bound URL follows the widgets)."""
     st.session_state.pop("place_choice", None)

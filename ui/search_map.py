@@ -13,12 +13,12 @@ and cluster megabytes of markers (16 MB at 100,000 results) before the page answ
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 from typing import Any
 
 import folium
 import streamlit as st
-import streamlit_folium as sf
 from folium.elements import JSCSSMixin
 
 from sourcing.frenchfmt import french_number
@@ -28,6 +28,7 @@ from ui.map import builder as mapping
 from ui.state import search_index
 
 MAP_LIMIT = 20_000
+TILES_BY_DEFAULT = True  # the IGN plan (the page falls back by itself to the offline basemap)
 MAP_KEY = "map"
 RETURNED = ["last_object_clicked_popup"]
 
@@ -42,6 +43,8 @@ def _walk(element: Any):
 def component_args(m: folium.Map, key: str = MAP_KEY) -> dict[str, Any]:
     """What `st_folium(m, key=key, returned_objects=RETURNED)` computes before calling its component
     (streamlit-folium 0.27.4: no feature group, no layer control, no colormap on our maps)."""
+    import streamlit_folium as sf  # here, not at the top: see `map_figure`
+
     m.get_root().render()
     m.render()
     html = sf._get_html(m)
@@ -62,15 +65,27 @@ def component_args(m: folium.Map, key: str = MAP_KEY) -> dict[str, Any]:
 
 
 @st.cache_resource(max_entries=8, show_spinner=T.SPINNER_MAP)
-def map_args(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[dict[str, Any], int, int]:
-    """The component's arguments for the map of the first `limit` results of this search, the results
-    drawn, and the results in all."""
+def map_figure(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[folium.Map, int, int]:
+    """The folium map of the first `limit` results of this search, the results drawn, and the results
+    in all: the costly part (the search's first run on a large directory, the payload), which
+    `ui.warmup` prepares for a fresh page before the first visitor. This module imports
+    streamlit_folium only inside functions the page calls: a component module imported by the warm-up
+    thread would never be served."""
     columns = (*mapping.REQUIRED_COLUMNS, "match_reason")
     found = search(search_index(directory_key), replace(query, limit=limit, columns=columns))
     m = mapping.build_map(
         found.results, center=query.near, radius_km=query.radius_km, tiles=tiles, found_total=found.total
     )
-    return component_args(m), len(found.results), found.total
+    return m, len(found.results), found.total
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def map_args(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[dict[str, Any], int, int]:
+    """The component's arguments for `map_figure` (same key), the results drawn, and the results in all."""
+    m, shown, total = map_figure(directory_key, query, tiles, limit)
+    # Rendering a folium map is not idempotent (its header grows at each render): render a copy (1 ms),
+    # so that the cached map gives the same arguments when these are made again.
+    return component_args(copy.deepcopy(m)), shown, total
 
 
 def draw(directory_key: str, query: SearchQuery, tiles: bool, *, height: int, focus, zoom) -> Any:
@@ -80,6 +95,7 @@ def draw(directory_key: str, query: SearchQuery, tiles: bool, *, height: int, fo
     if total > shown:
         st.caption(T.MAP_NOTE.format(shown=french_number(shown), n=french_number(total)))
     hash_key = args["key"]
+    import streamlit_folium as sf  # see `map_figure`
 
     def _on_change() -> None:
         st.session_state[MAP_KEY] = st.session_state.get(hash_key, {})

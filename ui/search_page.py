@@ -251,7 +251,9 @@ def render() -> None:
         _explain_empty(index, query)
         return
     # Online by default (IGN plan); the map falls back by itself to the offline basemap without network.
-    tiles = not st.toggle(T.MAP_OFFLINE, key="hors_ligne", value=False, help=T.MAP_OFFLINE_HELP)
+    tiles = not st.toggle(
+        T.MAP_OFFLINE, key="hors_ligne", value=not search_map.TILES_BY_DEFAULT, help=T.MAP_OFFLINE_HELP
+    )
     map_col, detail_col = st.columns([2, 1])
     with map_col:
         focus = st.session_state.get("map_focus")

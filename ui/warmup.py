@@ -25,9 +25,9 @@ from collections.abc import Iterator
 WARM_UP_THREAD = "warm-up"
 
 # The pages and what they reach at their first run (modules import their own libraries). Not
-# streamlit_folium, nor ui.search_page which imports it (through ui.search_map): a custom component
+# streamlit_folium (ui.search_map imports it only inside the functions the page calls): a custom component
 # is registered only when declared during a page's run, and one imported here would never be
-# served (the map stays empty; tests/browser/test_serve.py). The first page imports those two, small.
+# served (the map stays empty; tests/browser/test_serve.py). The first page imports it, small.
 MODULES: tuple[str, ...] = (
     "pandas",
     "pyarrow",
@@ -44,6 +44,7 @@ MODULES: tuple[str, ...] = (
     "ui.map.builder",
     "ui.charts",
     "ui.search_filters",
+    "ui.search_map",
     "ui.shortlist_panel",
     "sourcing.search",
     "sourcing.exports",
@@ -89,8 +90,8 @@ def warm_up() -> float:
 
 def warm_directory() -> float:
     """Fill the pages' process-wide caches for the current directory (its search index, the charts'
-    lists, sector and place names) as a first visit would; returns the seconds it took. Run once the
-    server's runtime exists, so that these are the caches the pages read."""
+    lists, sector and place names, the map of a fresh search page) as a first visit would; returns the
+    seconds it took. Run once the server's runtime exists, so that these are the caches the pages read."""
     from ui import state
 
     start = time.perf_counter()
@@ -99,6 +100,12 @@ def warm_directory() -> float:
     state.facet_lists(key)
     state.sector_labels()
     state.territory_names()
+    # The map of a fresh search page: on a large directory, the search's first run and the payload
+    # (about 4 s at 1,000,000 suppliers) the first visitor would otherwise wait for.
+    from ui import search_map
+    from ui.search_filters import default_query
+
+    search_map.map_figure(key, default_query(), search_map.TILES_BY_DEFAULT, search_map.MAP_LIMIT)
     return time.perf_counter() - start
 
 
