@@ -128,3 +128,33 @@ def cut_network(monkeypatch) -> None:
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket.socket, "connect_ex", refuse)
     monkeypatch.setattr(socket, "getaddrinfo", no_dns)
+
+
+def recorded_company_search(asked: list[int] | None = None):
+    """A `responses` callback replaying the company API's recorded search of the Nord's ESS
+    (tests/data/live/search-59-ess/page-N.json; past the last page, the empty answer). The pages asked
+    are appended to ``asked`` when given."""
+    from urllib.parse import parse_qs, urlparse
+
+    live = TEST_DATA_DIR / "live"
+
+    def answer(request) -> tuple[int, dict, str]:
+        page = int(parse_qs(urlparse(request.url).query)["page"][0])
+        if asked is not None:
+            asked.append(page)
+        path = live / "search-59-ess" / f"page-{page}.json"
+        return 200, {}, path.read_text() if path.exists() else (live / "empty.json").read_text()
+
+    return answer
+
+
+def fetch_recorded_nord_ess() -> None:
+    """The team's directory made of the recorded ESS companies of the Nord, as `fetch` adds them."""
+    import responses
+
+    from sourcing import cli
+    from sourcing.live.client import DEFAULT_BASE_URL
+
+    with responses.RequestsMock() as mock:
+        mock.add_callback(responses.GET, DEFAULT_BASE_URL + "/search", callback=recorded_company_search())
+        assert cli.main(["fetch", "--department", "59", "--ess", "--label", "ESS du Nord"]) == 0

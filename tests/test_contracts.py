@@ -18,15 +18,13 @@ from sourcing import cli
 from sourcing.contracts import decp, stored, summary
 from sourcing.contracts import fetch as decp_fetch
 from sourcing.contracts.reading import ContractsFileError, import_contracts
-from sourcing.live.client import DEFAULT_BASE_URL as COMPANY_API
 from sourcing.live.client import RETRIES, Offline, Unavailable
 from sourcing.live.fetch import FetchInterrupted
 from sourcing.search import SearchIndex, SearchQuery, search
 from sourcing.search.filters import describe
 from sourcing.store import service as store
-from tests.helpers import TEST_DATA_DIR, cut_network, load_script
+from tests.helpers import TEST_DATA_DIR, cut_network, fetch_recorded_nord_ess, load_script
 
-LIVE = TEST_DATA_DIR / "live"
 DECP = TEST_DATA_DIR / "decp"
 RECORDED = load_script("tests/data/decp/recorded_decp.py")
 DATA_URL = decp_fetch.DEFAULT_BASE_URL + decp_fetch.endpoint()
@@ -46,15 +44,7 @@ def no_sleep(monkeypatch):
 @pytest.fixture
 def nord_store():
     """The team's directory holding the fictitious ESS companies of the Nord (recorded company API)."""
-
-    def answer(request):
-        page = int(parse_qs(urlparse(request.url).query)["page"][0])
-        path = LIVE / "search-59-ess" / f"page-{page}.json"
-        return 200, {}, path.read_text() if path.exists() else (LIVE / "empty.json").read_text()
-
-    with responses.RequestsMock() as mock:
-        mock.add_callback(responses.GET, COMPANY_API + "/search", callback=answer)
-        assert cli.main(["fetch", "--department", "59", "--ess", "--label", "ESS du Nord"]) == 0
+    fetch_recorded_nord_ess()
     return decp_fetch.supplier_sirets()
 
 

@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import json
 import socket
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 import responses
 
-from sourcing import cli
 from sourcing.contracts import fetch as decp_fetch
-from sourcing.live.client import DEFAULT_BASE_URL as COMPANY_API
 from sourcing.store import service as store
-from tests.helpers import DIRECTORY_PAGE, TEST_DATA_DIR, load_script, open_page
+from tests.helpers import DIRECTORY_PAGE, fetch_recorded_nord_ess, load_script, open_page
 from ui import texts as T
 
-LIVE = TEST_DATA_DIR / "live"
 RECORDED = load_script("tests/data/decp/recorded_decp.py")
 
 
@@ -28,15 +24,7 @@ def nord_store(monkeypatch):
 
     upgrade_database()
     monkeypatch.setattr("sourcing.live.client.time.sleep", lambda _s: None)
-
-    def answer(request):
-        page = int(parse_qs(urlparse(request.url).query)["page"][0])
-        path = LIVE / "search-59-ess" / f"page-{page}.json"
-        return 200, {}, path.read_text() if path.exists() else (LIVE / "empty.json").read_text()
-
-    with responses.RequestsMock() as mock:
-        mock.add_callback(responses.GET, COMPANY_API + "/search", callback=answer)
-        assert cli.main(["fetch", "--department", "59", "--ess", "--label", "ESS du Nord"]) == 0
+    fetch_recorded_nord_ess()
 
 
 def test_contracts_are_looked_up_only_on_the_click(nord_store):

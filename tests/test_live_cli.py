@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 import responses
@@ -13,7 +12,7 @@ import responses
 from sourcing import cli
 from sourcing.live.client import BASE_URL_ENV, DEFAULT_BASE_URL
 from sourcing.store import service as store
-from tests.helpers import DEMO_CSV, TEST_DATA_DIR, cut_network
+from tests.helpers import DEMO_CSV, TEST_DATA_DIR, cut_network, recorded_company_search
 
 LIVE = TEST_DATA_DIR / "live"
 OFFLINE_LIMIT_S = 15  # the buyer's requirement for being told, not a performance figure
@@ -33,13 +32,8 @@ def no_sleep(monkeypatch):
 
 @pytest.fixture
 def recorded_api(no_sleep):
-    def answer(request):
-        page = int(parse_qs(urlparse(request.url).query)["page"][0])
-        path = LIVE / "search-59-ess" / f"page-{page}.json"
-        return (200, {}, path.read_text() if path.exists() else (LIVE / "empty.json").read_text())
-
     with responses.RequestsMock() as mock:
-        mock.add_callback(responses.GET, DEFAULT_BASE_URL + "/search", callback=answer)
+        mock.add_callback(responses.GET, DEFAULT_BASE_URL + "/search", callback=recorded_company_search())
         yield mock
 
 

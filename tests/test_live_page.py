@@ -5,31 +5,22 @@ store untouched; nothing is fetched unless the buyer clicks."""
 from __future__ import annotations
 
 import socket
-from urllib.parse import parse_qs, urlparse
 
 import pytest
 import responses
 
 from sourcing.live.client import DEFAULT_BASE_URL
 from sourcing.store import service as store
-from tests.helpers import DEMO_CSV, DIRECTORY_PAGE, TEST_DATA_DIR, open_page
+from tests.helpers import DEMO_CSV, DIRECTORY_PAGE, open_page, recorded_company_search
 from ui import texts as T
-
-LIVE = TEST_DATA_DIR / "live"
 
 
 @pytest.fixture
 def recorded_api():
     asked: list[int] = []
 
-    def answer(request):
-        page = int(parse_qs(urlparse(request.url).query)["page"][0])
-        asked.append(page)
-        path = LIVE / "search-59-ess" / f"page-{page}.json"
-        return (200, {}, path.read_text() if path.exists() else (LIVE / "empty.json").read_text())
-
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add_callback(responses.GET, DEFAULT_BASE_URL + "/search", callback=answer)
+        mock.add_callback(responses.GET, DEFAULT_BASE_URL + "/search", callback=recorded_company_search(asked))
         yield asked
 
 
