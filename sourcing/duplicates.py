@@ -33,8 +33,8 @@ def merge_duplicates(
     Only the rows involved are grouped; the first row of each id is updated in place and the
     later ones dropped, so a 100,000-row file with a few duplicates pays for those alone.
     """
-    involved = out["id"].isin(out.loc[dup, "id"].unique())
-    sub = out[involved]
+    involved = out["id"].isin(out.loc[dup, "id"].unique()).to_numpy()
+    sub = _rows_where(out, involved, np.flatnonzero(involved))
     sub_dup = dup[involved]
     groups = sub.groupby("id", sort=False)
     first_line = groups["source_line"].transform("first")
@@ -50,12 +50,18 @@ def merge_duplicates(
         united = groups[col].agg(_union_lists)
         if col == "kinds":
             united = united.map(lambda ks: sorted(ks, key=order.__getitem__))
-        out[col] = out[col].astype(object)
-        for pos, ident in zip(firsts, first_ids, strict=True):
-            out.at[pos, col] = united[ident]
+        values = out[col].to_numpy(dtype=object, copy=True)
+        merged = np.empty(len(firsts), dtype=object)  # filled one by one: lists, not a 2-D array
+        for i, ident in enumerate(first_ids):
+            merged[i] = united[ident]
+        values[np.asarray(firsts)] = merged
+        out[col] = values
     for col, fill in _blank_fills(sub, sub_dup):
         out.loc[fill.index, col] = fill.to_numpy()
-    raw_sub = text_frame(raw.table.frame().iloc[raw.positions[involved.to_numpy()]]).set_axis(sub.index)
+    source = raw.table.frame()
+    in_source = np.zeros(len(source), dtype=bool)
+    in_source[raw.positions[involved]] = True  # positions ascend: the mask keeps the rows in order
+    raw_sub = text_frame(_rows_where(source, in_source, sub.index))
     raw_sub.columns = raw.columns
     new_position = np.cumsum(~dup.to_numpy()) - 1  # row of `out` -> row once the duplicates are dropped
     for col, fill in _blank_fills(raw_sub.assign(id=sub["id"]), sub_dup):
@@ -68,12 +74,18 @@ def _keep_rows(out: pd.DataFrame, keep: np.ndarray) -> pd.DataFrame:
     """`out[keep]` with a fresh index, built column by column, each column of `out` dropped once copied
     (`out` is left empty): the peak is one column more than the result, not a second directory (700 MB
     at 1,000,000 rows)."""
-    positions = np.flatnonzero(keep)
     columns = {}
     for column in list(out.columns):
-        columns[column] = out[column].take(positions).reset_index(drop=True)
+        columns[column] = pd.Series(out[column].array[keep], copy=False)
         del out[column]
     return pd.DataFrame(columns, copy=False)  # not consolidated: no second copy of the columns into 2-D blocks
+
+
+def _rows_where(frame: pd.DataFrame, mask: np.ndarray, index) -> pd.DataFrame:
+    """`frame[mask]` with ``index``, column by column through each column's own array: a boolean mask on an
+    Arrow column filters chunk by chunk, where a frame-wide take first joins the ~100 chunks of every
+    column of a 1,000,000-row file (half a second for a few rows, 4 s to drop 0.1 % of them)."""
+    return pd.DataFrame({c: pd.Series(frame[c].array[mask], index=index, copy=False) for c in frame.columns})
 
 
 def _blank_fills(sub: pd.DataFrame, sub_dup: pd.Series):

@@ -30,6 +30,7 @@ from sourcing.kinds import fold, kinds_from_legal_form, kinds_from_text, map_uni
 from sourcing.model import CANONICAL_COLUMNS, GEO_PRECISIONS, HEADCOUNT_BANDS, KIND_CODES
 from sourcing.raw_rows import RawRows
 from sourcing.siret import SIRET_WARNING_MESSAGES, clean_siret_series, siren_valid
+from sourcing.text_columns import may_hold_spacing, parse_decimal, stripped, unless_same
 
 # Where a WGS84 point can be for a French supplier: metropolitan France and Corsica, and
 # the overseas départements and collectivities.
@@ -53,20 +54,13 @@ def _text(staging: pd.DataFrame, column: str) -> pd.Series:
     """A staging column as stripped single-line text ('' when absent)."""
     if column not in staging:
         return pd.Series("", index=staging.index, dtype="str")
-    s = staging[column].fillna("").astype(str)
+    s = staging[column]
+    if s.dtype != "str" or s.hasnans:
+        s = s.fillna("").astype(str)
     # Literal characters, not \s: pandas then runs the regex in pyarrow (10x faster on 100k rows).
-    if s.str.contains("[\t\r\n\u00a0]|  ", regex=True).any():
+    if may_hold_spacing(s) and s.str.contains("[\t\r\n\u00a0]|  ", regex=True).any():
         s = s.str.replace("[ \t\r\n\u00a0]+", " ", regex=True)
-    return _unless_same(s, s.str.strip())
-
-
-def _unless_same(before: pd.Series, after: pd.Series) -> pd.Series:
-    """`after`, or `before` itself when no value changed: a text column read from the file then stays one
-    Arrow buffer shared by the source cells, the staging and the directory instead of a copy of each (the
-    strip or lower-case of a clean 1,000,000-row column changes nothing and would hold another 100 MB)."""
-    if before.dtype == "str" and after.dtype == "str" and bool((before == after).all()):
-        return before
-    return after
+    return stripped(s)
 
 
 def _matches(s: pd.Series, pattern: re.Pattern, ascii_pattern: str) -> pd.Series:
@@ -84,10 +78,6 @@ def _matches(s: pd.Series, pattern: re.Pattern, ascii_pattern: str) -> pd.Series
 
 def _none_if_empty(s: pd.Series) -> pd.Series:
     return s.where(s != "", None)
-
-
-def _parse_float(s: pd.Series) -> pd.Series:
-    return pd.to_numeric(s.str.replace(",", ".", regex=False).str.replace(" ", "", regex=False), errors="coerce")
 
 
 def _in_france(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -372,11 +362,11 @@ def _activity(rows: _Rows, out: pd.DataFrame) -> None:
 def _source_coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
     """The file's own coordinates as WGS84 (projected ones converted, swapped ones corrected):
     (lat, lon, usable), where usable rows have a point in France."""
-    lat = _parse_float(rows.text("lat"))
-    lon = _parse_float(rows.text("lon"))
+    lat = parse_decimal(rows.text("lat"))
+    lon = parse_decimal(rows.text("lon"))
     if "proj_x" in rows.staging:
         plat, plon = _projected_to_wgs84(
-            _parse_float(rows.text("proj_x")), _parse_float(rows.text("proj_y")), rows.text("proj_crs")
+            parse_decimal(rows.text("proj_x")), parse_decimal(rows.text("proj_y")), rows.text("proj_crs")
         )
         lat, lon = lat.fillna(plat), lon.fillna(plon)
     have = lat.notna() & lon.notna()
@@ -449,7 +439,7 @@ def _size_labels_contacts(rows: _Rows, out: pd.DataFrame) -> None:
     out["labels"] = _split_list(rows.text("labels_text"))
     out["networks"] = _split_list(rows.text("networks_text"))
     email = rows.text("email")
-    email = _unless_same(email, email.str.lower())
+    email = unless_same(email, email.str.lower())
     bad_email = (email != "") & ~_matches(email, _EMAIL, _EMAIL_ASCII)
     if bad_email.any():
         rows.warnings.add(
@@ -466,7 +456,7 @@ def _source_and_traceability(rows: _Rows, out: pd.DataFrame, source_name: str, s
     """Where each row comes from (source, date, line) and its supplier id."""
     out["source_name"] = source_name
     row_date = rows.text("source_date")
-    row_date = _unless_same(row_date, row_date.str.slice(0, 10))
+    row_date = unless_same(row_date, row_date.str.slice(0, 10))
     out["source_date"] = row_date.where(row_date != "", source_date or date.today().isoformat())
     out["source_line"] = rows.lines.to_numpy()
     out["id"] = _supplier_ids(out["siret"], source_name, rows.name, out["postal_code"].fillna(""))
