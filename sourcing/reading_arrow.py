@@ -47,16 +47,21 @@ def read_plain_bytes(body: bytes, filename: str, encoding: str | None, delimiter
     Anything else (title rows, multi-line cells, ragged rows, bytes that are not UTF-8) goes to
     the general path, which handles it line by line.
     """
+    import numpy as np
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
     # Checks run on bytes: searching bytes is several times faster than a non-ASCII str.
     # A file without any carriage return (most) needs two passes over its bytes, not six.
     carriage = b"\r" in body
-    if b"\n\n" in body or (carriage and (b"\r\n\r\n" in body or b"\r\r" in body)):
+    newlines = _newline_positions(body)
+    if (len(newlines) > 1 and bool((np.diff(newlines) == 1).any())) or (
+        carriage and (b"\r\n\r\n" in body or b"\r\r" in body)
+    ):
         return None  # blank lines would shift line numbers
     unterminated = 0 if body.endswith((b"\n", b"\r")) else 1
-    physical = body.count(b"\n") + unterminated
+    physical = len(newlines) + unterminated
+    del newlines
     if carriage:
         physical += body.count(b"\r") - body.count(b"\r\n")
     if physical < 2:
@@ -91,7 +96,6 @@ def read_plain_bytes(body: bytes, filename: str, encoding: str | None, delimiter
         width -= 1
     original = header[:width]
     columns = clean_header(original)
-    import numpy as np
     import pandas as pd
 
     data = data.select(range(width)).rename_columns(columns)
@@ -114,6 +118,16 @@ def read_plain_bytes(body: bytes, filename: str, encoding: str | None, delimiter
     )
     raw._frame = frame
     return raw
+
+
+def _newline_positions(body: bytes, step: int = 1 << 24) -> np.ndarray:
+    """Where the line feeds of ``body`` are, found 16 MB at a time: a two-byte search for a blank line
+    (``b"\\n\\n" in body``) took 0.7 s on a 400 MB file of one-line records, a count 0.25 s; this, both."""
+    import numpy as np
+
+    data = np.frombuffer(body, dtype=np.uint8)
+    parts = [np.flatnonzero(data[i : i + step] == 0x0A) + i for i in range(0, len(data), step)]
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def _blank_rows(data) -> np.ndarray:

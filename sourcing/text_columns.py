@@ -70,6 +70,15 @@ def may_hold_spacing(s: pd.Series) -> bool:
     return False
 
 
+def may_hold_space(s: pd.Series) -> bool:
+    """False when certainly no value holds a space, a tab, a line break or another ASCII control character
+    (no byte at or below 0x20); True when one may (or the column is not plain Arrow text)."""
+    data = _arrow(s)
+    if data is None:
+        return True
+    return any(bool((_value_bytes(chunk)[1] <= 0x20).any()) for chunk in data.chunks)
+
+
 def _edge_candidates(s: pd.Series) -> np.ndarray | None:
     """Positions of the values whose first or last byte may be whitespace (None: not plain Arrow text)."""
     arrow = _arrow(s)
