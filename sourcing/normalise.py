@@ -30,7 +30,14 @@ from sourcing.kinds import fold, kinds_from_legal_form, kinds_from_text, map_uni
 from sourcing.model import CANONICAL_COLUMNS, GEO_PRECISIONS, HEADCOUNT_BANDS, KIND_CODES
 from sourcing.raw_rows import RawRows
 from sourcing.siret import SIRET_WARNING_MESSAGES, clean_siret_series, siren_valid
-from sourcing.text_columns import may_hold_spacing, parse_decimal, stripped, unless_same
+from sourcing.text_columns import (
+    arrow_text,
+    may_change_case,
+    may_hold_spacing,
+    parse_decimal,
+    stripped,
+    unless_same,
+)
 
 # Where a WGS84 point can be for a French supplier: metropolitan France and Corsica, and
 # the overseas départements and collectivities.
@@ -66,10 +73,9 @@ def _text(staging: pd.DataFrame, column: str) -> pd.Series:
 def _matches(s: pd.Series, pattern: re.Pattern, ascii_pattern: str) -> pd.Series:
     """`s.str.match(pattern)`: in pyarrow (`ascii_pattern`, same meaning on ASCII text) when the column is
     ASCII, which is 10 times faster than Python's regex row by row; else with `pattern`."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    column = pa.array(s, type=pa.string())
+    column = arrow_text(s)
     if pc.all(pc.string_is_ascii(column)).as_py() is False:
         return s.str.match(pattern)
     matched = pc.match_substring_regex(column, ascii_pattern).to_numpy(zero_copy_only=False)
@@ -439,7 +445,7 @@ def _size_labels_contacts(rows: _Rows, out: pd.DataFrame) -> None:
     out["labels"] = _split_list(rows.text("labels_text"))
     out["networks"] = _split_list(rows.text("networks_text"))
     email = rows.text("email")
-    email = unless_same(email, email.str.lower())
+    email = unless_same(email, email.str.lower()) if may_change_case(email) else email
     bad_email = (email != "") & ~_matches(email, _EMAIL, _EMAIL_ASCII)
     if bad_email.any():
         rows.warnings.add(
@@ -449,7 +455,7 @@ def _size_labels_contacts(rows: _Rows, out: pd.DataFrame) -> None:
     out["phone"] = rows.text("phone")
     website = rows.text("website")
     needs_scheme = (website != "") & ~_matches(website, re.compile(r"(?i)^https?://"), "(?i)^https?://")
-    out["website"] = website.where(~needs_scheme, "https://" + website)
+    out["website"] = website.where(~needs_scheme, "https://" + website) if needs_scheme.any() else website
 
 
 def _source_and_traceability(rows: _Rows, out: pd.DataFrame, source_name: str, source_date: str | None) -> None:

@@ -70,6 +70,26 @@ def may_hold_spacing(s: pd.Series) -> bool:
     return False
 
 
+def arrow_text(s: pd.Series):
+    """The column as Arrow text: its own chunks when it has them (no cast to 32-bit offsets, no copy)."""
+    import pyarrow as pa
+
+    data = _arrow(s)
+    return data if data is not None else pa.array(s, type=pa.string())
+
+
+def may_change_case(s: pd.Series) -> bool:
+    """False when certainly `str.lower()` changes no value: no byte is an ASCII capital or non-ASCII."""
+    data = _arrow(s)
+    if data is None:
+        return True
+    for chunk in data.chunks:
+        text = _value_bytes(chunk)[1]
+        if ((text >= 0x41) & (text <= 0x5A)).any() or (text >= 0x80).any():
+            return True
+    return False
+
+
 def may_hold_space(s: pd.Series) -> bool:
     """False when certainly no value holds a space, a tab, a line break or another ASCII control character
     (no byte at or below 0x20); True when one may (or the column is not plain Arrow text)."""

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sourcing.text_columns import may_hold_spacing, parse_decimal, stripped
+from sourcing.text_columns import arrow_text, may_change_case, may_hold_space, may_hold_spacing, parse_decimal, stripped
 
 # Characters that matter here, and ordinary ones (ASCII, French accents, a CJK one, an emoji).
 SPECIAL = [" ", "  ", "\t", "\n", "\r", "\x0b", "\x0c", "\x1c", "\x1f", "\u00a0", "\u2000", "\u2029", "\u202f",
@@ -58,11 +58,24 @@ def test_stripped_gives_what_strip_gives(values, chunks, sliced):
     assert stripped(s).tolist() == s.str.strip().tolist()
 
 
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(columns, st.integers(1, 4), st.booleans())
+def test_case_and_space_are_never_missed(values, chunks, sliced):
+    s = _column(values, chunks, sliced)
+    if s.str.lower().tolist() != values:
+        assert may_change_case(s)
+    if any(c <= " " for v in values for c in v):
+        assert may_hold_space(s)
+    assert arrow_text(s).to_pylist() == values
+
+
 def test_a_clean_column_is_handed_back_as_it_is():
     """No value to strip: the very same Series (no copy of a 100 MB column)."""
     s = _column(["Atelier Vert", "Coopérative é", "à", "", "中"], 2, True)
     assert stripped(s) is s
     assert not may_hold_spacing(s)
+    assert not may_change_case(_column(["contact@a.example", "", "x-1@b.fr"], 2, True))
+    assert not may_hold_space(_column(["12345678901234", "", "x"], 2, True))
 
 
 @pytest.mark.parametrize("inside", ["a\tb", "a\nb", "a\rb", "a\u00a0b", "a  b", "\x1f"])
