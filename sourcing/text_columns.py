@@ -122,7 +122,10 @@ def stripped(s: pd.Series) -> pd.Series:
     Arrow buffer, shared by the source cells, the staging and the directory: no copy per column)."""
     candidates = _edge_candidates(s)
     if candidates is not None:
-        sub = s.iloc[candidates]
+        # A boolean mask filters the Arrow chunks one by one; a take of positions would first join them.
+        mask = np.zeros(len(s), dtype=bool)
+        mask[candidates] = True
+        sub = pd.Series(s.array[mask], copy=False)
         if not len(sub) or bool((sub == sub.str.strip()).all()):
             return s
         return s.str.strip()
