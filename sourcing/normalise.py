@@ -172,12 +172,13 @@ def _parse_area(text: str) -> tuple[float, list[str], list[str], bool, bool]:
 
 def _supplier_ids(siret: pd.Series, source: str, name: pd.Series, postal: pd.Series) -> pd.Series:
     """SIRET when known; otherwise a stable hash of source, name and postal code."""
-    ids = siret.astype(object).copy()
+    ids = siret.astype(str)  # text, missing where there is no SIRET (no Python string per row)
     missing = ids.isna()
     if missing.any():
         key = source + "|" + name[missing].str.upper() + "|" + postal[missing]
-        ids[missing] = [("x" + hashlib.sha1(k.encode()).hexdigest()[:13]) for k in key]
-    return ids.astype(str)
+        hashed = pd.Series([("x" + hashlib.sha1(k.encode()).hexdigest()[:13]) for k in key], index=key.index)
+        ids = ids.where(~missing, hashed.astype(str))
+    return ids
 
 
 @dataclass

@@ -151,7 +151,10 @@ def parse_decimal(s: pd.Series) -> pd.Series:
 
     arrow = _arrow(s)
     if arrow is not None:
-        text = pc.replace_substring(pc.replace_substring(arrow, ",", "."), " ", "")
+        text = arrow
+        for old, new in ((",", "."), (" ", "")):
+            if any((_value_bytes(chunk)[1] == ord(old)).any() for chunk in text.chunks):
+                text = pc.replace_substring(text, old, new)
         filled = pc.not_equal(text, "")
         plain = pc.and_(
             pc.match_substring_regex(text, r"^-?[0-9]+(\.[0-9]+)?$"), pc.less_equal(pc.binary_length(text), 15)
