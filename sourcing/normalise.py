@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -23,6 +24,7 @@ import pandas as pd
 
 from sourcing import gazetteer as gz
 from sourcing import taxonomy
+from sourcing.coordinates import in_france, projected_to_wgs84
 from sourcing.duplicates import merge_duplicates
 from sourcing.formats.base import RawTable
 from sourcing.import_report import ImportReport, RowWarnings
@@ -39,19 +41,6 @@ from sourcing.text_columns import (
     unless_same,
 )
 
-# Where a WGS84 point can be for a French supplier: metropolitan France and Corsica, and
-# the overseas départements and collectivities.
-_BOXES = (
-    (41.2, 51.2, -5.3, 9.7),  # metropolitan France + Corsica
-    (14.3, 18.2, -63.2, -60.7),  # Martinique, Guadeloupe, Saint-Martin, Saint-Barthélemy
-    (2.0, 6.0, -54.7, -51.5),  # Guyane
-    (-21.5, -20.8, 55.1, 55.9),  # La Réunion
-    (-13.1, -12.5, 44.9, 45.4),  # Mayotte
-    (46.7, 47.2, -56.5, -56.1),  # Saint-Pierre-et-Miquelon
-    (-28.0, -7.0, -155.0, -134.0),  # Polynésie française
-    (-23.0, -19.0, 163.0, 169.0),  # Nouvelle-Calédonie
-    (-14.5, -13.0, -178.5, -176.0),  # Wallis-et-Futuna
-)
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # The same for ASCII text in pyarrow's engine, whose \s is narrower than Python's: spelt out.
 _EMAIL_ASCII = r"^[^@\t\n\x0b\x0c\r\x1c-\x1f ]+@[^@\t\n\x0b\x0c\r\x1c-\x1f ]+\.[^@\t\n\x0b\x0c\r\x1c-\x1f ]+$"
@@ -84,33 +73,6 @@ def _matches(s: pd.Series, pattern: re.Pattern, ascii_pattern: str) -> pd.Series
 
 def _none_if_empty(s: pd.Series) -> pd.Series:
     return s.where(s != "", None)
-
-
-def _in_france(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
-    ok = np.zeros(len(lat), dtype=bool)
-    for south, north, west, east in _BOXES:
-        ok |= (lat >= south) & (lat <= north) & (lon >= west) & (lon <= east)
-    return ok
-
-
-def _projected_to_wgs84(x: pd.Series, y: pd.Series, crs: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Convert projected coordinates (Lambert 93 by default) to WGS84, one CRS at a time."""
-    from pyproj import Transformer
-
-    lat = pd.Series(np.nan, index=x.index)
-    lon = pd.Series(np.nan, index=x.index)
-    have = x.notna() & y.notna()
-    crs = crs.where(crs != "", "EPSG:2154")
-    for name in crs[have].unique():
-        mask = have & (crs == name)
-        try:
-            transformer = Transformer.from_crs(name, "EPSG:4326", always_xy=True)
-        except Exception:  # unknown CRS name: leave those rows to the gazetteer
-            continue
-        lo, la = transformer.transform(x[mask].to_numpy(), y[mask].to_numpy())
-        lon[mask] = lo
-        lat[mask] = la
-    return lat, lon
 
 
 def _split_list(s: pd.Series) -> pd.Series:
@@ -234,10 +196,11 @@ def normalise_apart(
     del staging  # its columns share the file's buffers: held by `rows` alone from here
     out = pd.DataFrame(index=range(len(rows.lines)))
     # Each step adds its canonical columns; the order fixes the order of warnings on a line.
+    geocoding = _start_geocoding(rows)
     _identifiers(rows, out)
     _kinds(rows, out)
     _activity(rows, out)
-    _place(rows, out)
+    _place(rows, out, geocoding)
     _intervention_area(rows, out)
     _size_labels_contacts(rows, out)
     _source_and_traceability(rows, out, source_name, source_date)
@@ -392,17 +355,17 @@ def _source_coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
     lat = parse_decimal(rows.text("lat"))
     lon = parse_decimal(rows.text("lon"))
     if "proj_x" in rows.staging:
-        plat, plon = _projected_to_wgs84(
+        plat, plon = projected_to_wgs84(
             parse_decimal(rows.text("proj_x")), parse_decimal(rows.text("proj_y")), rows.text("proj_crs")
         )
         lat, lon = lat.fillna(plat), lon.fillna(plon)
     have = lat.notna() & lon.notna()
-    inside = _in_france(lat.to_numpy(), lon.to_numpy())
-    swapped = have & ~inside & _in_france(lon.to_numpy(), lat.to_numpy())
+    inside = in_france(lat.to_numpy(), lon.to_numpy())
+    swapped = have & ~inside & in_france(lon.to_numpy(), lat.to_numpy())
     if swapped.any():
         rows.warnings.add(rows.lines[swapped], "lat", "coords_swapped", "latitude et longitude inversées : corrigé")
         lat[swapped], lon[swapped] = lon[swapped].to_numpy(), lat[swapped].to_numpy()
-        inside = _in_france(lat.to_numpy(), lon.to_numpy())
+        inside = in_france(lat.to_numpy(), lon.to_numpy())
     outside = have & ~inside
     if outside.any():
         rows.warnings.add(
@@ -412,9 +375,10 @@ def _source_coordinates(rows: _Rows) -> tuple[pd.Series, pd.Series, pd.Series]:
     return lat, lon, have & inside
 
 
-def _place(rows: _Rows, out: pd.DataFrame) -> None:
-    """Address, commune and its areas from the gazetteer; the file's point when it has a usable one."""
-    out["address"] = rows.text("address")
+def _start_geocoding(rows: _Rows) -> tuple[pd.DataFrame, Future]:
+    """The clues of each row, and their geocoding started in a worker thread: pyarrow, numpy and pandas'
+    hashing let go of the GIL, so on a machine with a free core it overlaps the identifiers, kinds and
+    activity steps (a pure function of the clues: the result, and the warnings' order, stay the same)."""
     geo_in = pd.DataFrame(
         {
             "insee_code": rows.text("insee_code"),
@@ -423,8 +387,19 @@ def _place(rows: _Rows, out: pd.DataFrame) -> None:
             "department": rows.text("department"),
         }
     )
+    gazetteer = gz.Gazetteer.load()
     # Text columns stay Arrow strings from the gazetteer to the directory (no Python string per row).
-    located = gz.Gazetteer.load().geocode(geo_in, arrow_text=True).set_axis(out.index)
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="geocode")
+    pending = pool.submit(gazetteer.geocode, geo_in, arrow_text=True)
+    pool.shutdown(wait=False)  # the thread ends with its one task; `_place` waits for the result
+    return geo_in, pending
+
+
+def _place(rows: _Rows, out: pd.DataFrame, geocoding: tuple[pd.DataFrame, Future]) -> None:
+    """Address, commune and its areas from the gazetteer; the file's point when it has a usable one."""
+    out["address"] = rows.text("address")
+    geo_in, pending = geocoding
+    located = pending.result().set_axis(out.index)
     lat, lon, source_point = _source_coordinates(rows)
     for col in ("insee_code", "city", "department", "region", "epci"):
         out[col] = located[col]
