@@ -46,6 +46,12 @@ from perfdoc import markers, publish  # noqa: E402
 START, END = markers("import-scale")
 SEED = 1515  # as bench/national.py
 SIDES = ("ours", "previous", "duckdb")
+# What each revision compared against is (the section names it).
+PREVIOUS_WHAT = {
+    "e1b0917": "before the first rewrite",
+    "5880862": "after the second round, before the third: 12.9 s wall, 13.5 s CPU, 1,462 MB at 1,000,000 rows on "
+    "the previous run of this bench",
+}
 
 # --- Children (each in a fresh process) -----------------------------------------------------------
 
@@ -186,7 +192,8 @@ def section(r: dict) -> str:
         "",
         f"Measured {r['date']} on {os.cpu_count()} CPU shared with other jobs, Python {sys.version.split()[0]}, "
         f"pandas {version('pandas')}, pyarrow {version('pyarrow')}, duckdb {version('duckdb')}. Previous code: "
-        f"`{r['previous']}` (before the rewrite). Each figure: median of the runs, each in a fresh process, the "
+        f"`{r['previous']}` ({PREVIOUS_WHAT.get(r['previous'] or '', 'an earlier revision')}). Each figure: "
+        "median of the runs, each in a fresh process, the "
         "three sides interleaved run by run; wall and CPU time (user + system, all threads) of the call, peak "
         "RSS of the process; the load average is the machine's 1-minute load when each run started.",
         "",
@@ -231,20 +238,36 @@ def _notes(r: dict) -> list[str]:
         "cells that repeat are held as categoricals once the staging is let go (`RawRows.compact`; the bench's "
         "descriptions repeat 55 texts, a real file's mostly differ and gain less there); Arrow "
         "allocates from jemalloc with freed pages returned at once (mimalloc kept them: 17 % of the peak). "
+        "Third round (issue 15): the text columns are tested on their bytes before any per-value work (numpy "
+        "over each Arrow chunk's buffer: no tab, line break, no-break space or double space inside, no "
+        "whitespace at either end, no capital in the e-mails, no comma or space in the coordinates; the exact "
+        'value-by-value path runs only on a "maybe", so results never depend on the shortcut, '
+        "`sourcing/text_columns.py`, checked against pandas on generated columns); rows are picked with "
+        "boolean masks, which Arrow applies chunk by chunk, instead of takes of positions, which first join the "
+        "~100 chunks of each column (dropping 0.1 % duplicate rows 4 s -> 1 s; strip candidates, first rows of "
+        "distinct combinations); plain decimal coordinates cast by pyarrow (pandas' `to_numeric` went through "
+        "a Python object per row); the SIRET's Luhn check on strided views of the digit matrix; line feeds "
+        "counted with numpy (a two-byte search for blank lines took 0.7 s); rejection reasons worded for the "
+        "rejected rows only; supplier ids kept as the SIRET's Arrow column; geocoding runs in a worker thread "
+        "beside the identifiers, kinds and activity steps (pyarrow, numpy and pandas' hashing release the GIL: "
+        "a gain in wall time when a core is free, none on a loaded machine). "
         "Results are identical field by field (`tests/test_import_golden.py`, golden outputs of the code "
-        "before the first rewrite).",
+        "before the first rewrite; and, for this round, the whole output of the 100,000- and 1,000,000-row "
+        "inputs compared with the previous code's: directory, source rows and report).",
         "",
-        "**What limits ours now** (CPU and RSS per step, 1,000,000 rows, machine loaded): reading 1.5 to 3 s "
-        "(pyarrow's parse, the checks on the bytes; the file is still read as one bytes object, 400 MB, "
-        "beside its Arrow columns: the read peaks near 1.1 GB), geocoding 1.9 s (0.8 s of it on the distinct "
-        "combinations, the rest in normalising codes and city keys), the other rules 0.3 to 1.3 s each (text "
-        "cleaning in pyarrow, NAF and sectors, contacts), the duplicates 1.8 s (dropping 0.1 % of the rows "
-        "copies every column of the directory: a take over Arrow columns of ~30 chunks). Memory at the end: "
-        "the file's cells (about 550 MB as read, less once repeated values are categoricals), the directory's "
-        "own columns (about 600 MB), the Python and pandas base (150 MB). Next steps: read the file in blocks "
-        "(`pyarrow.csv.open_csv`) instead of one bytes object, drop duplicates before the canonical columns are "
-        "built, low-cardinality directory columns (région, département, précision, source) as categoricals "
-        "(a dtype change for the store, the search index and the exports).",
+        "**What limits ours now** (CPU per step, 1,000,000 rows, machine loaded): reading 2 s (pyarrow's "
+        "parse, on both cores; the file is still read as one bytes object, 400 MB, beside its Arrow columns: "
+        "the read peaks near 1.2 GB), geocoding 1.7 s (0.4 s finding the 78,000 distinct clue combinations "
+        "among 1,000,000 rows, 0.8 s normalising and looking them up, 0.25 s spreading the answers back to the "
+        "rows), the duplicates 1 s (their ids hashed, then every column of the directory copied without the "
+        "dropped rows), holding the repeated source cells as categoricals 0.8 s, the other rules 0.2 to 0.6 s "
+        "each, and 2 to 3 s of system time: about 970,000 page faults, as Arrow hands freed pages back at once "
+        "(handing them back after 100 ms saved 0.5 to 0.8 s of CPU but raised the peak from about 1,380 MB to "
+        "1,550 MB on a fast run: kept at once). The peak is when the duplicates are dropped: the copied "
+        "columns that shared the file's buffers sit beside the source cells. Next steps: read the file in "
+        "blocks (`pyarrow.csv.open_csv`), drop duplicates before the canonical columns are built (no copy of "
+        "the directory), low-cardinality directory columns (région, département, précision, source) as "
+        "categoricals (a dtype change for the store, the search index and the exports).",
         "",
         "**What DuckDB does here** (a floor, not an equal): reads, trims, checks the SIRET (14 digits, Luhn), "
         "parses coordinates and joins the communes by INSEE code or by postal code + city key. Ours also "
