@@ -248,7 +248,7 @@ def test_full_rows_of_a_few_shown_results_are_the_rows_a_whole_search_gives(inde
     wanted = [ids[-1], "nobody", ids[0]]  # any order asked: the results' order given; unknown ids left out
     rows = full_rows(index, shown, wanted)
     pd.testing.assert_frame_equal(rows, whole[whole["id"].isin(wanted)])
-    assert full_rows(index, shown, []).empty and list(full_rows(index, shown, []).columns) == list(whole.columns)
+    assert full_rows(index, shown, []).empty and full_rows(index, shown, ["nobody"]).empty
 
 
 @pytest.mark.parametrize(
