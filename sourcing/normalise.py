@@ -201,6 +201,7 @@ def normalise_apart(
     _kinds(rows, out)
     _activity(rows, out)
     _place(rows, out, geocoding)
+    del geocoding  # the future holds the geocoder's frame: let its columns go with the directory's copies
     _intervention_area(rows, out)
     _size_labels_contacts(rows, out)
     _source_and_traceability(rows, out, source_name, source_date)
