@@ -252,9 +252,7 @@ def served(rows: list[dict], processes: int) -> tuple[int, int | None]:
 def report(rows: list[dict], args) -> str:
     start, end = markers("load-protocol")
     think = rows[0]["think"] if rows else (0.0, 0.0)
-    pause = (
-        f"{think[0]:g}–{think[1]:g} s between steps (seeded)" if think[1] else "no pause between steps (closed loop)"
-    )
+    pause = f"{think[0]:g}–{think[1]:g} s between steps, seeded" if think[1] else "no pause between steps, closed loop"
     cores = ", ".join(map(str, args.app_cpus)) if args.app_cpus else "any core"
     client = ", ".join(map(str, args.client_cpus)) if args.client_cpus else "any core"
     loads = [r["load"] for r in rows]
@@ -280,7 +278,7 @@ def report(rows: list[dict], args) -> str:
     if errors:
         lines += ["", "Errors: " + "; ".join(f"{e} (×{k})" for e, k in errors.most_common(5)) + "."]
     answers = []
-    for processes, name in ((1, "One process"), (2, "Two processes behind nginx")):
+    for processes, name in ((1, "one process"), (2, "two processes behind nginx")):
         if any(r["processes"] == processes for r in rows):
             best, over = served(rows, processes)
             beyond = f" (not at {over})" if over else " (the largest N measured)"
