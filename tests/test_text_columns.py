@@ -105,3 +105,21 @@ def test_parse_decimal_gives_what_to_numeric_gives(values, chunks, sliced):
     expected = pd.to_numeric(s.str.replace(",", ".").str.replace(" ", ""), errors="coerce").astype(float)
     got = parse_decimal(s)
     assert np.array_equal(got.to_numpy(dtype=float), expected.to_numpy(dtype=float), equal_nan=True)
+
+
+@pytest.mark.parametrize("positions", [[0, 1, 2, 3], [0, 2, 3], [3, 1], []])
+def test_source_rows_come_back_as_text_whatever_rows_were_kept(positions):
+    """`RawRows.frame`: every kept row, in the directory's order, categorical source cells spelt out."""
+    from sourcing.formats.base import RawTable
+    from sourcing.raw_rows import RawRows
+
+    cells = {"Nom": ["A", "B", "C", "D"], "Forme": ["SCOP", "SCOP", "Association", "SCOP"]}
+    table = RawTable(columns=list(cells), rows=[list(r) for r in zip(*cells.values(), strict=True)], lines=[2, 3, 4, 5])
+    frame = table.frame()
+    frame["Forme"] = frame["Forme"].astype("category")
+    raw = RawRows(table, np.array(positions, dtype=np.int64)).frame()
+    assert list(raw.columns) == ["raw:Nom", "raw:Forme"]
+    assert raw["raw:Nom"].tolist() == [cells["Nom"][i] for i in positions]
+    assert raw["raw:Forme"].tolist() == [cells["Forme"][i] for i in positions]
+    assert raw["raw:Forme"].dtype == "str"
+    assert list(raw.index) == list(range(len(positions)))
