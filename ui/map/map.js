@@ -165,8 +165,13 @@ var n = D.lat.length, markers = new Array(n);
 for (var i = 0; i < n; i++) {
   markers[i] = L.marker([D.lat[i], D.lon[i]], {icon: icons[D.f[i]], supIndex: i, supplierId: D.id[i]});
 }
+// Clustering 20,000 markers takes the browser a second or more, in the page's own thread: it is done in
+// slices of 50 ms with a bare yield between them (the defaults, 200 ms slices 50 ms apart, held a click
+// on a filter for up to 200 ms and added idle time), so the buyer's next filter change reaches the
+// server while the map is still being clustered.
 var cluster = L.markerClusterGroup({
-  chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50, spiderfyOnMaxZoom: true,
+  chunkedLoading: true, chunkInterval: 50, chunkDelay: 0,
+  showCoverageOnHover: false, maxClusterRadius: 50, spiderfyOnMaxZoom: true,
   iconCreateFunction: function (c) {
     var count = c.getChildCount();
     var size = count < 10 ? "small" : (count < 100 ? "medium" : "large");
