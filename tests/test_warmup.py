@@ -33,14 +33,19 @@ def _third_party(name: str) -> bool:
     return top not in sys.stdlib_module_names and top not in ours
 
 
-def test_after_warm_up_the_first_search_page_imports_no_library(tmp_path):
+def _probe(script: str, tmp_path) -> str:
+    """The last line `script` prints, run in a fresh interpreter on an empty store (the demo)."""
     env = {**os.environ, "SOURCING_DATA_DIR": str(tmp_path / "data"), "SOURCING_DB_PATH": str(tmp_path / "s.db")}
     done = subprocess.run(
-        [sys.executable, "-c", _PROBE, str(PROJECT_DIR / "app.py")],
+        [sys.executable, "-c", script, str(PROJECT_DIR / "app.py")],
         cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
-    imported = json.loads(done.stdout.strip().splitlines()[-1])
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_after_warm_up_the_first_search_page_imports_no_library(tmp_path):
+    imported = json.loads(_probe(_PROBE, tmp_path))
     assert [m for m in imported if _third_party(m)] == [], "add these to ui.warmup.MODULES (or what loads them)"
     assert "ui.search_filters" not in imported and "sourcing.search" not in imported  # ours were warmed too
     assert "streamlit_folium" in imported  # the component module is left to the page's run
@@ -100,10 +105,4 @@ print(len(calls))
 def test_after_the_directory_warm_up_a_fresh_search_page_runs_no_search(tmp_path):
     """The table, the charts and the map of a fresh search page were prepared by the warm-up: the first
     visitor waits for none of their searches (at 1,000,000 suppliers, about 5 s of them)."""
-    env = {**os.environ, "SOURCING_DATA_DIR": str(tmp_path / "data"), "SOURCING_DB_PATH": str(tmp_path / "s.db")}
-    done = subprocess.run(
-        [sys.executable, "-c", _SEARCHES_PROBE, str(PROJECT_DIR / "app.py")],
-        cwd=PROJECT_DIR, env=env, capture_output=True, text=True, timeout=600, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-3000:]
-    assert done.stdout.strip().splitlines()[-1] == "0"
+    assert _probe(_SEARCHES_PROBE, tmp_path) == "0"
