@@ -193,7 +193,7 @@ def _nginx():
 
 def measure(processes: int, n: int, args, expected) -> dict:
     think = tuple(args.think) if args.think[-1] > 0 else (0.0, 0.0)
-    load = _wait_for_quiet(args.max_load)
+    load = _wait_for_quiet(args.max_load, args.patience)
     with tempfile.TemporaryDirectory(prefix="sourcing-load-") as tmp:
         workdir = Path(tmp)
         with app_processes(processes, workdir, set(args.app_cpus) if args.app_cpus else None) as (urls, pids):
@@ -291,7 +291,7 @@ def report(rows: list[dict], args) -> str:
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1, 5, 10, 20, 40])
-    parser.add_argument("--more", action="store_true", help="after the last N, double it while p95 ≤ 1 s (up to 320)")
+    parser.add_argument("--more", action="store_true", help="after the last N, double it while p95 ≤ 1 s")
     parser.add_argument("--changes", type=int, default=CHANGES, help="filter changes per buyer")
     parser.add_argument(
         "--think", type=float, nargs="+", default=list(THINK), help="MIN MAX pause (s), or one value; 0: none"
@@ -301,6 +301,8 @@ def parse_args(argv=None):
     parser.add_argument("--client-cpus", type=int, nargs="+", help="cores of this client and nginx")
     parser.add_argument("--seed", type=int, default=16)
     parser.add_argument("--max-load", type=float, default=LOAD_LIMIT, help="wait for a lower 1-minute load first")
+    parser.add_argument("--patience", type=float, default=300, help="seconds to wait for that load at most")
+    parser.add_argument("--max-n", type=int, default=320, help="where --more stops")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     if len(args.think) == 1:  # one value: that pause every time (0: a closed loop)
@@ -318,7 +320,7 @@ def main() -> None:
         for n in args.n:
             rows.append(measure(processes, n, args, expected))
         n = args.n[-1]
-        while args.more and n < 320 and not rows[-1]["errors"] and rows[-1]["filter_p95"] <= TARGET_S:
+        while args.more and n < args.max_n and not rows[-1]["errors"] and rows[-1]["filter_p95"] <= TARGET_S:
             n *= 2
             rows.append(measure(processes, n, args, expected))
     publish(report(rows, args), "load-protocol", write=not args.no_write)
