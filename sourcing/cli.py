@@ -258,6 +258,10 @@ def cmd_search(args) -> int:
         near = (place.lat, place.lon)
     started = time.perf_counter()
     index = stored.index_of(args.directory, _load_directory)  # saved with its directory: no rebuild
+    if args.q or args.sector or args.cpv:
+        from sourcing.taxonomy import load_taxonomy
+
+        load_taxonomy()  # reference data these filters read (~0.1 s): loaded with the index, not in the query
     loaded = time.perf_counter()
     query = SearchQuery(
         near=near,
