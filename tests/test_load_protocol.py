@@ -7,10 +7,18 @@ answers that do not carry the count at all, and its figures would look better th
 from __future__ import annotations
 
 import asyncio
+from concurrent.futures import ThreadPoolExecutor
 
 from sourcing.directory import load_demo
 from sourcing.search import SearchIndex, SearchQuery, search
 from tests.helpers import load_script
+
+
+def _run(coroutine):
+    """`asyncio.run` in a thread of its own: in the whole suite, Playwright's sync API (the browser
+    tests, run before) leaves an event loop running in the main thread, where asyncio.run refuses."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 def _one_buyer_filters(url: str, client, bench) -> list[int | None]:
@@ -29,7 +37,7 @@ def _one_buyer_filters(url: str, client, bench) -> list[int | None]:
         finally:
             await session.close()
 
-    return asyncio.run(visit())
+    return _run(visit())
 
 
 def test_a_protocol_buyer_reads_the_count_the_core_gives_and_the_bench_steps_succeed(tmp_path):
@@ -41,7 +49,7 @@ def test_a_protocol_buyer_reads_the_count_the_core_gives_and_the_bench_steps_suc
     with bench.app_processes(1, tmp_path) as (urls, _pids):
         assert _one_buyer_filters(urls[0], client, bench) == [everything, esat, everything]
         # The bench's whole visit (filter changes, card, add to a list), its counts checked the same way.
-        result = asyncio.run(bench.run_buyers(urls[0], 1, 2, (0.0, 0.0), 0, {False: everything, True: esat}))
+        result = _run(bench.run_buyers(urls[0], 1, 2, (0.0, 0.0), 0, {False: everything, True: esat}))
     assert result["errors"] == []
     assert {step: len(values) for step, values in result["times"].items()} == {
         "open": 1, "filter": 2, "filter_run": 2, "card": 1, "add": 1
