@@ -108,11 +108,15 @@ def filter_defaults() -> dict[str, object]:
     return defaults
 
 
+def _sort(chosen: str, has_place: bool) -> str:
+    """The order searched: by distance only around a place, else by name."""
+    return chosen if has_place or chosen != "distance" else "name"
+
+
 def default_query() -> SearchQuery:
     """The query of a fresh search page, every filter at its default (`sidebar_query` with nothing
     chosen): the search `ui.warmup` prepares the map of before the first visitor."""
-    sort = str(filter_defaults()["tri"])
-    return SearchQuery(sort=sort if sort != "distance" else "name")  # no place: as `sidebar_query`
+    return SearchQuery(sort=_sort(str(filter_defaults()["tri"]), has_place=False))
 
 
 def _clear_filters() -> None:
@@ -158,7 +162,7 @@ def sidebar_query() -> tuple[SearchQuery, str | None]:
         q=q or None,
         fresh_only=bool(fresh),
         won_contracts=bool(won),
-        sort=sort if place or sort != "distance" else "name",
+        sort=_sort(sort, has_place=place is not None),
         **territories,
     )
     return query, place.label if place else None
