@@ -39,40 +39,6 @@ def test_patterns_are_valid_and_translate_the_variable_texts():
     assert apply("Plâtrerie") is None
 
 
-def test_count_charts_carry_the_french_number_locale():
-    spec = charts.counts_chart(pd.Series({"ESAT": 1234, "EA": 5}), horizontal=True).to_dict()
-    number = spec["config"]["locale"]["number"]
-    assert number["decimal"] == "," and number["thousands"] == "\u202f"
-    assert [row["label"] for row in spec["datasets"][next(iter(spec["datasets"]))]] == ["ESAT", "EA"]
-
-
-class _Drawn:
-    """A container that keeps what `charts.bar_chart` asks it to draw."""
-
-    def __init__(self) -> None:
-        self.specs: list[dict] = []
-
-    def vega_lite_chart(self, *, spec: dict, height: int, width: str) -> None:
-        self.specs.append(spec)
-
-
-def test_bar_charts_draw_their_counts_with_the_french_locale_each_rerun():
-    """The spec is made once per distinct counts and reused: each draw gets its own copy, with these
-    counts' rows, the French number locale and without Altair's default view size."""
-    drawn = _Drawn()
-    for counts in ({"ESAT": 1234, "EA": 5}, {"ESAT": 1234, "EA": 5}, {"EA": 7}):
-        charts.bar_chart(drawn, pd.Series(counts), horizontal=True)
-    first, again, other = drawn.specs
-    assert first == again and first is not again
-    for spec, counts in ((first, {"ESAT": 1234, "EA": 5}), (other, {"EA": 7})):
-        rows = spec["datasets"][spec["data"]["name"]]
-        assert {row["label"]: row["n"] for row in rows} == counts
-        assert spec["config"]["locale"]["number"]["thousands"] == "\u202f" and "view" not in spec["config"]
-    bands = pd.Series([3, 0], index=pd.CategoricalIndex(["0-10 km", "10-30 km"]))  # distance bands: categories
-    charts.bar_chart(drawn, bands)
-    assert [row["label"] for row in drawn.specs[-1]["datasets"][drawn.specs[-1]["data"]["name"]]] == list(bands.index)
-
-
 @pytest.mark.parametrize(
     "measures, number_format",
     [

@@ -1,18 +1,14 @@
-"""Bar charts with French number formats (1 000, 12,5 %) on axes and tooltips.
+"""Bar charts with French number formats (1 000, 12,5 %) on axes and tooltips (plan and annual report).
 
 st.bar_chart formats numbers the Vega way (en-US: "1,000"); Vega-Lite's `config.locale` sets the
 d3 number and date locale of one chart, so these charts are Altair charts carrying the French one.
+The search page's count charts are plain HTML bars instead (`ui.bars`).
 """
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-
 import altair as alt
 import pandas as pd
-
-from ui import texts as T
 
 # d3-format's French locale: comma decimal, narrow no-break space between thousands, "12,5 %".
 FRENCH_NUMBER_LOCALE = {
@@ -22,41 +18,6 @@ FRENCH_NUMBER_LOCALE = {
     "currency": ["", "\u00a0€"],
     "percent": "\u202f%",
 }
-
-
-def counts_chart(counts: pd.Series, *, horizontal: bool) -> alt.Chart:
-    """Counts by category (kept in the Series' order), one bar each, French number formats."""
-    frame = pd.DataFrame({"label": counts.index.astype(str), "n": counts.to_numpy()})
-    order = list(frame["label"])
-    value = alt.X if horizontal else alt.Y
-    category = alt.Y if horizontal else alt.X
-    chart = (
-        alt.Chart(frame)
-        .mark_bar(color="#000091")
-        .encode(
-            value("n:Q", title=T.CHART_UNIT, axis=alt.Axis(format=",d", tickMinStep=1)),
-            category("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=220, labelOverlap=False)),
-            tooltip=[alt.Tooltip("label:N", title=" "), alt.Tooltip("n:Q", title=T.CHART_UNIT, format=",d")],
-        )
-    )
-    return chart.configure(locale=alt.Locale(number=FRENCH_NUMBER_LOCALE))
-
-
-@lru_cache(maxsize=256)
-def _counts_spec(labels: tuple[str, ...], values: tuple[int, ...], horizontal: bool) -> str:
-    """`counts_chart`'s Vega-Lite spec as JSON (its rows inline), built and checked by Altair once per
-    distinct counts: `st.altair_chart` redoes both at every rerun (~10 ms a chart, three on the search
-    page), while the same counts come back at each rerun of a search."""
-    spec = counts_chart(pd.Series(values, index=pd.Index(labels, dtype=object)), horizontal=horizontal).to_dict()
-    spec.get("config", {}).pop("view", None)  # Altair's default theme: st.altair_chart leaves it out too
-    return json.dumps(spec, ensure_ascii=False)
-
-
-def bar_chart(container, counts: pd.Series, *, horizontal: bool = False, height: int = 320) -> None:
-    """Draw `counts_chart` in `container` (a column or st)."""
-    labels = tuple(str(label) for label in counts.index)
-    spec = json.loads(_counts_spec(labels, tuple(int(v) for v in counts.to_numpy()), horizontal))
-    container.vega_lite_chart(spec=spec, height=height, width="stretch")
 
 
 def measures_chart(

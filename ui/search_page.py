@@ -25,8 +25,9 @@ from sourcing.search import SearchIndex, SearchQuery, SearchResult, search, wide
 from sourcing.search.choices import sector_names
 from sourcing.search.facets import Facets, facet_counts, full_rows, supplier_row
 from sourcing.store.dates import is_stale
-from ui import charts, search_map, shortlist_panel, state
+from ui import search_map, shortlist_panel, state
 from ui import texts as T
+from ui.bars import bars_html
 from ui.map import builder as mapping
 from ui.safe_text import md_text
 from ui.search_filters import sidebar_query
@@ -221,16 +222,15 @@ def _provenance(row: pd.Series) -> None:
 
 
 def _charts(directory_key: str, query: SearchQuery) -> None:
+    """The counts as HTML bars made here (`ui.bars`): no chart library for the browser to load."""
     st.subheader(T.CHARTS_HEADER)
     facets = chart_counts(directory_key, query)
-    cols = st.columns(3 if facets.bands is not None else 2)
-    cols[0].caption(T.CHART_KINDS)
-    charts.bar_chart(cols[0], facets.kinds, horizontal=True)
-    cols[1].caption(T.CHART_SECTORS)
-    charts.bar_chart(cols[1], facets.sectors, horizontal=True)
+    shown = [(T.CHART_KINDS, facets.kinds), (T.CHART_SECTORS, facets.sectors)]
     if facets.bands is not None:
-        cols[2].caption(T.CHART_DISTANCE)
-        charts.bar_chart(cols[2], facets.bands)
+        shown.append((T.CHART_DISTANCE, facets.bands))
+    for col, (title, counts) in zip(st.columns(len(shown)), shown, strict=True):
+        col.caption(title)
+        col.html(bars_html(counts, title=title, empty=T.CHART_EMPTY))
 
 
 def render() -> None:
