@@ -1,4 +1,4 @@
-"""Streamlit's own texts and the numbers of charts and tables are French (ui/french_ui.py, ui/charts.py).
+"""Streamlit's own texts and the numbers of charts and tables are French (ui/french_ui.py, ui/bars.py).
 
 The browser runs in English (locale en-US): what the buyer sees must be French anyway.
 """
@@ -111,15 +111,33 @@ def test_unknown_page_is_announced_in_french(english_page, app_url):
     assert "Page not found" not in page.locator("body").inner_text()
 
 
-def test_chart_axes_and_table_numbers_are_french(english_page, app_url):
+def test_chart_counts_and_table_numbers_are_french(english_page, app_url):
+    """The search page's count charts (ui/bars.py: HTML made on the server, kept by st.html's
+    sanitiser with its classes and bar widths) write their counts in French, bars proportional."""
     page = english_page
     page.goto(app_url)  # the whole demo directory: some kinds count over a thousand suppliers
     wait_for_app(page)
-    chart = page.locator('[data-testid="stVegaLiteChart"]').first
-    chart.locator("svg text").first.wait_for(timeout=120_000)
-    ticks = chart.locator("svg text").evaluate_all("els => els.map(e => e.textContent)")
-    big = [t for t in ticks if re.fullmatch(r"\d{1,3}(\u202f\d{3})+", t)]
-    assert big, ticks  # "1 000" with a narrow no-break space, never "1,000"
-    assert not any(re.fullmatch(r"\d{1,3}(,\d{3})+", t) for t in ticks), ticks
+    charts = page.locator(".ess-bars")
+    charts.nth(1).locator("li").first.wait_for(timeout=120_000)
+    assert charts.count() == 2  # by kind and by sector: no place, no distance chart
+    counts = charts.locator(".ess-count").all_inner_texts()
+    big = [t for t in counts if re.fullmatch(r"\d{1,3}(\u202f\d{3})+", t)]
+    assert big, counts  # "1 000" with a narrow no-break space, never "1,000"
+    assert all(re.fullmatch(r"\d{1,3}(\u202f\d{3})*", t) for t in counts), counts
+    # Drawn as the module's styles say: the list without its bullets' padding, bars in the app's blue
+    # whose on-screen lengths follow the counts (the longest fills its track).
+    rows = charts.first.locator("li").evaluate_all(
+        """lis => lis.map(li => ({
+          n: Number(li.querySelector('.ess-count').textContent.replace(/\\D/g, '')),
+          bar: li.querySelector('.ess-bar').getBoundingClientRect().width,
+          track: li.querySelector('.ess-track').getBoundingClientRect().width,
+          colour: getComputedStyle(li.querySelector('.ess-bar')).backgroundColor}))"""
+    )
+    longest = max(row["n"] for row in rows)
+    for row in rows:  # within a pixel or 1 % of the track; a tiny count is drawn 2 px wide
+        assert abs(row["bar"] - row["track"] * row["n"] / longest) <= max(2, row["track"] / 100), rows
+        assert row["colour"] == "rgb(0, 0, 145)" and row["track"] > 40, rows
+    assert charts.first.locator("ul").evaluate("ul => getComputedStyle(ul).paddingLeft") == "0px"
+    assert page.locator('[data-testid="stVegaLiteChart"]').count() == 0
     # The grid's "localized" number columns follow the page's language, French whatever the browser's.
     assert page.evaluate("new Intl.NumberFormat(navigator.languages).format(12.5)") == "12,5"
