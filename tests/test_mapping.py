@@ -20,7 +20,7 @@ from sourcing.model import FAMILIES
 from tests.helpers import PROJECT_DIR, XSS_NAMES
 from ui.map import builder as mapping
 from ui.map import layer
-from ui.map.builder import build_map, map_html, supplier_id_from_click
+from ui.map.builder import build_map, map_html
 from ui.map.payload import FAMILY_ORDER, marker_payload, safe_json
 
 ASSET_BASE = "/app/static/vendor"
@@ -368,33 +368,24 @@ def test_project_communes_are_named_on_the_map():
 # --- Clicks ------------------------------------------------------------------------------------
 
 
-def test_supplier_id_from_st_folium_popup_text():
-    text = "ESAT Les Érables\nHandicap : ESAT\nLyon (69003)\nSIRET : 11111111100011\nRéf. : 11111111100011"
-    assert supplier_id_from_click({"last_object_clicked_popup": text}) == "11111111100011"
-    nbsp = {"last_object_clicked_popup": "Réf.\u00a0: x00000000000a1"}
-    assert supplier_id_from_click(nbsp) == "x00000000000a1"
-    assert supplier_id_from_click({"last_object_clicked_popup": None}) is None
-    assert supplier_id_from_click({"last_object_clicked_popup": "no reference"}) is None
-    assert supplier_id_from_click(None) is None
-    assert supplier_id_from_click({}) is None
-
-
-def test_popup_carries_the_reference_line_the_click_parser_reads():
+def test_popup_shows_the_reference_and_markers_carry_the_id_the_page_gets_back():
     page = map_html(sample())
     assert "'<div class=\"sup-ref\">Réf. : ' + D.id[i]" in page
     assert "data-supplier-id=\"' + D.id[i]" in page
+    assert "supplierId: D.id[i]" in page  # what ui/search_map.js sends back on a click
 
 
-def test_streamlit_folium_sees_one_local_layer_even_when_the_cached_map_is_rendered_again():
-    from streamlit_folium import generate_leaflet_string
+def test_the_page_component_sees_one_local_layer_even_when_the_cached_map_is_rendered_again():
+    from ui.search_map import component_data
 
     m = build_map(sample(), asset_base=ASSET_BASE)
-    for _ in range(3):  # st_folium renders the (cached) map on every rerun and renames its elements
+    for _ in range(3):  # the cached map is rendered again (a copy of it) whenever its data are made
         page = m.get_root().render()
-        script = generate_leaflet_string(m)
+        data = component_data(m)
     assert page.count("window.supplierCluster = cluster") == 1
     assert page.count(".sup-icon {") == 1
-    assert "var map = map_div;" in script and script.count("window.supplierCluster = cluster") == 1
+    assert f"var map = {m.get_name()};" in data["script"]
+    assert data["script"].count("window.supplierCluster = cluster") == 1
     links = [url for child in [m, *m._children.values()] for _, url in child.default_js]
     assert links == [
         f"{ASSET_BASE}/leaflet/dist/leaflet.js",
@@ -431,6 +422,19 @@ def test_map_js_has_no_template_syntax_and_no_template_literal():
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_map_js_parses_as_javascript():
     node_check(MAP_DIR / "map.js")
+
+
+@pytest.mark.skipif(NODE is None, reason="node is not installed")
+def test_page_component_modules_parse_as_javascript_modules(tmp_path):
+    """The search page's map component and the French texts component are ES modules (Streamlit imports
+    their default export), with no template literal for data to land in."""
+    from ui import french_ui, search_map
+
+    for name, module in (("map", search_map.COMPONENT_JS), ("french", french_ui.script())):
+        assert "export default function" in module and "${" not in module
+        path = tmp_path / f"{name}.mjs"
+        path.write_text(module, encoding="utf-8")
+        node_check(path)
 
 
 @pytest.mark.skipif(NODE is None, reason="node is not installed")

@@ -1,11 +1,12 @@
-"""The search page's map, drawn by streamlit-folium's component from arguments prepared once per search.
+"""The search page's map: a Streamlit component of our own (`search_map.js`, st.components.v2) drawn in
+the page itself, from data prepared once per search.
 
-`st_folium(m)` renders the whole folium map to HTML and JavaScript at EVERY rerun (a Jinja render,
-regular expressions and a SHA-256 over the script, which holds the marker payload): 0.1 s for 12,000
-markers, over 1 s for 100,000, paid again by a click on a table row. Here the same arguments are made
-once per (directory, query, tiles), kept in a cache keyed on those small values, and handed to the
-same component (`streamlit_folium._component_func`, pinned in requirements.txt) at each rerun: the
-browser gets exactly what `st_folium` would send.
+streamlit-folium drew each search's map in a new frame (its document, its React bundle, Leaflet fetched
+script after script): about a second of the browser's single busy thread before the first marker on the
+demo, and again at every filter change. The component loads Leaflet once per page and a new search only
+replaces the map inside the same element. The map itself is still made by folium and `ui.map` (the same
+script as the standalone map page); what the component gets is made once per (directory, query, tiles),
+kept in a cache keyed on those small values: a rerun (a click on a table row) sends it again unchanged.
 
 The map shows the first `MAP_LIMIT` results in the table's order; beyond that a browser would parse
 and cluster megabytes of markers (16 MB at 100,000 results) before the page answers again.
@@ -14,53 +15,67 @@ and cluster megabytes of markers (16 MB at 100,000 results) before the page answ
 from __future__ import annotations
 
 import copy
+import hashlib
+import re
 from dataclasses import replace
-from typing import Any
+from importlib.resources import files
+from typing import Any, Final
 
 import folium
 import streamlit as st
+from branca.element import Figure
 from folium.elements import JSCSSMixin
 
 from sourcing.frenchfmt import french_number
 from sourcing.search import SearchQuery, search
 from ui import texts as T
 from ui.map import builder as mapping
+from ui.map.layer import MAP_CSS
 from ui.state import search_index
 
 MAP_LIMIT = 20_000
 TILES_BY_DEFAULT = True  # the IGN plan (the page falls back by itself to the offline basemap)
 MAP_KEY = "map"
-RETURNED = ["last_object_clicked_popup"]
+COMPONENT_NAME: Final = "sourcing_map"
+COMPONENT_JS: Final = files(__package__).joinpath("search_map.js").read_text(encoding="utf-8")
+# Component code is trusted code; the directory's text only reaches it inside the map's script, escaped.
+_map_component = st.components.v2.component(COMPONENT_NAME, js=COMPONENT_JS, isolate_styles=False)
 
 
 def _walk(element: Any):
-    """The element and its descendants, depth first (st_folium's order for the links)."""
+    """The element and its descendants, depth first (the order its files must load in)."""
     yield element
     for child in getattr(element, "_children", {}).values():
         yield from _walk(child)
 
 
-def component_args(m: folium.Map, key: str = MAP_KEY) -> dict[str, Any]:
-    """What `st_folium(m, key=key, returned_objects=RETURNED)` computes before calling its component
-    (streamlit-folium 0.27.4: no feature group, no layer control, no colormap on our maps)."""
-    import streamlit_folium as sf  # here, not at the top: see `map_figure`
+def _style_of(header: str, map_id: str) -> str:
+    """The map element's own style block in folium's page header (its size, font): the header's other
+    blocks style a whole page (`html, body`), which must not reach the app's page."""
+    blocks = re.findall(r"<style>(.*?)</style>", header, flags=re.DOTALL)
+    return "\n".join(block for block in blocks if f"#{map_id}" in block)
 
-    m.get_root().render()
-    m.render()
-    html = sf._get_html(m)
-    header = sf._get_header(m)
-    script = sf._get_map_string(m)
-    elements = [e for e in _walk(m) if isinstance(e, JSCSSMixin)]
+
+def component_data(m: folium.Map) -> dict[str, Any]:
+    """What `search_map.js` draws `m` from (see its header): folium's script for the map, the map's
+    styles and the Leaflet files its elements ask for (no feature group, no layer control on our maps)."""
+    # Rendering adds the map's script and styles to its page (its Figure) at every call: render a copy
+    # in a fresh page, so that the same map always gives the same data, rendered before or not.
+    figure = copy.deepcopy(m)
+    root = Figure()
+    root.add_child(figure)
+    root.render()
+    script = root.script.render()
+    elements = [e for e in _walk(figure) if isinstance(e, JSCSSMixin)]
     css_links = [href for e in elements for _, href in getattr(e, "default_css", [])]
     js_links = [src for e in elements for _, src in getattr(e, "default_js", [])]
     return {
+        "id": figure.get_name(),
         "script": script,
-        "header": header,
-        "html": html,
-        "id": sf.get_full_id(m),
-        "key": sf.generate_js_hash(script, key, False),
+        "css": _style_of(root.header.render(), figure.get_name()) + "\n" + MAP_CSS,
         "css_links": list(dict.fromkeys(css_links)),
         "js_links": list(dict.fromkeys(js_links)),
+        "key": hashlib.sha256(script.encode()).hexdigest(),
     }
 
 
@@ -68,9 +83,7 @@ def component_args(m: folium.Map, key: str = MAP_KEY) -> dict[str, Any]:
 def map_figure(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[folium.Map, int, int]:
     """The folium map of the first `limit` results of this search, the results drawn, and the results
     in all: the costly part (the search's first run on a large directory, the payload), which
-    `ui.warmup` prepares for a fresh page before the first visitor. This module imports
-    streamlit_folium only inside functions the page calls: a component module imported by the warm-up
-    thread would never be served."""
+    `ui.warmup` prepares for a fresh page before the first visitor."""
     columns = (*mapping.REQUIRED_COLUMNS, "match_reason")
     found = search(search_index(directory_key), replace(query, limit=limit, columns=columns))
     m = mapping.build_map(
@@ -80,38 +93,26 @@ def map_figure(directory_key: str, query: SearchQuery, tiles: bool, limit: int) 
 
 
 @st.cache_resource(max_entries=8, show_spinner=False)
-def map_args(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[dict[str, Any], int, int]:
-    """The component's arguments for `map_figure` (same key), the results drawn, and the results in all."""
+def map_data(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[dict[str, Any], int, int]:
+    """The component's data for `map_figure` (same key), the results drawn, and the results in all."""
     m, shown, total = map_figure(directory_key, query, tiles, limit)
-    # Rendering a folium map is not idempotent (its header grows at each render): render a copy (1 ms),
-    # so that the cached map gives the same arguments when these are made again.
-    return component_args(copy.deepcopy(m)), shown, total
+    return component_data(m), shown, total
 
 
-def draw(directory_key: str, query: SearchQuery, tiles: bool, *, height: int, focus, zoom) -> Any:
-    """The map of this search (as `st_folium(..., key="map", use_container_width=True)`); returns what
-    the component returns (the last clicked marker's popup text)."""
-    args, shown, total = map_args(directory_key, query, tiles, MAP_LIMIT)
+def draw(directory_key: str, query: SearchQuery, tiles: bool, *, height: int, focus, zoom) -> str | None:
+    """The map of this search; returns the id of the supplier whose marker the buyer has just clicked
+    (only in the rerun that click starts), else None."""
+    data, shown, total = map_data(directory_key, query, tiles, MAP_LIMIT)
     if total > shown:
         st.caption(T.MAP_NOTE.format(shown=french_number(shown), n=french_number(total)))
-    hash_key = args["key"]
-    import streamlit_folium as sf  # see `map_figure`
-
-    def _on_change() -> None:
-        st.session_state[MAP_KEY] = st.session_state.get(hash_key, {})
-
-    return sf._component_func(
-        **args,
+    result = _map_component(
+        key=MAP_KEY,
+        data={**data, "height": height, "center": list(focus) if focus else None, "zoom": zoom},
         height=height,
-        width=None,
-        returned_objects=RETURNED,
-        default={name: None for name in RETURNED},
-        zoom=zoom,
-        center=focus,
-        feature_group=None,
-        return_on_hover=False,
-        layer_control=None,
-        pixelated=False,
-        on_change=_on_change,
-        wrap_longitude=False,
+        on_clicked_change=_ignore,
     )
+    return result.clicked
+
+
+def _ignore() -> None:
+    """A marker click reruns the page (the trigger's callback must exist for Streamlit to send it)."""

@@ -257,9 +257,8 @@ def render() -> None:
     map_col, detail_col = st.columns([2, 1])
     with map_col:
         focus = st.session_state.get("map_focus")
-        clicked = search_map.draw(key, query, tiles, height=560, focus=focus, zoom=FOCUS_ZOOM if focus else None)
-    clicked_id = mapping.supplier_id_from_click(clicked)
-    if clicked_id and clicked_id != st.session_state.get("last_map_click"):
+        clicked_id = search_map.draw(key, query, tiles, height=560, focus=focus, zoom=FOCUS_ZOOM if focus else None)
+    if clicked_id:  # a marker just clicked: its card, and its row selected in the grid
         st.session_state["last_map_click"] = clicked_id
         st.session_state["selected_id"] = clicked_id
     if found.total > TABLE_LIMIT:

@@ -5,12 +5,10 @@ load the reference data.
 waits for pandas, pyarrow, folium, Altair, SQLAlchemy, our pages and the gazetteer to load (about two
 seconds of CPU on the 2-core test machine, half the first page's cost). `python -m ui.serve` starts
 the server and runs `warm_up` in a thread beside it, so a visitor arriving after it finds them loaded.
-Modules declaring a custom component (streamlit_folium) are left to the first page: Streamlit
-registers a component only when it is declared during a page's run.
 Imports are safe to share: a page importing a module the warm-up is still importing waits for it.
 
 Invariant (tested): after `warm_up()`, the first run of the search page imports no module of a
-third-party library but `COMPONENT_MODULES` (tests/test_warmup.py), so this list stays true as
+third-party library (tests/test_warmup.py), so this list stays true as
 pages change; and the map drawn by a server started this way (tests/browser/test_serve.py).
 """
 
@@ -24,10 +22,9 @@ from collections.abc import Iterator
 
 WARM_UP_THREAD = "warm-up"
 
-# The pages and what they reach at their first run (modules import their own libraries). Not
-# streamlit_folium (ui.search_map imports it only inside the functions the page calls): a custom component
-# is registered only when declared during a page's run, and one imported here would never be
-# served (the map stays empty; tests/browser/test_serve.py). The first page imports it, small.
+# The pages and what they reach at their first run (modules import their own libraries). The pages'
+# components (st.components.v2: ui.french_ui, ui.search_map) may be declared here: each is registered
+# again on the runtime that mounts it (tests/browser/test_serve.py: the map is served after the warm-up).
 MODULES: tuple[str, ...] = (
     "pandas",
     "pyarrow",
@@ -55,8 +52,6 @@ MODULES: tuple[str, ...] = (
     "ui.lists_page",
     "ui.directory_page",
 )
-# Imported by the first page run, never by the warm-up (see above).
-COMPONENT_MODULES: frozenset[str] = frozenset({"streamlit_folium"})
 
 
 def _first_chart() -> None:

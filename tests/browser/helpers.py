@@ -23,6 +23,10 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
+# The search page's map (ui/search_map.js draws it in the page itself, no frame), and its markers.
+SEARCH_MAP = ".sup-map-host"
+MARKERS = ".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m"
+
 # Leaflet and Leaflet.markercluster at rest: every one of `n` markers clustered (chunked loading is
 # over), no zoom or pan animation running, no cluster split/merge animation running or queued, and
 # the clusters drawn for the map's current zoom.

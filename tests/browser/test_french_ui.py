@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import wait_for_app
+from tests.browser.helpers import MARKERS, SEARCH_MAP, wait_for_app
 from ui import texts as T
 
 pytestmark = pytest.mark.browser
@@ -79,10 +79,7 @@ def test_select_and_text_boxes_speak_french(english_page, app_url):
     wait_for_app(page)
     # The page at rest, map drawn: in a loaded fresh-clone run, typing while the browser still built the
     # map once left the box without its menu (not reproduced on a quiet machine).
-    map_frame = page.frame_locator('iframe[title*="streamlit_folium"]').first
-    map_frame.locator(".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m").first.wait_for(
-        timeout=120_000
-    )
+    page.locator(SEARCH_MAP).locator(MARKERS).first.wait_for(timeout=120_000)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator("summary").filter(has_text=T.MORE_FILTERS).click()
     departments = sidebar.locator(".st-key-dep input")

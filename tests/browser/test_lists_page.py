@@ -11,7 +11,7 @@ from icalendar import Calendar
 
 from sourcing.exports.documents import EQUAL_INFORMATION, EQUAL_INFORMATION_TO_COME
 from sourcing.exports.registry import BRIEFS, CALENDAR, MEETING_FILES
-from tests.browser.helpers import ARTIFACTS, wait_for_app
+from tests.browser.helpers import ARTIFACTS, SEARCH_MAP, wait_for_app
 from tests.helpers import docx_text
 from ui import texts as T
 
@@ -40,10 +40,8 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true")
     wait_for_app(page)
     main = page.locator('[data-testid="stMain"]')
-    # The map's frame sizes itself once Leaflet has loaded: wait for it, so the grid stops moving.
-    page.frame_locator('iframe[title*="streamlit_folium"]').first.locator(".leaflet-marker-icon").first.wait_for(
-        timeout=60_000
-    )
+    # The map sizes itself once Leaflet has loaded: wait for it, so the grid stops moving.
+    page.locator(f"{SEARCH_MAP} .leaflet-marker-icon").first.wait_for(timeout=60_000)
     grid = main.locator('.st-key-results_grid [data-testid="stDataFrame"]')
     grid.wait_for(timeout=60_000)
     # Check the first three rows (the first column holds the row-selection checkboxes).

@@ -1,6 +1,6 @@
 """The search page in a real browser against `streamlit run`, with no network.
 
-Load, filter, the count changes, the map draws the results inside its frame, a URL restores a
+Load, filter, the count changes, the map draws the results, a URL restores a
 search, a click on a row opens the supplier's card; and a directory of hostile names renders them
 as text everywhere without running any script.
 """
@@ -15,7 +15,7 @@ import pytest
 from sourcing.directory import load_demo
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
-from tests.browser.helpers import ARTIFACTS, add_source, wait_for_app
+from tests.browser.helpers import ARTIFACTS, MARKERS, SEARCH_MAP, add_source, wait_for_app, wait_for_map_at_rest
 from tests.helpers import VALID_SIRETS, XSS_NAMES, format_regex
 from ui import texts as T
 
@@ -41,15 +41,16 @@ def headline_count(page) -> int:
     return int(re.sub(r"\D", "", RESULTS_COUNT.search(heading.inner_text()).group(1)))
 
 
-def map_frame(page):
-    frame = page.frame_locator('iframe[title*="streamlit_folium"]').first
-    frame.locator(".leaflet-container").wait_for(timeout=60_000)
-    return frame
+def search_map(page):
+    """The search page's map, once Leaflet has drawn it (a locator: `.locator()` finds what it holds)."""
+    drawn = page.locator(SEARCH_MAP)
+    drawn.locator(".leaflet-container").wait_for(timeout=60_000)
+    return drawn
 
 
-def markers_drawn(frame) -> int:
-    frame.locator(".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m").first.wait_for(timeout=60_000)
-    return frame.locator(".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m").count()
+def markers_drawn(drawn) -> int:
+    drawn.locator(MARKERS).first.wait_for(timeout=60_000)
+    return drawn.locator(MARKERS).count()
 
 
 def watch_requests(page, base_url: str) -> list[str]:
@@ -74,7 +75,8 @@ def test_filter_changes_count_and_map_draws_results(page, app_url, demo_index):
     wait_for_app(page)
     total = headline_count(page)
     assert total == len(demo_index.frame)
-    assert markers_drawn(map_frame(page)) > 0
+    assert markers_drawn(search_map(page)) > 0
+    page.evaluate("() => { window.supplierMap.supFirstSearch = true; }")
     page.locator('[data-testid="stSidebar"]').get_by_text("ESAT", exact=True).click()
     page.wait_for_function(
         "([n, pattern]) => { const re = new RegExp(pattern);"
@@ -86,8 +88,13 @@ def test_filter_changes_count_and_map_draws_results(page, app_url, demo_index):
     )
     wait_for_app(page)
     esat = headline_count(page)
-    assert esat == search(demo_index, SearchQuery(kinds=("ESAT",))).total < total
-    assert markers_drawn(map_frame(page)) > 0
+    found = search(demo_index, SearchQuery(kinds=("ESAT",)))
+    assert esat == found.total < total
+    # The map of the new search replaces the first one in the same element, with every located ESAT.
+    page.wait_for_function("() => window.supplierMap && !window.supplierMap.supFirstSearch", timeout=60_000)
+    wait_for_map_at_rest(page, int((found.results["lat"].notna() & found.results["lon"].notna()).sum()))
+    assert markers_drawn(search_map(page)) > 0
+    assert page.locator(".leaflet-container").count() == 1
     assert "t_ESAT" in page.url  # the filter is in the URL
     assert outside == [], outside
     assert page.dialogs == []
@@ -100,19 +107,19 @@ def test_url_restores_a_search(page, app_url, demo_index):
     expected = search(demo_index, SearchQuery(kinds=("ESAT",), near=(lyon.lat, lyon.lon), radius_km=40.0)).total
     assert headline_count(page) == expected > 0
     assert "Lyon" in headline(page).inner_text()
-    frame = map_frame(page)
-    assert markers_drawn(frame) > 0
+    drawn = search_map(page)
+    assert markers_drawn(drawn) > 0
     # The buyer's point and the 40 km circle (drawn on the canvas) are named in the legend (folded at first).
-    frame.locator(".sup-legend summary").click()
-    assert "zone de 40 km" in frame.locator(".sup-legend").inner_text()
+    drawn.locator(".sup-legend summary").click()
+    assert "zone de 40 km" in drawn.locator(".sup-legend").inner_text()
 
 
 def test_selecting_a_row_opens_the_supplier_card(page, app_url):
     page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true")
     wait_for_app(page)
     headline_count(page)
-    # The map frame sizes itself once drawn, which moves the grid: measure the grid after that.
-    markers_drawn(map_frame(page))
+    # The map sizes itself once drawn, which moves the grid: measure the grid after that.
+    markers_drawn(search_map(page))
     wait_for_app(page)
     grid = page.locator('.st-key-results_grid [data-testid="stDataFrame"]')
     grid.wait_for()
@@ -141,24 +148,24 @@ def test_hostile_names_render_as_text_and_run_nothing(page, own_app_url, tmp_pat
     page.get_by_role("link", name=T.PAGE_SEARCH).click()
     wait_for_app(page)
     assert headline_count(page) == 3
-    frame = map_frame(page)
-    markers_drawn(frame)
+    drawn = search_map(page)
+    markers_drawn(drawn)
     # Hover every marker (a tooltip does not rerun the app), reading each tooltip as it shows: every
     # name must appear as text. Then open one popup (a click reruns the app and recentres the map).
-    markers = frame.locator(".leaflet-marker-pane .sup-m")
+    markers = drawn.locator(".leaflet-marker-pane .sup-m")
     assert markers.count() == 3
     tooltips = []
     for i in range(3):
         markers.nth(i).hover()
-        tooltip = frame.locator(".leaflet-tooltip-pane .leaflet-tooltip").last
+        tooltip = drawn.locator(".leaflet-tooltip-pane .leaflet-tooltip").last
         tooltip.wait_for(timeout=10_000)
         tooltips.append(tooltip.inner_text())
     assert sorted(n for n in XSS_NAMES if any(n in t for t in tooltips)) == sorted(XSS_NAMES), tooltips
     markers.first.click()
-    popup = frame.locator(".leaflet-popup-content").first
+    popup = drawn.locator(".leaflet-popup-content").first
     popup.wait_for(timeout=10_000)
     assert any(name in popup.inner_text() for name in XSS_NAMES)
-    assert frame.locator(".leaflet-container img[src='x'], .leaflet-container script").count() == 0
+    assert drawn.locator(".leaflet-container img[src='x'], .leaflet-container script").count() == 0
     # The click reruns the app to open the supplier's card: once it is drawn and the run is over,
     # every script the names could have slipped in had its chance to run.
     page.get_by_text(format_regex(T.DETAIL_SOURCE)).first.wait_for(timeout=60_000)
@@ -173,11 +180,11 @@ def test_clicking_a_marker_selects_the_supplier_in_the_table(page, app_url):
     page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true")
     wait_for_app(page)
     headline_count(page)
-    frame = map_frame(page)
-    markers_drawn(frame)
-    marker = frame.locator(".leaflet-marker-pane .sup-m").first
+    drawn = search_map(page)
+    markers_drawn(drawn)
+    marker = drawn.locator(".leaflet-marker-pane .sup-m").first
     marker.click()
-    popup = frame.locator(".leaflet-popup-content").first
+    popup = drawn.locator(".leaflet-popup-content").first
     popup.wait_for(timeout=10_000)
     name = popup.locator("strong, b, .sup-name").first.inner_text().strip()
     page.get_by_text(format_regex(T.DETAIL_SOURCE)).first.wait_for(timeout=60_000)

@@ -9,7 +9,7 @@ from sourcing.directory import load_demo
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
 from tests.browser.helpers import ARTIFACTS, wait_for_app
-from tests.browser.test_search_page import headline_count, map_frame, markers_drawn, watch_requests
+from tests.browser.test_search_page import headline_count, markers_drawn, search_map, watch_requests
 from tests.helpers import format_regex
 from ui import texts as T
 from ui.map.builder import OFFLINE_MAX_ZOOM
@@ -39,7 +39,7 @@ def test_show_on_map_centres_the_map_in_one_click(page, app_url, demo_index):
     page.goto(app_url + LYON_ESAT)
     wait_for_app(page)
     headline_count(page)
-    markers_drawn(map_frame(page))
+    markers_drawn(search_map(page))
     wait_for_app(page)
     check_first_row(page)
     wait_for_app(page)
@@ -47,17 +47,16 @@ def test_show_on_map_centres_the_map_in_one_click(page, app_url, demo_index):
     first = search(demo_index, SearchQuery(kinds=("ESAT",), near=(lyon.lat, lyon.lon), radius_km=40.0)).results
     lat, lon = float(first.iloc[0]["lat"]), float(first.iloc[0]["lon"])
     page.get_by_role("button", name=T.DETAIL_SHOW_ON_MAP).click()  # once
-    frame = page.frame_locator('iframe[title*="streamlit_folium"]').first
-    frame.locator(".leaflet-container").wait_for()
-    frame.locator("body").evaluate(
-        "(body, [lat, lon]) => new Promise((done, fail) => { const t0 = Date.now(); (function check() {"
+    search_map(page)
+    page.evaluate(
+        "([lat, lon]) => new Promise((done, fail) => { const t0 = Date.now(); (function check() {"
         " const m = window.supplierMap, c = m && m.getCenter();"
         " if (c && Math.abs(c.lat - lat) < 0.005 && Math.abs(c.lng - lon) < 0.005) { done(); return; }"
         " if (Date.now() - t0 > 30000) { fail(new Error('not centred: ' + (c && c.toString()))); return; }"
         " setTimeout(check, 200); })(); })",
         [lat, lon],
     )
-    assert frame.locator("body").evaluate("() => window.supplierMap.getZoom()") == OFFLINE_MAX_ZOOM
+    assert page.evaluate("() => window.supplierMap.getZoom()") == OFFLINE_MAX_ZOOM
     page.screenshot(path=str(ARTIFACTS / "search-show-on-map.png"))
 
 

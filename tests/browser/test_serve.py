@@ -1,8 +1,9 @@
 """`python -m ui.serve` (what `make run` and docs/deploy.md start): a buyer arriving after the
 warm-up gets the search page with its count, table and map drawn.
 
-The map is the point: a custom component (streamlit_folium) is registered only when it is declared
-during a page's run, so a warm-up importing it would leave every buyer of that process an empty map.
+The map is the point: the warm-up imports the module that declares the map's component
+(ui/search_map.py) in a thread of its own, before any page runs; a component Streamlit would not serve
+leaves every buyer of that process an empty map (streamlit-folium's did).
 """
 
 from __future__ import annotations
@@ -12,13 +13,11 @@ import time
 
 import pytest
 
-from tests.browser.helpers import SERVER_START_TIMEOUT_S
+from tests.browser.helpers import MARKERS, SEARCH_MAP, SERVER_START_TIMEOUT_S
 
 pytestmark = pytest.mark.browser
 
 SERVE = ("-m", "ui.serve", "--logger.level", "info")
-MAP_FRAME = 'iframe[title*="streamlit_folium"]'
-MARKER = ".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m"
 
 
 def _wait_for_line(log_path, text: str, timeout_s: float) -> str:
@@ -36,5 +35,5 @@ def test_a_buyer_after_the_warm_up_gets_the_count_and_the_map(streamlit_server, 
         page.goto(url)
         main = page.get_by_test_id("stMain")
         main.get_by_text(re.compile(r"fournisseur\(s\) trouvé\(s\)")).first.wait_for()
-        page.frame_locator(MAP_FRAME).first.locator(MARKER).first.wait_for(state="attached")
-        assert page.frame_locator(MAP_FRAME).first.locator(MARKER).count() > 0
+        page.locator(SEARCH_MAP).locator(MARKERS).first.wait_for(state="attached")
+        assert page.locator(SEARCH_MAP).locator(MARKERS).count() > 0

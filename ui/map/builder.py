@@ -24,16 +24,14 @@ Layout: this module builds the map (the one entry point for pages, the CLI and t
 `payload.py` turns results into safe browser data; `layer.py` is the folium element that runs `map.js`
 with `map.css` (package data beside it). Nothing here imports Streamlit.
 
-Clicks with streamlit-folium: `st_folium(m, returned_objects=["last_object_clicked_popup"])` returns the
-text of the clicked marker's popup; it ends with "Réf. : <id>", which `supplier_id_from_click` reads.
+Clicks: each marker carries its supplier id (`supplierId`, HTML-escaped like all of `D`); the search
+page's component (ui/search_map.js) sends the id of a clicked marker back to the page.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final, TypedDict, Unpack
+from typing import Final, TypedDict, Unpack
 
 import folium
 import numpy as np
@@ -50,7 +48,7 @@ from ui.map.payload import (
     view_bounds,
 )
 
-__all__ = ["ASSET_PATHS", "REQUIRED_COLUMNS", "asset_urls", "build_map", "map_html", "supplier_id_from_click"]
+__all__ = ["ASSET_PATHS", "REQUIRED_COLUMNS", "asset_urls", "build_map", "map_html"]
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[2]
 DEPARTEMENTS_GEOJSON: Final = PROJECT_DIR / "data" / "geo" / "departements.geojson"
@@ -80,8 +78,6 @@ IGN_TILES: Final = (
 )
 IGN_ATTRIBUTION: Final = '&copy; <a href="https://www.ign.fr/">IGN</a> – Géoplateforme (Plan IGN)'
 TILES: Final = {"url": IGN_TILES, "attribution": IGN_ATTRIBUTION, "max_zoom": MAX_ZOOM}
-
-_REF_RE: Final = re.compile(r"Réf\.\s*:\s*(\S+)")
 
 
 class MapOptions(TypedDict, total=False):
@@ -191,18 +187,3 @@ def build_map(
 def map_html(results: pd.DataFrame, **options: Unpack[MapOptions]) -> str:
     """The whole standalone HTML page of `build_map` (same arguments)."""
     return build_map(results, **options).get_root().render()
-
-
-def supplier_id_from_click(value: Mapping[str, Any] | None) -> str | None:
-    """The supplier id of the marker last clicked, from st_folium's return value, or None.
-
-    Reads `last_object_clicked_popup` (the popup's rendered text, which ends with "Réf. : <id>"). A
-    click on a cluster leaves that text unchanged, so compare with the previous id before acting on it.
-    """
-    if not value:
-        return None
-    text = value.get("last_object_clicked_popup")
-    if not isinstance(text, str):
-        return None
-    found = _REF_RE.search(text)
-    return found.group(1) if found else None

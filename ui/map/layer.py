@@ -197,8 +197,8 @@ class SupplierLayer(JSCSSMixin, MacroElement):
         for name, url in self.default_css:
             figure.header.add_child(CssLink(url), name=name)
         module = self._template.module
-        # Keyed by identity, not get_name(): streamlit-folium renames elements between renders, and a
-        # cached map rendered again must replace its script, not append a second copy.
+        # Keyed by identity, not get_name(): a cached map rendered again (the standalone page, the search
+        # page's component data) must replace its script, not append a second copy.
         key = f"supplier_layer_{id(self)}"
         figure.header.add_child(_Rendered(module.header(self, kwargs)), name=key)
         figure.script.add_child(_Rendered(module.script(self, kwargs)), name=key)

@@ -127,9 +127,10 @@ if (TILES) {
   // Online: the plan tiles. With no network (or a blocked host) the first tile fails, or none arrives
   // within a few seconds: the page then switches to the offline basemap by itself.
   var tiles = L.tileLayer(TILES.url, {attribution: TILES.attribution, maxZoom: TILES.max_zoom});
-  var tileLoaded = false;
+  var tileLoaded = false, removed = false;
+  map.on("unload", function () { removed = true; });  // the search page replaced this map (a new search)
   var fallBack = function () {
-    if (tileLoaded || offline) { return; }
+    if (tileLoaded || offline || removed) { return; }
     map.removeLayer(tiles);
     showOffline();
   };

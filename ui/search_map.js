@@ -1,0 +1,107 @@
+// The search page's map as a Streamlit component (st.components.v2), drawn in the page itself.
+//
+// streamlit-folium drew each search's map in a new frame: a new document, its React bundle, Leaflet's
+// scripts fetched one after the other, then the map; on the demo that was a second of the browser's only
+// busy thread before the first marker, and again at every filter change. Here Leaflet is loaded once per
+// page (fetched in parallel, run in order) and a new search only replaces the map inside the same element.
+//
+// ui/search_map.py mounts this module with `data`:
+//   id         the folium map's name: the element id its script draws into, and its variable
+//   script     folium's script for that map (the Leaflet map, then ui/map/map.js with its safe JSON data)
+//   css        the map's own styles (ui/map/map.css and the map element's size)
+//   js_links, css_links  Leaflet and Leaflet.markercluster (local files by default)
+//   key        a digest of the script: the same key is the same map, kept as it is
+//   height     in pixels
+//   center, zoom  the view asked by « Voir sur la carte » (or null): applied once per new value
+// and reads one trigger back: `clicked`, the supplier id of a marker the buyer clicked.
+// Safety rule: directory text only arrives inside `script`, HTML-escaped and JSON-escaped by the server
+// (ui/map/payload.py); nothing here puts data into HTML.
+
+const assets = window.__supMapAssets || (window.__supMapAssets = {});
+
+function loadStyle(href) {
+  if (assets[href]) { return; }
+  assets[href] = true;
+  const link = document.createElement("link");
+  link.rel = "stylesheet";
+  link.href = href;
+  document.head.appendChild(link);
+}
+
+function loadScript(src) {
+  if (!assets[src]) {
+    assets[src] = new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.async = false;  // fetched in parallel, run in the order asked (Leaflet before its plugin)
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+  return assets[src];
+}
+
+function removeMap(host) {
+  if (host.supCluster) {
+    // Leaflet.markercluster cannot cancel a chunked addLayers: removed with its map, a cluster would go
+    // on clustering the rest of its markers (up to a second or two for 20,000) in the page's thread,
+    // while the buyer waits for the next search. The remaining slices then add nothing.
+    host.supCluster._addLayer = function () {};
+    host.supCluster = null;
+  }
+  if (host.supMap) {
+    host.supMap.remove();
+    host.supMap = null;
+  }
+}
+
+function build(host, data, setTriggerValue) {
+  removeMap(host);
+  host.textContent = "";
+  const style = document.createElement("style");
+  style.textContent = data.css;
+  host.appendChild(style);
+  const div = document.createElement("div");
+  div.id = data.id;
+  div.className = "sup-map";
+  host.appendChild(div);
+  // The script's top-level variables stay local to this function (a new map per search, no globals left).
+  host.supMap = new Function(data.script + "\nreturn " + data.id + ";")();
+  host.supCluster = window.supplierCluster;
+  host.supCluster.on("click", (e) => {
+    const id = e.layer && e.layer.options ? e.layer.options.supplierId : undefined;
+    if (id !== undefined) { setTriggerValue("clicked", String(id)); }
+  });
+}
+
+function applyFocus(host, data) {
+  const focus = data.center ? JSON.stringify([data.center, data.zoom]) : "";
+  if (focus === (host.dataset.focus || "") || !host.supMap) { return; }
+  host.dataset.focus = focus;
+  if (data.center) { host.supMap.setView(data.center, data.zoom || host.supMap.getZoom()); }
+}
+
+export default function (component) {
+  const { parentElement, data, setTriggerValue } = component;
+  let host = parentElement.querySelector(".sup-map-host");
+  if (!host) {
+    host = document.createElement("div");
+    host.className = "sup-map-host";
+    parentElement.appendChild(host);
+  }
+  host.style.height = data.height + "px";
+  host.latest = data;
+  data.css_links.forEach(loadStyle);
+  Promise.all(data.js_links.map(loadScript)).then(() => {
+    if (host.latest !== data) { return; }  // a newer search arrived meanwhile: it draws its own map
+    if (host.dataset.key !== data.key) {
+      host.dataset.key = data.key;
+      host.dataset.focus = "";
+      build(host, data, setTriggerValue);
+    }
+    applyFocus(host, data);
+  });
+  // Unmounted (no results, another page): the map and its listeners go with it.
+  return () => setTimeout(() => { if (!host.isConnected) { removeMap(host); } }, 0);
+}
