@@ -15,9 +15,10 @@ from ui import texts as T
 UI_DIR = Path(charts.__file__).parent
 
 
-def test_script_carries_every_text_and_closes_only_once():
+def test_component_module_carries_every_text_and_runs_both_scripts():
     script = french_ui.script()
-    assert script.count("</script") == 1 and script.endswith("</script>")
+    assert script.rstrip().endswith("export default function () { run(); }")
+    assert "window.__sourcingFrenchUi" in script and "window.__sourcingHistory" in script  # each runs once
     for english, french in T.STREAMLIT_TEXTS.items():
         assert english.replace("<", "\\u003c") in script and french in script
 

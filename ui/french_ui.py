@@ -2,13 +2,16 @@
 
 Streamlit 1.67 has no locale setting and no option to change these texts (its config has none; the
 file uploader, select boxes and main menu take no text parameter; see streamlit/streamlit issues
-#1353 and #13500). The least fragile way left: a small script, `french_ui.js`, injected once per page
-with `st.html(unsafe_allow_javascript=True)` (the documented way to run JavaScript in the page, not
-in an iframe). It rewrites only whole texts that are exactly one of Streamlit's English texts, listed
+#1353 and #13500). The least fragile way left: a small script, `french_ui.js`, run once per page as a
+Streamlit component (`st.components.v2`: JavaScript in the page itself, not in an iframe). It rewrites
+only whole texts that are exactly one of Streamlit's English texts, listed
 with their French version in `ui.texts` (STREAMLIT_TEXTS, STREAMLIT_PATTERNS): a Streamlit upgrade
 that changes a text leaves it in English (the browser test tests/browser/test_french_ui.py says
 which), it never breaks the page. CSS `content` replacement would hide text from screen readers and
 cannot reach placeholders; patching Streamlit's bundle would be undone by each upgrade.
+
+Being the page's first component, it also has the browser load Streamlit's component code before the
+search page's map (`ui/search_map.js`) asks for it: the map then mounts with the rest of the page.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import streamlit as st
 
 from ui import texts as T
 
-# The injected element takes no room in the page.
-_HIDE = "<style>.st-key-french_ui, [data-testid='stElementContainer']:has(#sourcing-french-ui){display:none}</style>"
+# The component's element takes no room in the page.
+_HIDE = ".st-key-french_ui { display: none; }"
+KEY = "french_ui"
 
 
 def _json(value: object) -> str:
@@ -32,17 +36,23 @@ def _json(value: object) -> str:
 
 @cache
 def script() -> str:
-    """The <script> element: the texts as JSON, then french_ui.js, in one function scope."""
+    """The component's module: the texts as JSON, then french_ui.js and search_history.js (each guards
+    itself: it runs once per page, however often the component is drawn)."""
     js = files(__package__).joinpath("french_ui.js").read_text(encoding="utf-8")
     # The search page's history (one entry per search, see search_history.js) rides along.
     js += "\n" + files(__package__).joinpath("search_history.js").read_text(encoding="utf-8")
     patterns = [[regex, french] for regex, french in T.STREAMLIT_PATTERNS.items()]
     return (
-        f'<script id="sourcing-french-ui">(function () {{\nvar TEXTS = {_json(T.STREAMLIT_TEXTS)};\n'
-        f"var PATTERNS = {_json(patterns)};\n{js}\n}})();</script>"
+        f"const TEXTS = {_json(T.STREAMLIT_TEXTS)};\nconst PATTERNS = {_json(patterns)};\n"
+        f"function run() {{\n{js}\n}}\nexport default function () {{ run(); }}\n"
     )
 
 
+@cache
+def _component():
+    return st.components.v2.component("sourcing_french_ui", js=script(), css=_HIDE, isolate_styles=False)
+
+
 def install() -> None:
-    """Inject the script (a no-op in the browser after the first time: the script guards itself)."""
-    st.html(_HIDE + script(), unsafe_allow_javascript=True)
+    """Mount the component (a no-op in the browser after the first time: the scripts guard themselves)."""
+    _component()(key=KEY)
