@@ -3,6 +3,11 @@
 What the widgets return becomes one `SearchQuery`; the place box offers the places of
 `sourcing.search.choices` (communes of 2,000 inhabitants and more, départements, régions: the list is
 sent to the browser at every rerun) and resolves the pick, listed or typed, there.
+
+The folded section « Plus de filtres » (`T.MORE_FILTERS`) draws its widgets only when the buyer has
+opened it or one of them holds a value (Streamlit would otherwise send its 1,255 intercommunalités to
+every fresh page): a widget left undrawn loses its place in the page address, so a filter in use keeps
+its widgets drawn, folded or not, and a link carrying one opens the section.
 """
 
 from __future__ import annotations
@@ -19,6 +24,9 @@ from ui import texts as T
 
 DEFAULT_RADIUS = 30
 URL = "query-params"
+# The section « Plus de filtres »: its open state's key, and the keys (of `filter_defaults`) of its filters.
+MORE_FILTERS_KEY = "plus_de_filtres"
+MORE_FILTER_KEYS = ("naf", "cpv", "dep", "reg", "epci", "effectif", "recent", "marches")
 
 
 @st.cache_resource
@@ -99,11 +107,38 @@ def _territory_filters() -> dict[str, tuple[str, ...]]:
     return {field: tuple(values) for field, values in chosen.items()}
 
 
+def more_filters_in_use() -> bool:
+    """Whether a filter of « Plus de filtres » holds a value other than its default: in this session,
+    or in the page address (a link, or the URL a drawn widget keeps: `st.query_params` lists only
+    non-default values)."""
+    defaults = filter_defaults()
+    if any(st.session_state.get(key, defaults[key]) != defaults[key] for key in MORE_FILTER_KEYS):
+        return True
+    return any(key in st.query_params for key in MORE_FILTER_KEYS)
+
+
+def _more_filters(sectors: dict[str, str]) -> dict[str, object]:
+    """« Plus de filtres », its widgets drawn only when open or in use (see the module docstring); what
+    they chose, as `SearchQuery` fields (none when not drawn: every one at its default)."""
+    in_use = more_filters_in_use()
+    if MORE_FILTERS_KEY not in st.session_state:  # the session's first run: a link's filters shown open
+        st.session_state[MORE_FILTERS_KEY] = in_use
+    with st.expander(T.MORE_FILTERS, key=MORE_FILTERS_KEY, on_change="rerun") as section:
+        if not (section.open or in_use):
+            return {}
+        naf, cpv = _code_filters(sectors)
+        territories = _territory_filters()
+        fresh = st.checkbox(T.FRESH_LABEL, key="recent", help=T.FRESH_HELP, bind=URL)
+        won = st.checkbox(T.CONTRACTS_FILTER_LABEL, key="marches", help=T.CONTRACTS_FILTER_HELP, bind=URL)
+    return {"naf": naf or None, "cpv": cpv or None, "fresh_only": bool(fresh), "won_contracts": bool(won),
+            **territories}  # fmt: skip
+
+
 def filter_defaults() -> dict[str, object]:
     """Every filter's key and its value on a fresh search page (what "Effacer les filtres" restores)."""
     defaults: dict[str, object] = {"lieu": None, "rayon": DEFAULT_RADIUS, "zone": False, "secteurs": [], "q": "",
                                    "naf": "", "cpv": "", "dep": [], "reg": [], "epci": [], "effectif": [],
-                                   "recent": False, "tri": next(iter(T.SORT_OPTIONS))}  # fmt: skip
+                                   "recent": False, "marches": False, "tri": next(iter(T.SORT_OPTIONS))}  # fmt: skip
     defaults.update({f"t_{kind.code}": False for kind in KINDS})
     return defaults
 
@@ -124,6 +159,7 @@ def _clear_filters() -> None:
     st.session_state.pop("place_choice", None)
     for key, value in filter_defaults().items():
         st.session_state[key] = value
+    st.session_state[MORE_FILTERS_KEY] = False  # folded, as on a fresh page
 
 
 def sidebar_query() -> tuple[SearchQuery, str | None]:
@@ -139,11 +175,7 @@ def sidebar_query() -> tuple[SearchQuery, str | None]:
             placeholder=T.SECTORS_PLACEHOLDER, bind=URL,
         )  # fmt: skip
         q = st.text_input(T.KEYWORDS_LABEL, key="q", help=T.KEYWORDS_HELP, bind=URL)
-        with st.expander(T.MORE_FILTERS):
-            naf, cpv = _code_filters(sectors)
-            territories = _territory_filters()
-            fresh = st.checkbox(T.FRESH_LABEL, key="recent", help=T.FRESH_HELP, bind=URL)
-            won = st.checkbox(T.CONTRACTS_FILTER_LABEL, key="marches", help=T.CONTRACTS_FILTER_HELP, bind=URL)
+        more = _more_filters(sectors)
         sort = st.radio(
             T.SORT_LABEL, list(T.SORT_OPTIONS), format_func=T.SORT_OPTIONS.__getitem__, key="tri",
             horizontal=True, bind=URL,
@@ -157,12 +189,8 @@ def sidebar_query() -> tuple[SearchQuery, str | None]:
         include_intervention_area=bool(include_area and place),
         kinds=kinds,
         sectors=tuple(chosen_sectors),
-        naf=naf or None,
-        cpv=cpv or None,
         q=q or None,
-        fresh_only=bool(fresh),
-        won_contracts=bool(won),
         sort=_sort(sort, has_place=place is not None),
-        **territories,
+        **more,
     )
     return query, place.label if place else None
