@@ -110,3 +110,52 @@ def test_clear_filters_returns_to_a_fresh_search(page, app_url, demo_index):
     assert sidebar.get_by_label(T.KEYWORDS_LABEL, exact=True).input_value() == ""
     page.go_back()  # the cleared search is one step back
     page.wait_for_url("**t_ESAT=true**")
+
+
+def _section_folded(page) -> None:
+    page.wait_for_function(
+        "label => ![...document.querySelectorAll('[data-testid=stSidebar] details')]"
+        ".some(d => d.open && d.innerText.includes(label))",
+        arg=T.MORE_FILTERS,
+    )
+
+
+def test_a_filter_of_the_folded_section_stays_applied_and_in_the_address(page, app_url, demo_index):
+    """« Plus de filtres » draws its widgets once opened (a fresh page has none of them). A département
+    picked there, then the section folded: still searched, still in the address; « Effacer les filtres »
+    resets it (address too); Back, or loading that address, searches it again with the section open."""
+    page.goto(app_url)
+    wait_for_app(page)
+    _wait_count(page, len(demo_index.frame))
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    section = sidebar.locator("details").filter(has_text=T.MORE_FILTERS)
+    assert sidebar.locator(".st-key-epci, .st-key-dep").count() == 0
+    section.locator("summary").click()
+    sidebar.locator(".st-key-dep input").fill("Rhône")
+    page.locator('[role="option"]').filter(has_text="Rhône (69)").first.click()
+    page.wait_for_url("**dep=**")
+    page.keyboard.press("Escape")
+    rhone = search(demo_index, SearchQuery(departments=("69",))).total
+    _wait_count(page, rhone)
+    wait_for_app(page)
+    section.locator("summary").click()
+    _section_folded(page)
+    wait_for_app(page)
+    _wait_count(page, rhone)
+    assert "dep=" in page.url
+    sidebar.get_by_role("button", name=T.RESET).click()
+    page.wait_for_function("() => !/dep=/.test(location.search)")
+    _wait_count(page, len(demo_index.frame))
+    wait_for_app(page)
+    _section_folded(page)
+    page.go_back()  # the page is loaded again from the address of the search before
+    page.wait_for_url("**dep=**")
+    wait_for_app(page)
+    _wait_count(page, rhone)
+    page.reload()
+    wait_for_app(page)
+    _wait_count(page, rhone)
+    sidebar.locator(".st-key-dep").get_by_text("Rhône (69)").wait_for()  # shown in the open section
+    assert section.get_attribute("open") is not None
+    section.scroll_into_view_if_needed()
+    sidebar.screenshot(path=str(ARTIFACTS / "search-more-filters-from-link.png"))
