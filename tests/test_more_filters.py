@@ -66,8 +66,19 @@ def drawn_filters(at) -> set[str]:
     return {w.key for w in widgets} & set(MORE_FILTER_KEYS)
 
 
+def section(at):
+    return next(e for e in at.expander if e.label == T.MORE_FILTERS)
+
+
 def section_open(at) -> bool:
-    return next(e for e in at.expander if e.label == T.MORE_FILTERS).proto.expanded
+    return section(at).proto.expanded
+
+
+def keys_in_section(at) -> set[str]:
+    """The keys of every widget drawn in the section (each must be one of `MORE_FILTER_KEYS`)."""
+    inside = section(at)
+    kinds = ("text_input", "multiselect", "checkbox", "selectbox", "radio", "slider", "toggle", "number_input")
+    return {w.key for kind in kinds for w in getattr(inside, kind)}
 
 
 def widget(at, key: str):
@@ -109,7 +120,7 @@ def test_opening_the_section_draws_them_and_folding_it_unused_forgets_them(page_
     at = app_test().run()
     at.session_state[MORE_FILTERS_KEY] = True  # what the buyer's click on the section sends
     at.run()
-    assert drawn_filters(at) == set(MORE_FILTER_KEYS) and section_open(at)
+    assert drawn_filters(at) == set(MORE_FILTER_KEYS) == keys_in_section(at) and section_open(at)
     assert_searched(at, page_queries, demo_index, {})
     at.session_state[MORE_FILTERS_KEY] = False
     at.run()
