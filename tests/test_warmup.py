@@ -92,7 +92,7 @@ from ui import search_filters, search_map, search_page
 from ui.warmup import warm_directory, warm_up
 warm_up()
 warm_directory()
-calls = {"search": 0, "place_choices": 0, "is_repl": 0}
+calls = {"search": 0, "count": 0, "place_choices": 0, "is_repl": 0}
 def counted(name, real):
     def call(*a, **k):
         calls[name] += 1
@@ -100,6 +100,7 @@ def counted(name, real):
     return call
 for module in (search_map, search_page):
     module.search = counted("search", module.search)
+search_page.count = counted("count", search_page.count)
 search_filters.place_choices = counted("place_choices", search_filters.place_choices)
 env_util.is_repl = counted("is_repl", env_util.is_repl)
 at = AppTest.from_file(sys.argv[1], default_timeout=180)
@@ -113,4 +114,5 @@ def test_after_the_directory_warm_up_a_fresh_search_page_computes_nothing_it_pre
     """The table, the charts and the map of a fresh search page, the place box's labels and
     Streamlit's first-element check were done by the warm-up: the first visitor waits for none of
     them (at 1,000,000 suppliers, about 5 s of searches; 0.3 to 0.5 s on any directory)."""
-    assert json.loads(_probe(_FIRST_PAGE_PROBE, tmp_path)) == {"search": 0, "place_choices": 0, "is_repl": 0}
+    prepared = {"search": 0, "count": 0, "place_choices": 0, "is_repl": 0}
+    assert json.loads(_probe(_FIRST_PAGE_PROBE, tmp_path)) == prepared

@@ -21,7 +21,7 @@ from sourcing.exports import TABLES, export_suppliers
 from sourcing.exports.tables import XLSX_MAX_ROWS
 from sourcing.frenchfmt import french_number, iso_date
 from sourcing.model import GEO_PRECISION_LABELS, KIND_BY_CODE
-from sourcing.search import SearchIndex, SearchQuery, SearchResult, search, widen
+from sourcing.search import SearchIndex, SearchQuery, SearchResult, count, search, widen
 from sourcing.search.choices import sector_names
 from sourcing.search.facets import Facets, facet_counts, full_rows, supplier_row
 from sourcing.store.dates import is_stale
@@ -75,6 +75,13 @@ def _explain_empty(index: SearchIndex, query: SearchQuery) -> None:
     for name, n in widening.get("filters", []):
         if n > 0:
             st.info(T.WIDEN_FILTER.format(filter=name, n=french_number(n)))
+
+
+@st.cache_data(max_entries=64, show_spinner=False)
+def result_count(directory_key: str, query: SearchQuery) -> int:
+    """How many suppliers the search finds, without reading their rows: the headline is drawn first
+    (at 1,000,000 suppliers 30 ms, where the table's rows take 0.2 s more and the map's 0.5 s)."""
+    return count(search_index(directory_key), query)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -241,13 +248,12 @@ def render() -> None:
     query, place_label = sidebar_query()
     if st.session_state.get("place_not_understood"):  # say it here, not only in the sidebar
         st.warning(T.PLACE_NOT_UNDERSTOOD_MAIN.format(text=st.session_state["place_not_understood"]))
-    # The table shows TABLE_LIMIT rows; copying every result would cost ~1 s on 1M rows.
-    found, table = shown_results(key, query)
-    headline = T.RESULTS_COUNT.format(n=french_number(found.total))
+    total = result_count(key, query)  # the count first: the rows come after
+    headline = T.RESULTS_COUNT.format(n=french_number(total))
     if place_label and query.radius_km is not None:
         headline += T.RESULTS_NEAR.format(radius=french_number(query.radius_km), place=place_label)
     st.subheader(headline)
-    if found.total == 0:
+    if total == 0:
         _explain_empty(index, query)
         return
     # Online by default (IGN plan); the map falls back by itself to the offline basemap without network.
@@ -261,6 +267,8 @@ def render() -> None:
     if clicked_id:  # a marker just clicked: its card, and its row selected in the grid
         st.session_state["last_map_click"] = clicked_id
         st.session_state["selected_id"] = clicked_id
+    # The table shows TABLE_LIMIT rows; copying every result would cost ~1 s on 1M rows.
+    found, table = shown_results(key, query)
     if found.total > TABLE_LIMIT:
         st.caption(T.TABLE_NOTE.format(shown=french_number(TABLE_LIMIT), n=french_number(found.total)))
     checked = _results_table(found.results, table, st.session_state.get("last_map_click"))

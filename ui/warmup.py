@@ -116,6 +116,7 @@ def warm_directory() -> float:
     from ui import search_map, search_page
 
     fresh = search_filters.default_query()
+    search_page.result_count(key, fresh)
     search_page.shown_results(key, fresh)
     search_page.chart_counts(key, fresh)
     search_map.map_figure(key, fresh, search_map.TILES_BY_DEFAULT, search_map.MAP_LIMIT)
