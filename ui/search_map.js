@@ -93,7 +93,9 @@ export default function (component) {
   host.style.height = data.height + "px";
   host.latest = data;
   data.css_links.forEach(loadStyle);
-  Promise.all(data.js_links.map(loadScript)).then(() => {
+  // Building a map holds the page's thread for a while (20,000 markers: half a second): it starts after
+  // the next paint, so that the count and the table of a new search show first.
+  const draw = () => {
     if (host.latest !== data) { return; }  // a newer search arrived meanwhile: it draws its own map
     if (host.dataset.key !== data.key) {
       host.dataset.key = data.key;
@@ -101,7 +103,8 @@ export default function (component) {
       build(host, data, setTriggerValue);
     }
     applyFocus(host, data);
-  });
+  };
+  Promise.all(data.js_links.map(loadScript)).then(() => requestAnimationFrame(() => setTimeout(draw, 0)));
   // Unmounted (no results, another page): the map and its listeners go with it.
   return () => setTimeout(() => { if (!host.isConnected) { removeMap(host); } }, 0);
 }
