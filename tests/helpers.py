@@ -58,6 +58,21 @@ def app_test(user: dict | None = None, auth: bool = False):
     return at
 
 
+def search_page_around_lyon(radius_km: int):
+    """The search page opened by a link around Lyon (1er) within `radius_km` (run), and the query the
+    core searches for it."""
+    from sourcing.gazetteer import Gazetteer
+    from sourcing.search import SearchQuery
+
+    at = app_test()
+    at.query_params["lieu"] = "Lyon (69001)"
+    at.query_params["rayon"] = str(radius_km)
+    at.run()
+    lyon = Gazetteer.load().resolve("INSEE 69123")
+    query = SearchQuery(near=(lyon.lat, lyon.lon), radius_km=float(radius_km), near_department="69", near_region="84")
+    return at, query
+
+
 def open_page(page_script: str, user: dict | None = None, auth: bool = False):
     """The app run once, then switched to `page_script`; the page ran without an exception."""
     at = app_test(user, auth)

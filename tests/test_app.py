@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from sourcing.directory import load_demo
 from sourcing.search import SearchIndex, SearchQuery, search
-from tests.helpers import DIRECTORY_PAGE, app_test, format_regex, open_page
+from tests.helpers import DIRECTORY_PAGE, app_test, format_regex, open_page, search_page_around_lyon
 from ui import texts as T
 
 
@@ -55,18 +55,9 @@ def test_search_page_filters_match_the_search_core(demo_index):
 
 
 def test_place_and_radius_from_the_url(demo_index):
-    at = app_test()
-    at.query_params["lieu"] = "Lyon (69001)"
-    at.query_params["rayon"] = "20"
-    at.run()
+    at, query = search_page_around_lyon(20)
     assert not at.exception
-    from sourcing.gazetteer import Gazetteer
-
-    lyon = Gazetteer.load().resolve("INSEE 69123")
-    expected = search(
-        demo_index,
-        SearchQuery(near=(lyon.lat, lyon.lon), radius_km=20.0, near_department="69", near_region="84"),
-    ).total
+    expected = search(demo_index, query).total
     assert count_in_headline(at) == expected > 0
 
 

@@ -11,9 +11,9 @@ import pandas as pd
 import pytest
 
 from sourcing.directory import load_demo
-from sourcing.search import SearchIndex, SearchQuery
+from sourcing.search import SearchIndex
 from sourcing.search.facets import facet_counts
-from tests.helpers import XSS_NAMES, app_test
+from tests.helpers import XSS_NAMES, app_test, search_page_around_lyon
 from ui import texts as T
 from ui.bars import bar_width, bars_html
 
@@ -164,15 +164,8 @@ def _page_charts(at) -> list[Chart]:
 
 
 def test_search_page_charts_show_the_core_counts_by_kind_sector_and_distance():
-    from sourcing.gazetteer import Gazetteer
-
-    at = app_test()
-    at.query_params["lieu"] = "Lyon (69001)"
-    at.query_params["rayon"] = "50"
-    at.run()
+    at, query = search_page_around_lyon(50)
     assert not at.exception
-    lyon = Gazetteer.load().resolve("INSEE 69123")
-    query = SearchQuery(near=(lyon.lat, lyon.lon), radius_km=50.0, near_department="69", near_region="84")
     facets = facet_counts(SearchIndex.build(load_demo()), query, T.DISTANCE_BANDS)
     drawn = _page_charts(at)
     assert [c.list_name for c in drawn] == [T.CHART_KINDS, T.CHART_SECTORS, T.CHART_DISTANCE]
