@@ -82,6 +82,11 @@ COUNT_JS = """pattern => { const re = new RegExp(pattern);
   return m ? parseInt(m[1].replace(/\\D/g, '')) : null; }"""
 CHANGED_JS = f"([pattern, old]) => {{ const n = ({COUNT_JS})(pattern); return n !== null && n !== old; }}"
 IDLE_JS = "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+# When the buyer's last press or key reached the page (wall clock, ms): Playwright's click first waits for
+# the element to be visible and still across animation frames, which a page busy clustering 20,000
+# markers in 50 ms slices makes take longer than the click itself.
+INPUT_JS = """window.__benchInput = 0; ["pointerdown", "keydown"].forEach(type => document.addEventListener(type,
+  () => { window.__benchInput = performance.timeOrigin + performance.now(); }, true));"""
 KEYWORD = "nettoyage"
 KIND = "ESAT"
 THIS = "this checkout"
@@ -205,21 +210,24 @@ def _open_search(page, url: str) -> tuple[float, float]:
     return at_count, time.perf_counter()
 
 
-def _change(page, action, pid: int) -> tuple[float, float]:
-    """Seconds from `action()` (a click, a key) to the count changed, and the app's CPU seconds from
-    `action()` to the end of that script run (the machine's load does not change that figure)."""
+def _change(page, action, pid: int) -> tuple[float, float, float]:
+    """Seconds from `action()` (a click, a key) to the count changed, the same from the press or key
+    reaching the page (`INPUT_JS`), and the app's CPU seconds from `action()` to the end of that script
+    run (the machine's load does not change that figure)."""
     page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
     before, cpu = _count(page), proc_cpu_s(pid)
     start = time.perf_counter()
     action()
     page.wait_for_function(CHANGED_JS, arg=[COUNT_RE, before], timeout=TIMEOUT_MS)
-    seconds = time.perf_counter() - start
+    seconds, seen = time.perf_counter() - start, time.time()
+    from_input = seen - page.evaluate("() => window.__benchInput") / 1000
     page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
-    return seconds, proc_cpu_s(pid) - cpu
+    return seconds, from_input, proc_cpu_s(pid) - cpu
 
 
-def _filter_changes(page, pid: int) -> tuple[dict[str, float], dict[str, float]]:
-    """Wall seconds to the updated count and app CPU seconds, for each filter change."""
+def _filter_changes(page, pid: int) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+    """Wall seconds to the updated count (from the action, from the input reaching the page) and app
+    CPU seconds, for each filter change."""
     sidebar = page.locator('[data-testid="stSidebar"]')
     kind = sidebar.get_by_text(KIND, exact=True).first
     keyword = sidebar.get_by_label("Mots-clés", exact=True)
@@ -230,7 +238,7 @@ def _filter_changes(page, pid: int) -> tuple[dict[str, float], dict[str, float]]
 
     measured = {name: _change(page, action, pid) for name, action in
                 (("kind", kind.click), ("keyword", type_keyword), ("untick", kind.click))}  # fmt: skip
-    return {k: v[0] for k, v in measured.items()}, {k: v[1] for k, v in measured.items()}
+    return tuple({k: v[i] for k, v in measured.items()} for i in range(3))  # type: ignore[return-value]
 
 
 def export_code(revision: str, into: Path) -> Path:
@@ -252,6 +260,7 @@ def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT, la
         context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
         context.set_default_timeout(TIMEOUT_MS)
         page = context.new_page()
+        page.add_init_script(INPUT_JS)
         _wait_health(url, proc)
         ready = time.perf_counter()
         if launcher == SERVE:
@@ -262,7 +271,7 @@ def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT, la
         page.wait_for_function(IDLE_JS, timeout=TIMEOUT_MS)
         first_mem, page_cpu = proc_memory_mb(proc.pid), proc_cpu_s(proc.pid)
         total = _count(page)
-        changes, changes_cpu = _filter_changes(page, proc.pid)
+        changes, changes_input, changes_cpu = _filter_changes(page, proc.pid)
         after_mem = proc_memory_mb(proc.pid)
         context.close()
         second = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
@@ -275,7 +284,7 @@ def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT, la
             "server_s": ready - start, "count_s": at_count - start, "map_s": at_map - start, "cpu_s": cpu,
             "visit_count_s": at_count - visit, "visit_map_s": at_map - visit,
             "page_cpu_s": page_cpu, "second_visitor_s": second_s, "total": total, "filter_s": changes,
-            "filter_cpu_s": changes_cpu,
+            "filter_input_s": changes_input, "filter_cpu_s": changes_cpu,
             "rss_first_mb": first_mem["VmRSS"], "rss_after_mb": after_mem["VmRSS"],
             "peak_mb": proc_memory_mb(proc.pid)["VmHWM"],
         }  # fmt: skip
@@ -291,12 +300,14 @@ def _median(runs: list[dict], key: str) -> float:
 def summarise(size: str, first: dict, runs: list[dict], code: str = "") -> dict:
     filters = {k: statistics.median(r["filter_s"][k] for r in runs) for k in runs[0]["filter_s"]}
     filters_cpu = {k: statistics.median(r["filter_cpu_s"][k] for r in runs) for k in runs[0]["filter_cpu_s"]}
+    filters_input = {k: statistics.median(r["filter_input_s"][k] for r in runs) for k in runs[0]["filter_input_s"]}
     every_change = [v for r in runs for v in r["filter_s"].values()]
     keys = ("server_s", "count_s", "map_s", "cpu_s", "page_cpu_s", "second_visitor_s", "rss_first_mb", "rss_after_mb",
             "peak_mb", "visit_count_s", "visit_map_s")  # fmt: skip
     return {"size": size, "code": code, "suppliers": runs[0]["total"], "runs": len(runs), "first_start": first,
             **{k: _median(runs, k) for k in keys}, "filter_s": filters, "filter_cpu_s": filters_cpu,
-            "filter_max_s": max(every_change)}  # fmt: skip
+            "filter_input_s": filters_input, "filter_max_s": max(every_change),
+            "filter_input_max_s": max(v for r in runs for v in r["filter_input_s"].values())}  # fmt: skip
 
 
 def measure(
@@ -357,7 +368,8 @@ def _row(r: dict) -> str:
     return (
         f"| {r['size']} | {r['code']} | {r['suppliers']:,} | {r['server_s']:.2f} | {r['count_s']:.2f} | "
         f"{r['map_s']:.2f} | {r['cpu_s']:.2f} / {r['page_cpu_s']:.2f} | {r['first_start']['map_s']:.2f} | "
-        f"{r['second_visitor_s']:.2f} | {_slash(r['filter_s'])} | {_slash(r['filter_cpu_s'])} | "
+        f"{r['second_visitor_s']:.2f} | {_slash(r['filter_s'])} | {_slash(r['filter_input_s'])} | "
+        f"{_slash(r['filter_cpu_s'])} | "
         f"{r['rss_first_mb']:.0f} / {r['rss_after_mb']:.0f} / {r['peak_mb']:.0f} | "
         f"{r['visit_count_s']:.2f} / {r['visit_map_s']:.2f} |"
     )
@@ -376,7 +388,8 @@ def _ratio_row(r: dict, b: dict) -> str:
         f"| {r['size']} | ratio {THIS} / {b['code']} | | {x(r['server_s'], b['server_s'])} | "
         f"{x(r['count_s'], b['count_s'])} | {x(r['map_s'], b['map_s'])} | {x(r['cpu_s'], b['cpu_s'])} / "
         f"{x(r['page_cpu_s'], b['page_cpu_s'])} | {x(r['first_start']['map_s'], b['first_start']['map_s'])} | "
-        f"{x(r['second_visitor_s'], b['second_visitor_s'])} | {each('filter_s')} | {each('filter_cpu_s')} | "
+        f"{x(r['second_visitor_s'], b['second_visitor_s'])} | {each('filter_s')} | {each('filter_input_s')} | "
+        f"{each('filter_cpu_s')} | "
         f"{x(r['rss_first_mb'], b['rss_first_mb'])} / {x(r['rss_after_mb'], b['rss_after_mb'])} / "
         f"{x(r['peak_mb'], b['peak_mb'])} | {x(r['visit_count_s'], b['visit_count_s'])} / "
         f"{x(r['visit_map_s'], b['visit_map_s'])} |"
@@ -390,8 +403,10 @@ def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
              f"{info['streamlit']}, {info['chromium']} headless; load average {load[0]:.2f} before, {load[1]:.2f} "
              "after (the machine is shared: compare rows of one run). Each run is a fresh `streamlit run app.py` and a "
              "first visitor in Chromium (launched before the timer); times from the process start to the results "
-             "count shown, then to the first marker drawn in the map's frame. Filter changes: from the click (or "
-             f"Enter) to the updated count: tick {KIND}, type \"{KEYWORD}\", untick {KIND}. Second visitor: a new "
+             "count shown, then to the first marker drawn in the map. Filter changes: from the click (or "
+             f"Enter) to the updated count: tick {KIND}, type \"{KEYWORD}\", untick {KIND}; measured from "
+             "Playwright's action (which first waits for the box to be visible and still across animation frames), "
+             "and from the press or key reaching the page (a capturing listener's clock). Second visitor: a new "
              "browser context on the warm process, `goto` to its map drawn. RSS of the streamlit process after the "
              "first page and after the changes (/proc), peak = VmHWM. \"First start\": the very first process on the "
              "version, which builds and saves the search index; the runs after it (median shown) load it. App CPU: "
@@ -403,8 +418,9 @@ def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
              "as a buyer after a restart does, and the times from the process start include that wait.", "",
              "| directory | code | suppliers | server up (s) | count (s) | map drawn (s) | app CPU to map / to "
              "page done (s) | first start: map (s) | second visitor (s) | filter change: kind / keyword / untick (s) "
-             "| app CPU per change (s) | RSS first / after / peak (MB) | first visit: count / map (s) |",
-             "| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- | :--- "
+             "| same, from the press or key reaching the page (s) | app CPU per change (s) | RSS first / after / peak "
+             "(MB) | first visit: count / map (s) |",
+             "| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- | :--- | :--- "
              "| :--- |"]  # fmt: skip
     for r in results:
         lines.append(_row(r))
@@ -417,7 +433,8 @@ def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
         checks = [f"start {_met(r['map_s'] <= _target(r['size']))} ({r['map_s']:.2f} s ≤ {_target(r['size']):.0f} s)"]
         if r["size"] != "demo":
             checks.append(f"filter change {_met(r['filter_max_s'] <= TARGETS['filter_s'])} "
-                          f"(slowest {r['filter_max_s']:.2f} s)")  # fmt: skip
+                          f"(slowest {r['filter_max_s']:.2f} s from the action, "
+                          f"{r['filter_input_max_s']:.2f} s from the input reaching the page)")  # fmt: skip
             checks.append(f"memory {_met(r['peak_mb'] <= TARGETS['rss_mb'])} (peak {r['peak_mb']:.0f} MB)")
         lines.append(f"- {r['size']}: " + ", ".join(checks) + ".")
     lines.append(end)
