@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import MARKERS, SEARCH_MAP, wait_for_app
+from tests.browser.helpers import MARKERS, SEARCH_MAP, type_in_box, wait_for_app
 from ui import texts as T
 
 pytestmark = pytest.mark.browser
@@ -77,16 +77,13 @@ def test_select_and_text_boxes_speak_french(english_page, app_url):
     page = english_page
     page.goto(app_url)
     wait_for_app(page)
-    # The page at rest, map drawn: in a loaded fresh-clone run, typing while the browser still built the
-    # map once left the box without its menu (not reproduced on a quiet machine).
     page.locator(SEARCH_MAP).locator(MARKERS).first.wait_for(timeout=120_000)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.locator("summary").filter(has_text=T.MORE_FILTERS).click()
     departments = sidebar.locator(".st-key-dep input")
     departments.wait_for()
     assert departments.get_attribute("placeholder") == T.STREAMLIT_TEXTS["Choose an option"]
-    departments.fill("zzzzqq")
-    page.get_by_text(T.STREAMLIT_TEXTS["No results"], exact=True).wait_for()
+    type_in_box(departments, "zzzzqq", page.get_by_text(T.STREAMLIT_TEXTS["No results"], exact=True))
     page.keyboard.press("Escape")
     keywords = sidebar.get_by_label(T.KEYWORDS_LABEL, exact=True)
     keywords.fill("maraîchage")

@@ -8,7 +8,7 @@ import pytest
 from sourcing.directory import load_demo
 from sourcing.gazetteer import Gazetteer
 from sourcing.search import SearchIndex, SearchQuery, search
-from tests.browser.helpers import ARTIFACTS, wait_for_app
+from tests.browser.helpers import ARTIFACTS, type_in_box, wait_for_app
 from tests.browser.test_search_page import headline_count, markers_drawn, search_map, watch_requests
 from tests.helpers import format_regex
 from ui import texts as T
@@ -131,8 +131,8 @@ def test_a_filter_of_the_folded_section_stays_applied_and_in_the_address(page, a
     section = sidebar.locator("details").filter(has_text=T.MORE_FILTERS)
     assert sidebar.locator(".st-key-epci, .st-key-dep").count() == 0
     section.locator("summary").click()
-    sidebar.locator(".st-key-dep input").fill("Rhône")
-    page.locator('[role="option"]').filter(has_text="Rhône (69)").first.click()
+    rhone_option = page.locator('[role="option"]').filter(has_text="Rhône (69)").first
+    type_in_box(sidebar.locator(".st-key-dep input"), "Rhône", rhone_option, click=True)
     page.wait_for_url("**dep=**")
     page.keyboard.press("Escape")
     rhone = search(demo_index, SearchQuery(departments=("69",))).total
