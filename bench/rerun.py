@@ -88,6 +88,10 @@ def run_child(project: Path, store: Path | None, workdir: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+# The map's element: our st.components.v2 component (a "bidi_component"), or streamlit-folium's in older code.
+MAP_ELEMENTS = ("bidi_component", "component_instance")
+
+
 def _mb(step: dict, kinds: tuple[str, ...] | None = None) -> float:
     values = step["bytes"]
     return sum(v for k, v in values.items() if kinds is None or k in kinds) / 1e6
@@ -111,8 +115,8 @@ def section(rows: list[dict]) -> str:
         pair = {s: f"{f[s]['wall_s']:.2f} / {f[s]['cpu_s']:.2f}" for s in STEPS}
         new = f["filter_new"]
         grid = _mb(new, ("dataframe", "arrow_data_frame"))
-        mb = f"{_mb(new):.1f} / {_mb(new, ('component_instance',)):.1f} / {grid:.1f}"
-        cold = f"{_mb(f['cold']):.1f} / {_mb(f['cold'], ('component_instance',)):.1f}"
+        mb = f"{_mb(new):.1f} / {_mb(new, MAP_ELEMENTS):.1f} / {grid:.1f}"
+        cold = f"{_mb(f['cold']):.1f} / {_mb(f['cold'], MAP_ELEMENTS):.1f}"
         counts = f"{f['cold']['count']:,} → {new['count']:,}"
         lines.append(f"| {r['code']} | {r['size']} | {counts} | {f['cold']['wall_s']:.1f} "
                      f"| {pair['rerun']} | {pair['filter_new']} | {pair['filter_back']} | {pair['filter_again']} "

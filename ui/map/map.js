@@ -24,7 +24,7 @@ function fmtKm(d) {
 // Every D string is already HTML-escaped by the server: they are only joined into element
 // content or double-quoted attributes, never evaluated.
 function tooltipHtml(i) {
-  // The hidden dash separates the lines in the plain text streamlit-folium returns.
+  // The hidden dash separates the lines when the tooltip is read as plain text (screen readers).
   var s = "<strong>" + D.n[i] + '</strong><span class="sup-sr"> — </span><br>' +
     (D.k[i] ? D.k[i] + " · " : "") + D.c[i];
   if (D.d[i] !== null) { s += " · " + fmtKm(D.d[i]); }
@@ -183,7 +183,7 @@ var cluster = L.markerClusterGroup({
   }
 });
 // Tooltips and popups are bound on first use: 20,000 markers cost no DOM until touched. The click
-// handler runs before streamlit-folium's (bound later), which then reads the popup's text.
+// handler runs before the search page's (ui/search_map.js, bound later), which sends the marker's id.
 cluster.on("mouseover", function (e) {
   var m = e.layer;
   if (!m || m.options.supIndex === undefined || m.getTooltip()) { return; }
