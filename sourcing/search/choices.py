@@ -68,7 +68,9 @@ def place_choices(
     labels = (communes["name"] + " (" + first_pc.where(first_pc != "", communes["department"]) + ")").tolist()
     lookup: dict[str, str] = {}
     offered: list[str] = []
-    for label, code, population in zip(labels, communes["insee_code"], communes["population"], strict=True):
+    # Plain lists: iterating over Arrow-backed columns costs a Python call per value (0.25 s here).
+    codes, populations = communes["insee_code"].tolist(), communes["population"].tolist()
+    for label, code, population in zip(labels, codes, populations, strict=True):
         if label not in lookup and population >= min_population:  # a repeated label: the first (largest) place
             offered.append(label)
         lookup.setdefault(label, f"INSEE {code}")
