@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from ui import french_ui, state
+from ui import french_ui, state, warmup
 from ui import texts as T
 
 st.set_page_config(page_title=T.APP_TITLE, page_icon="🤝", layout="wide")
@@ -31,4 +31,5 @@ if state.auth_enabled():
 navigation = st.navigation(pages)
 st.title(T.APP_TITLE)
 st.caption(T.APP_SUBTITLE)
-navigation.run()
+with warmup.PAGE_RUNS.running():  # the warm-up's last imports wait for quiet moments
+    navigation.run()

@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 
@@ -17,6 +18,7 @@ _PROBE = """
 import json, sys
 from streamlit.testing.v1 import AppTest
 from ui.warmup import warm_up
+import streamlit.components.v2.manifest_scanner  # what the server's runtime imports at its start
 warm_up()
 before = set(sys.modules)
 at = AppTest.from_file(sys.argv[1], default_timeout=180)
@@ -116,3 +118,75 @@ def test_after_the_directory_warm_up_a_fresh_search_page_computes_nothing_it_pre
     them (at 1,000,000 suppliers, about 5 s of searches; 0.3 to 0.5 s on any directory)."""
     prepared = {"search": 0, "count": 0, "place_choices": 0, "is_repl": 0}
     assert json.loads(_probe(_FIRST_PAGE_PROBE, tmp_path)) == prepared
+
+
+# What the other pages import at their first run once the other pages were warmed up too.
+_OTHER_PAGES_PROBE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+from ui.warmup import warm_other_pages, warm_up
+warm_up()
+warm_other_pages(quiet_s=0)
+imported = {}
+at = AppTest.from_file(sys.argv[1], default_timeout=180)
+at.run()
+for page in ("ui/pages/conseil.py", "ui/pages/programme.py", "ui/pages/listes.py", "ui/pages/annuaire.py"):
+    before = set(sys.modules)
+    at.switch_page(page).run()
+    assert not at.exception, (page, at.exception)
+    imported[page] = sorted(set(sys.modules) - before)
+print(json.dumps(imported))
+"""
+
+
+def test_after_the_other_pages_warm_up_no_page_imports_a_library(tmp_path):
+    imported = json.loads(_probe(_OTHER_PAGES_PROBE, tmp_path))
+    assert len(imported) == 4
+    late = {page: [m for m in modules if _third_party(m)] for page, modules in imported.items()}
+    assert late == {page: [] for page in imported}, "add these to ui.warmup.OTHER_PAGE_MODULES"
+
+
+def test_the_other_pages_wait_for_a_quiet_moment(monkeypatch):
+    """While a page runs, and for `quiet_s` after it ends, the warm-up imports nothing: a buyer who
+    arrives early does not share the interpreter with the other pages' imports."""
+    from ui import warmup
+
+    imported: list[tuple[str, float]] = []
+    monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json", "csv"))
+    monkeypatch.setattr(warmup.importlib, "import_module", lambda name: imported.append((name, time.monotonic())))
+    monkeypatch.setattr(warmup, "_first_chart", lambda: imported.append(("chart", time.monotonic())))
+    monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
+    thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.3})
+    with warmup.PAGE_RUNS.running():
+        thread.start()
+        time.sleep(0.5)
+        assert imported == []  # a page is running
+        ended = time.monotonic()
+    thread.join(timeout=10)
+    assert [name for name, _ in imported] == ["json", "csv", "chart"]
+    assert imported[0][1] >= ended + 0.3  # not before the quiet moment
+
+
+def test_without_any_page_run_the_other_pages_are_warmed_at_once(monkeypatch):
+    from ui import warmup
+
+    imported: list[str] = []
+    monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json",))
+    monkeypatch.setattr(warmup.importlib, "import_module", imported.append)
+    monkeypatch.setattr(warmup, "_first_chart", lambda: imported.append("chart"))
+    monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
+    assert warmup.warm_other_pages(quiet_s=5) < 1
+    assert imported == ["json", "chart"]
+
+
+def test_each_page_run_is_counted_until_it_ends():
+    """app.py wraps each page's run: the count is back to zero after a run, even one that failed."""
+    from streamlit.testing.v1 import AppTest
+
+    from ui import warmup
+
+    before = warmup.PAGE_RUNS._last_end
+    at = AppTest.from_file(str(PROJECT_DIR / "app.py"), default_timeout=180)
+    at.run()
+    assert warmup.PAGE_RUNS._running == 0
+    assert warmup.PAGE_RUNS._last_end > before

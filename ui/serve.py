@@ -2,9 +2,10 @@
 
     python -m ui.serve [streamlit run options, e.g. --server.port 8501 --server.headless true]
 
-`ui.warmup.warm_up` runs in a thread as soon as the server's runtime exists (imports and reference
-data; the server answers its health check meanwhile), so the first buyer who opens the app no longer waits
-for them. `make run` and docs/deploy.md start the app this way; `streamlit run app.py` still works.
+`ui.warmup` runs in a thread as soon as the server's runtime exists (the search page's imports,
+reference data and fresh searches, then the other pages' imports in quiet moments; the server answers its
+health check meanwhile), so the first buyer who opens the app no longer waits for them. `make run` and
+docs/deploy.md start the app this way; `streamlit run app.py` still works.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _wait_for_runtime(timeout_s: float = 60) -> bool:
 
 
 def _warm() -> None:
-    from ui.warmup import quiet_bare_mode, warm_directory, warm_up
+    from ui.warmup import quiet_bare_mode, warm_directory, warm_other_pages, warm_up
 
     try:
         # Once the runtime exists: the caches warm_directory fills are then the ones the pages read.
@@ -42,10 +43,10 @@ def _warm() -> None:
             return
         with quiet_bare_mode():
             seconds = warm_up() + warm_directory()
+        _LOG.info("warm-up done in %.1f s", seconds)
+        _LOG.info("other pages warmed up in %.1f s", warm_other_pages())
     except Exception:  # never stops the server: the first page loads what is missing
         _LOG.exception("warm-up failed")
-        return
-    _LOG.info("warm-up done in %.1f s", seconds)
 
 
 def main(argv: list[str] | None = None) -> None:

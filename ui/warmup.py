@@ -4,12 +4,14 @@ load the reference data.
 `streamlit run app.py` imports nothing of ours until a first browser opens a page: that visitor then
 waits for pandas, pyarrow, folium, Altair, SQLAlchemy, our pages and the gazetteer to load (about two
 seconds of CPU on the 2-core test machine, half the first page's cost). `python -m ui.serve` starts
-the server and runs `warm_up` in a thread beside it, so a visitor arriving after it finds them loaded.
+the server and runs `warm_up` then `warm_directory` in a thread beside it, so a visitor arriving after
+them finds the search page ready; then `warm_other_pages`, in quiet moments only, for the other pages.
 Imports are safe to share: a page importing a module the warm-up is still importing waits for it.
 
 Invariant (tested): after `warm_up()`, the first run of the search page imports no module of a
-third-party library (tests/test_warmup.py), so this list stays true as
-pages change; and the map drawn by a server started this way (tests/browser/test_serve.py).
+third-party library, and after `warm_other_pages()` neither does any other page (tests/test_warmup.py),
+so these lists stay true as pages change; and the map drawn by a server started this way
+(tests/browser/test_serve.py).
 """
 
 from __future__ import annotations
@@ -17,41 +19,86 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
+import math
+import threading
 import time
 from collections.abc import Iterator
 
 WARM_UP_THREAD = "warm-up"
 
-# The pages and what they reach at their first run (modules import their own libraries). The pages'
-# components (st.components.v2: ui.french_ui, ui.search_map) may be declared here: each is registered
-# again on the runtime that mounts it (tests/browser/test_serve.py: the map is served after the warm-up).
+# What the search page (the app's first page) reaches at its first run (modules import their own
+# libraries): imported before the first visitor. The pages' components (st.components.v2:
+# ui.french_ui, ui.search_map) may be declared here: each is registered again on the runtime that mounts
+# it (tests/browser/test_serve.py: the map is served after the warm-up).
 MODULES: tuple[str, ...] = (
     "pandas",
     "pyarrow",
     "pyarrow.compute",
     "pyarrow.parquet",
     "numpy",
-    "altair",
-    "pygments",
     "folium",
     "sqlalchemy",
-    "alembic.script",  # the migration head, read at the first page
     "ui.state",
     "ui.french_ui",
     "ui.map.builder",
-    "ui.charts",
     "ui.search_filters",
     "ui.search_map",
     "ui.search_page",
     "ui.shortlist_panel",
     "sourcing.search",
-    "sourcing.exports",
     "sourcing.contracts.summary",
+)
+
+# The other pages and what only they reach (Altair's charts, the exports' writers, the advisor): about
+# 0.7 s of imports on the 2-core test machine, done after the search page is ready and only while no
+# page is running (`warm_other_pages`), so that a buyer arriving early does not wait for them.
+OTHER_PAGE_MODULES: tuple[str, ...] = (
+    "altair",
+    "pygments",
+    "ui.charts",
+    "pyarrow.dataset",  # the directory page's reads
+    "pandas.io.formats.csvs",  # its downloads
     "ui.advice_page",
     "ui.plan_page",
     "ui.lists_page",
     "ui.directory_page",
 )
+
+
+class _PageRuns:
+    """Page runs under way (app.py counts them) and when the last one ended, so that background work
+    can wait for a quiet moment: a page run and an import share one interpreter lock."""
+
+    def __init__(self) -> None:
+        self._running = 0
+        self._last_end = -math.inf
+        self._changed = threading.Condition()
+
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        with self._changed:
+            self._running += 1
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._running -= 1
+                self._last_end = time.monotonic()
+                self._changed.notify_all()
+
+    def wait_until_quiet(self, quiet_s: float) -> None:
+        """Until no page is running and none has ended for `quiet_s` seconds (a page's next run, its
+        components' answers or a filter change, often follows at once)."""
+        with self._changed:
+            while True:
+                self._changed.wait_for(lambda: self._running == 0)
+                left = self._last_end + quiet_s - time.monotonic()
+                if left <= 0:
+                    return
+                self._changed.wait(timeout=left)
+
+
+PAGE_RUNS = _PageRuns()
 
 
 def _first_chart() -> None:
@@ -88,12 +135,23 @@ def warm_up() -> float:
 
     Gazetteer.load()
     load_taxonomy()
-    _first_chart()
     _first_element_check()
     try:
         upgrade_database(database_url())
     except DatabaseFault:
         pass
+    return time.perf_counter() - start
+
+
+def warm_other_pages(quiet_s: float = 0.5) -> float:
+    """Import `OTHER_PAGE_MODULES` one at a time, each in a quiet moment (`PAGE_RUNS`): a visitor's
+    page comes first. Returns the seconds it took, waits included."""
+    start = time.perf_counter()
+    for name in OTHER_PAGE_MODULES:
+        PAGE_RUNS.wait_until_quiet(quiet_s)
+        importlib.import_module(name)
+    PAGE_RUNS.wait_until_quiet(quiet_s)
+    _first_chart()
     return time.perf_counter() - start
 
 
