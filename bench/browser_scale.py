@@ -90,7 +90,10 @@ INPUT_JS = """window.__benchInput = 0; ["pointerdown", "keydown"].forEach(type =
 KEYWORD = "nettoyage"
 KIND = "ESAT"
 THIS = "this checkout"
-STREAMLIT, SERVE = "streamlit", "serve"  # `streamlit run app.py`, `python -m ui.serve` (warm-up, then the visitor)
+# `streamlit run app.py`; `python -m ui.serve` with the visitor arriving once its warm-up is done (a buyer after
+# a restart); the same with the visitor arriving as soon as the server answers (a buyer opening the address
+# as soon as `make run` prints it).
+STREAMLIT, SERVE, SERVE_EARLY = "streamlit", "serve", "serve-early"
 TARGETS = {"start_s": {"demo": 3.0, "large": 5.0}, "filter_s": 1.0, "rss_mb": 2048}
 
 
@@ -139,7 +142,7 @@ def app_process(
     log_path = workdir / f"server-{port}.log"
     log = open(log_path, "w")  # closed below
     serve = ["-m", "ui.serve", "--logger.level", "info"]  # logs the end of its warm-up
-    command = serve if launcher == SERVE else ["-m", "streamlit", "run", "app.py"]
+    command = serve if launcher in (SERVE, SERVE_EARLY) else ["-m", "streamlit", "run", "app.py"]
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *command, "--server.port", str(port), "--server.headless", "true",
@@ -415,7 +418,9 @@ def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
              "figures the machine's load does not stretch (wall times here grow with the load). First visit: from the "
              "first visitor's `goto` to the count and to the map; with `python -m ui.serve` (rows \"this checkout\" "
              "when compared with \"streamlit run\") the visitor arrives once the process logs the end of its warm-up, "
-             "as a buyer after a restart does, and the times from the process start include that wait.", "",
+             "as a buyer after a restart does, and the times from the process start include that wait; with "
+             "`--launcher serve-early` the visitor arrives as soon as the server answers (a buyer opening the address "
+             "as soon as `make run` prints it).", "",
              "| directory | code | suppliers | server up (s) | count (s) | map drawn (s) | app CPU to map / to "
              "page done (s) | first start: map (s) | second visitor (s) | filter change: kind / keyword / untick (s) "
              "| same, from the press or key reaching the page (s) | app CPU per change (s) | RSS first / after / peak "
@@ -453,9 +458,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--before", help="also measure this git revision, interleaved, with ratios")
     parser.add_argument(
         "--launcher",
-        choices=[STREAMLIT, SERVE],
+        choices=[STREAMLIT, SERVE, SERVE_EARLY],
         default=STREAMLIT,
-        help="how the app starts (serve: python -m ui.serve, the first visitor after its warm-up)",
+        help="how the app starts (serve: python -m ui.serve, the first visitor after its warm-up; serve-early: "
+        "the same, the first visitor as soon as the server answers)",
     )
     parser.add_argument(
         "--compare-launchers",
