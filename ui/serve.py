@@ -43,8 +43,8 @@ def _warm() -> None:
             return
         with quiet_bare_mode():
             seconds = warm_up() + warm_directory()
-        _LOG.info("warm-up done in %.1f s", seconds)
-        _LOG.info("other pages warmed up in %.1f s", warm_other_pages())
+            _LOG.info("warm-up done in %.1f s", seconds)
+            _LOG.info("other pages warmed up in %.1f s", warm_other_pages())
     except Exception:  # never stops the server: the first page loads what is missing
         _LOG.exception("warm-up failed")
 

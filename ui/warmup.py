@@ -49,7 +49,7 @@ MODULES: tuple[str, ...] = (
     "sourcing.contracts.summary",
 )
 
-# The other pages and what only they reach (Altair's charts, the exports' writers, the advisor): about
+# The other pages and what only they reach (Altair's charts, the advisor, the directory page's readers): about
 # 0.7 s of imports on the 2-core test machine, done after the search page is ready and only while no
 # page is running (`warm_other_pages`), so that a buyer arriving early does not wait for them.
 OTHER_PAGE_MODULES: tuple[str, ...] = (
