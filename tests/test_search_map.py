@@ -13,38 +13,55 @@ from tests.helpers import app_test, format_regex
 from ui import search_map
 from ui import texts as T
 from ui.map import builder
-from ui.map.layer import MAP_CSS, legend_html
-
-
-def _twin_maps(results):
-    """Two maps of the same results whose elements carry the same ids (folium draws random ones)."""
-    first, second = (builder.build_map(results, center=(45.75, 4.85), radius_km=30) for _ in range(2))
-    for a, b in zip(search_map._walk(first), search_map._walk(second), strict=True):
-        b._id = a._id
-    return first, second
+from ui.map.script import MAP_CSS, legend_html
 
 
 def test_component_draws_the_map_into_its_own_element_with_leaflet_loaded_first():
     results = load_demo().head(300).assign(distance_km=1.5)
-    first, second = _twin_maps(results)
-    data = search_map.component_data(first)
-    name = first.get_name()
-    assert data["id"] == name and f'var {name} = L.map(\n                "{name}",' in data["script"]
+    data = search_map.component_data(results, center=(45.75, 4.85), radius_km=30)
+    name = data["id"]
+    assert data["script"].startswith(f'var {name} = L.map("{name}", {{center: [45.75, 4.85], ')
     assert data["script"].count("window.supplierCluster = cluster") == 1
     assert [link.rsplit("/", 1)[-1] for link in data["js_links"]] == ["leaflet.js", "leaflet.markercluster.js"]
     assert [link.rsplit("/", 1)[-1] for link in data["css_links"]] == ["leaflet.css", "MarkerCluster.css"]
-    # the same map gives the same data (and key), another search another key
-    assert search_map.component_data(second) == data == search_map.component_data(first)
-    other = builder.build_map(results.head(10), center=(45.75, 4.85), radius_km=30)
-    assert search_map.component_data(other)["key"] != data["key"]
+    # the same results give the same data (and key), another search another key and element
+    assert search_map.component_data(results, center=(45.75, 4.85), radius_km=30) == data
+    other = search_map.component_data(results.head(10), center=(45.75, 4.85), radius_km=30)
+    assert other["key"] != data["key"] and other["id"] != name
+
+
+def _layer_script(script: str) -> str:
+    """The supplier layer's part of a map's script (from its function to its end), the map's name left out."""
+    part = script[script.index("(function () {") : script.rindex("})();") + len("})();")]
+    return part.replace(part.split("var map = ", 1)[1].split(";", 1)[0], "MAP", 1)
+
+
+@pytest.mark.parametrize(
+    ("center", "radius_km", "tiles", "found_total"),
+    [((45.75, 4.85), 30, True, None), (None, None, False, 4995), ((48.85, 2.35), None, True, 300)],
+)
+def test_the_search_map_runs_the_standalone_maps_own_script(center, radius_km, tiles, found_total):
+    """Without folium, the component's map is the folium map's: the same layer script (markers, basemap,
+    legend, view to frame) and the same Leaflet view and zoom range."""
+    results = load_demo().head(300).assign(distance_km=1.5)
+    data = search_map.component_data(results, center=center, radius_km=radius_km, tiles=tiles, found_total=found_total)
+    m = builder.build_map(results, center=center, radius_km=radius_km, tiles=tiles, found_total=found_total)
+    page = m.get_root().render()
+    assert _layer_script(data["script"]) == _layer_script(page)
+    view = builder.view_options(center, tiles=tiles)
+    assert m.location == view["center"] and (m.options["max_zoom"], m.options["min_zoom"]) == (
+        view["max_zoom"], view["min_zoom"])  # fmt: skip
+    expected = {"zoom": view["zoom"], "zoomControl": True, "preferCanvas": True,
+                "maxZoom": view["max_zoom"], "minZoom": view["min_zoom"]}  # fmt: skip
+    assert f"...{json.dumps(expected)}}});" in data["script"]
 
 
 def test_component_styles_the_map_and_never_the_app_page():
-    """folium's page header styles `html, body` and `#map` for a page of its own: in the app's page that
-    would change Streamlit's layout. Only the map element's rule and the layer's styles are sent."""
-    m = builder.build_map(load_demo().head(20).assign(distance_km=None))
-    css = search_map.component_data(m)["css"]
-    assert f"#{m.get_name()} {{" in css and MAP_CSS in css
+    """The map element's rule and the layer's styles are sent, nothing that would style the app's page
+    (folium's page header styles `html, body` and `#map` for a page of its own)."""
+    data = search_map.component_data(load_demo().head(20).assign(distance_km=None))
+    css = data["css"]
+    assert f"#{data['id']} {{" in css and MAP_CSS in css
     assert "html, body" not in css and "#map {" not in css and "<style" not in css
 
 
@@ -75,31 +92,17 @@ def test_search_page_map_holds_every_result_up_to_the_limit_and_says_so_beyond(m
 
 
 def test_the_map_of_a_fresh_page_is_the_one_the_warm_up_prepares(monkeypatch):
-    """`ui.warmup` prepares `map_figure(key, default_query(), TILES_BY_DEFAULT, MAP_LIMIT)`: a fresh
+    """`ui.warmup` prepares `map_data(key, default_query(), TILES_BY_DEFAULT, MAP_LIMIT)`: a fresh
     search page must ask for exactly that map, or its first visitor waits for the search and the
     payload again (about 4 s at 1,000,000 suppliers)."""
     from ui.search_filters import default_query
 
     asked = []
-    real = search_map.map_figure
-    monkeypatch.setattr(search_map, "map_figure", lambda *args: asked.append(args) or real(*args))
-    search_map.map_data.clear()
+    real = search_map.map_data
+    monkeypatch.setattr(search_map, "map_data", lambda *args: asked.append(args) or real(*args))
     at = app_test().run()
     assert not at.exception
     key = at.session_state["directory_key"]
     assert asked == [(key, default_query(), search_map.TILES_BY_DEFAULT, search_map.MAP_LIMIT)]
     at.sidebar.checkbox(key="t_ESAT").check().run()  # a filter changed: another map
     assert len(asked) == 2 and asked[1][1] != default_query()
-
-
-def test_a_cached_map_gives_the_same_data_when_it_is_made_again():
-    """`map_data` may be evicted while `map_figure` is kept (or filled by the warm-up before it): the
-    data made again from the cached map are the same (a folium map's header grows at each render)."""
-    from ui.search_filters import default_query
-    from ui.state import DEMO_KEY
-
-    search_map.map_figure.clear()
-    search_map.map_data.clear()
-    first = search_map.map_data(DEMO_KEY, default_query(), True, 300)
-    search_map.map_data.clear()  # evicted; the map itself stays cached
-    assert search_map.map_data(DEMO_KEY, default_query(), True, 300) == first and first[1] == 300

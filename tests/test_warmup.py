@@ -50,6 +50,7 @@ def test_after_warm_up_the_first_search_page_imports_no_library(tmp_path):
     assert [m for m in imported if _third_party(m)] == [], "add these to ui.warmup.MODULES (or what loads them)"
     assert "ui.search_filters" not in imported and "sourcing.search" not in imported  # ours were warmed too
     assert "streamlit_folium" not in imported  # the map is our own component (ui/search_map.js)
+    assert "folium" not in imported  # whose script is made without folium (ui/map/script.py)
 
 
 def _free_port() -> int:

@@ -4,9 +4,11 @@ the page itself, from data prepared once per search.
 streamlit-folium drew each search's map in a new frame (its document, its React bundle, Leaflet fetched
 script after script): about a second of the browser's single busy thread before the first marker on the
 demo, and again at every filter change. The component loads Leaflet once per page and a new search only
-replaces the map inside the same element. The map itself is still made by folium and `ui.map` (the same
-script as the standalone map page); what the component gets is made once per (directory, query, tiles),
-kept in a cache keyed on those small values: a rerun (a click on a table row) sends it again unchanged.
+replaces the map inside the same element. The map's script is `ui.map`'s (the same layer script as the
+standalone map page's folium map, `ui/map/script.py`), made without folium: folium compiles its 95 Jinja
+templates at import, a third of a second of CPU the app's start no longer spends before the first page.
+What the component gets is made once per (directory, query, tiles), kept in a cache keyed on those small
+values: a rerun (a click on a table row) sends it again unchanged.
 
 The map shows the first `MAP_LIMIT` results in the table's order; beyond that a browser would parse
 and cluster megabytes of markers (16 MB at 100,000 results) before the page answers again.
@@ -14,23 +16,20 @@ and cluster megabytes of markers (16 MB at 100,000 results) before the page answ
 
 from __future__ import annotations
 
-import copy
 import hashlib
-import re
+import json
 from dataclasses import replace
 from importlib.resources import files
 from typing import Any, Final
 
-import folium
+import pandas as pd
 import streamlit as st
-from branca.element import Figure
-from folium.elements import JSCSSMixin
 
 from sourcing.frenchfmt import french_number
 from sourcing.search import SearchQuery, search
 from ui import texts as T
 from ui.map import builder as mapping
-from ui.map.layer import MAP_CSS
+from ui.map.script import MAP_CSS, declarations, layer_script
 from ui.state import search_index
 
 MAP_LIMIT = 20_000
@@ -42,61 +41,64 @@ COMPONENT_JS: Final = files(__package__).joinpath("search_map.js").read_text(enc
 _map_component = st.components.v2.component(COMPONENT_NAME, js=COMPONENT_JS, isolate_styles=False)
 
 
-def _walk(element: Any):
-    """The element and its descendants, depth first (the order its files must load in)."""
-    yield element
-    for child in getattr(element, "_children", {}).values():
-        yield from _walk(child)
+# The map element's own rule (what folium writes for a map of its own page), then the layer's styles.
+_ELEMENT_CSS: Final = (
+    "#{id} {{ position: relative; width: 100.0%; height: 100.0%; left: 0.0%; top: 0.0%; }}\n"
+    ".leaflet-container {{ font-size: 1rem; }}\n"
+)
 
 
-def _style_of(header: str, map_id: str) -> str:
-    """The map element's own style block in folium's page header (its size, font): the header's other
-    blocks style a whole page (`html, body`), which must not reach the app's page."""
-    blocks = re.findall(r"<style>(.*?)</style>", header, flags=re.DOTALL)
-    return "\n".join(block for block in blocks if f"#{map_id}" in block)
+def _leaflet_map(map_id: str, view: dict[str, Any]) -> str:
+    """The Leaflet map in element `map_id`, held in the variable of the same name (as folium declares it)."""
+    options = {"zoom": view["zoom"], "zoomControl": True, "preferCanvas": True,
+               "maxZoom": view["max_zoom"], "minZoom": view["min_zoom"]}  # fmt: skip
+    return (
+        f'var {map_id} = L.map("{map_id}", {{center: {json.dumps(view["center"])}, crs: L.CRS.EPSG3857, '
+        f"...{json.dumps(options)}}});\n"
+    )
 
 
-def component_data(m: folium.Map) -> dict[str, Any]:
-    """What `search_map.js` draws `m` from (see its header): folium's script for the map, the map's
-    styles and the Leaflet files its elements ask for (no feature group, no layer control on our maps)."""
-    # Rendering adds the map's script and styles to its page (its Figure) at every call: render a copy
-    # in a fresh page, so that the same map always gives the same data, rendered before or not.
-    figure = copy.deepcopy(m)
-    root = Figure()
-    root.add_child(figure)
-    root.render()
-    script = root.script.render()
-    elements = [e for e in _walk(figure) if isinstance(e, JSCSSMixin)]
-    css_links = [href for e in elements for _, href in getattr(e, "default_css", [])]
-    js_links = [src for e in elements for _, src in getattr(e, "default_js", [])]
+def component_data(
+    results: pd.DataFrame,
+    *,
+    center: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    tiles: bool = False,
+    found_total: int | None = None,
+) -> dict[str, Any]:
+    """What `search_map.js` draws (see its header): the Leaflet map and the layer's script
+    (`ui.map.script`, the standalone map's own), the map's styles and the Leaflet files, for the map of
+    `results` (`ui.map.builder.build_map`'s arguments). The same results give the same data."""
+    payload, options = mapping.map_parts(
+        results, center=center, radius_km=radius_km, tiles=tiles, found_total=found_total
+    )
+    declared = declarations(payload, **options)
+    view = mapping.view_options(center, tiles=tiles)
+    digest = hashlib.sha256(json.dumps([view, declared], sort_keys=True).encode()).hexdigest()
+    map_id = f"map_{digest[:32]}"
+    script = _leaflet_map(map_id, view) + layer_script(map_id, declared)
+    urls = mapping.asset_urls()
     return {
-        "id": figure.get_name(),
+        "id": map_id,
         "script": script,
-        "css": _style_of(root.header.render(), figure.get_name()) + "\n" + MAP_CSS,
-        "css_links": list(dict.fromkeys(css_links)),
-        "js_links": list(dict.fromkeys(js_links)),
+        "css": _ELEMENT_CSS.format(id=map_id) + MAP_CSS,
+        "css_links": [urls["leaflet_css"], urls["markercluster_css"]],
+        "js_links": [urls["leaflet_js"], urls["markercluster_js"]],
         "key": hashlib.sha256(script.encode()).hexdigest(),
     }
 
 
 @st.cache_resource(max_entries=8, show_spinner=T.SPINNER_MAP)
-def map_figure(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[folium.Map, int, int]:
-    """The folium map of the first `limit` results of this search, the results drawn, and the results
-    in all: the costly part (the search's first run on a large directory, the payload), which
-    `ui.warmup` prepares for a fresh page before the first visitor."""
+def map_data(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[dict[str, Any], int, int]:
+    """The component's data for the map of the first `limit` results of this search, the results drawn,
+    and the results in all: the costly part (the search's first run on a large directory, the payload),
+    which `ui.warmup` prepares for a fresh page before the first visitor."""
     columns = (*mapping.REQUIRED_COLUMNS, "match_reason")
     found = search(search_index(directory_key), replace(query, limit=limit, columns=columns))
-    m = mapping.build_map(
+    data = component_data(
         found.results, center=query.near, radius_km=query.radius_km, tiles=tiles, found_total=found.total
     )
-    return m, len(found.results), found.total
-
-
-@st.cache_resource(max_entries=8, show_spinner=False)
-def map_data(directory_key: str, query: SearchQuery, tiles: bool, limit: int) -> tuple[dict[str, Any], int, int]:
-    """The component's data for `map_figure` (same key), the results drawn, and the results in all."""
-    m, shown, total = map_figure(directory_key, query, tiles, limit)
-    return component_data(m), shown, total
+    return data, len(found.results), found.total
 
 
 def draw(directory_key: str, query: SearchQuery, tiles: bool, *, height: int, focus, zoom) -> str | None:

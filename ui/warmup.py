@@ -2,7 +2,7 @@
 load the reference data.
 
 `streamlit run app.py` imports nothing of ours until a first browser opens a page: that visitor then
-waits for pandas, pyarrow, folium, Altair, SQLAlchemy, our pages and the gazetteer to load (about two
+waits for pandas, pyarrow, Altair, SQLAlchemy, our pages and the gazetteer to load (about two
 seconds of CPU on the 2-core test machine, half the first page's cost). `python -m ui.serve` starts
 the server and runs `warm_up` then `warm_directory` in a thread beside it, so a visitor arriving after
 them finds the search page ready; then `warm_other_pages`, in quiet moments only, for the other pages.
@@ -36,7 +36,6 @@ MODULES: tuple[str, ...] = (
     "pyarrow.compute",
     "pyarrow.parquet",
     "numpy",
-    "folium",
     "sqlalchemy",
     "ui.state",
     "ui.french_ui",
@@ -176,7 +175,7 @@ def warm_directory() -> float:
     # In the page's order (count, map, table, charts): a visitor arriving meanwhile waits for each in turn.
     fresh = search_filters.default_query()
     search_page.result_count(key, fresh)
-    search_map.map_figure(key, fresh, search_map.TILES_BY_DEFAULT, search_map.MAP_LIMIT)
+    search_map.map_data(key, fresh, search_map.TILES_BY_DEFAULT, search_map.MAP_LIMIT)
     search_page.shown_results(key, fresh)
     search_page.chart_counts(key, fresh)
     return time.perf_counter() - start

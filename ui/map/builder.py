@@ -21,8 +21,10 @@ Rules:
   square (insertion), E in a diamond (other ESS); a French legend explains them.
 
 Layout: this module builds the map (the one entry point for pages, the CLI and the bench);
-`payload.py` turns results into safe browser data; `layer.py` is the folium element that runs `map.js`
-with `map.css` (package data beside it). Nothing here imports Streamlit.
+`payload.py` turns results into safe browser data; `script.py` declares that data around `map.js`
+(package data beside it, with `map.css`); `layer.py` is the folium element that runs that script. The
+search page's component runs the same script without folium (`map_parts`, `view_options`): folium is
+imported only by the functions that make a folium map. Nothing here imports Streamlit.
 
 Clicks: each marker carries its supplier id (`supplierId`, HTML-escaped like all of `D`); the search
 page's component (ui/search_map.js) sends the id of a clicked marker back to the page.
@@ -31,14 +33,11 @@ page's component (ui/search_map.js) sends the id of a clicked marker back to the
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Final, TypedDict, Unpack
+from typing import TYPE_CHECKING, Any, Final, TypedDict, Unpack
 
-import folium
 import numpy as np
 import pandas as pd
-from folium.plugins import MarkerCluster
 
-from ui.map.layer import SupplierLayer, legend_html
 from ui.map.payload import (
     REQUIRED_COLUMNS,
     labels_payload,
@@ -47,8 +46,12 @@ from ui.map.payload import (
     places_payload,
     view_bounds,
 )
+from ui.map.script import legend_html
 
-__all__ = ["ASSET_PATHS", "REQUIRED_COLUMNS", "asset_urls", "build_map", "map_html"]
+if TYPE_CHECKING:
+    import folium
+
+__all__ = ["ASSET_PATHS", "REQUIRED_COLUMNS", "asset_urls", "build_map", "map_html", "map_parts", "view_options"]
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[2]
 DEPARTEMENTS_GEOJSON: Final = PROJECT_DIR / "data" / "geo" / "departements.geojson"
@@ -100,6 +103,9 @@ def _cdn_url(links: list[tuple[str, str]], name: str) -> str:
 def asset_urls(asset_base: str = DEFAULT_ASSET_BASE, *, cdn: bool = False) -> dict[str, str]:
     """URLs of the four files the map loads: local under asset_base, or folium's own CDN URLs."""
     if cdn:
+        import folium
+        from folium.plugins import MarkerCluster
+
         return {
             "leaflet_js": _cdn_url(folium.Map.default_js, "leaflet"),
             "leaflet_css": _cdn_url(folium.Map.default_css, "leaflet_css"),
@@ -130,20 +136,57 @@ def _initial_view(
     return bounds
 
 
+def view_options(center: tuple[float, float] | None, *, tiles: bool) -> dict[str, Any]:
+    """The Leaflet map's first view and zoom range: on `center` (else France), zoom limited to what the
+    basemap can show (`OFFLINE_MAX_ZOOM` without tiles)."""
+    return {
+        "center": [float(c) for c in (center if center is not None else FRANCE_CENTER)],
+        "zoom": FRANCE_ZOOM,
+        "max_zoom": MAX_ZOOM if tiles else OFFLINE_MAX_ZOOM,
+        "min_zoom": 2,
+    }
+
+
 def _base_map(center: tuple[float, float] | None, urls: dict[str, str], *, tiles: bool) -> folium.Map:
     """An empty Leaflet map loading Leaflet from `urls` (the tiles, if asked, are added by `map.js`)."""
-    m = folium.Map(
-        location=list(center) if center is not None else list(FRANCE_CENTER),
-        zoom_start=FRANCE_ZOOM,
-        tiles=None,
-        prefer_canvas=True,
-    )
-    m.options["max_zoom"] = MAX_ZOOM if tiles else OFFLINE_MAX_ZOOM
-    m.options["min_zoom"] = 2
+    import folium
+
+    view = view_options(center, tiles=tiles)
+    m = folium.Map(location=view["center"], zoom_start=view["zoom"], tiles=None, prefer_canvas=True)
+    m.options["max_zoom"] = view["max_zoom"]
+    m.options["min_zoom"] = view["min_zoom"]
     # Instance attributes: folium's class lists stay untouched for other maps.
     m.default_js = [("leaflet", urls["leaflet_js"])]
     m.default_css = [("leaflet_css", urls["leaflet_css"])]
     return m
+
+
+def map_parts(
+    results: pd.DataFrame,
+    *,
+    center: tuple[float, float] | None = None,
+    radius_km: float | None = None,
+    tiles: bool = False,
+    found_total: int | None = None,
+) -> tuple[dict[str, list], dict[str, Any]]:
+    """The marker payload of `results` and the other arguments of `script.declarations` (basemap, tiles,
+    legend, view to frame): what a map of these results draws, with folium or without."""
+    payload = marker_payload(results)
+    legend = legend_html(shown=len(payload["lat"]), total=len(results), radius_km=radius_km,
+                         has_center=center is not None, found_total=found_total)  # fmt: skip
+    options = {
+        "center": center,
+        "radius_km": radius_km,
+        # The offline basemap is always there: it is the fallback when the tiles do not load.
+        "outlines": outlines_payload(DEPARTEMENTS_GEOJSON),
+        "labels": labels_payload(DEPARTEMENTS_CSV),
+        "places": places_payload(COMMUNES_CSV),
+        "tiles": TILES if tiles else None,
+        "offline_max_zoom": OFFLINE_MAX_ZOOM,
+        "legend": legend,
+        "bounds": _initial_view(payload, center, radius_km),
+    }
+    return payload, options
 
 
 def build_map(
@@ -162,25 +205,12 @@ def build_map(
     Rows without valid coordinates are skipped and counted in the legend. `found_total`: how many results
     the search found when `results` holds only the first of them (the legend says so).
     """
-    payload = marker_payload(results)
+    from ui.map.layer import SupplierLayer
+
+    payload, options = map_parts(results, center=center, radius_km=radius_km, tiles=tiles, found_total=found_total)
     urls = asset_urls(asset_base, cdn=cdn)
     m = _base_map(center, urls, tiles=tiles)
-    legend = legend_html(shown=len(payload["lat"]), total=len(results), radius_km=radius_km,
-                         has_center=center is not None, found_total=found_total)  # fmt: skip
-    SupplierLayer(
-        payload,
-        urls=urls,
-        center=center,
-        radius_km=radius_km,
-        # The offline basemap is always there: it is the fallback when the tiles do not load.
-        outlines=outlines_payload(DEPARTEMENTS_GEOJSON),
-        labels=labels_payload(DEPARTEMENTS_CSV),
-        places=places_payload(COMMUNES_CSV),
-        tiles=TILES if tiles else None,
-        offline_max_zoom=OFFLINE_MAX_ZOOM,
-        legend=legend,
-        bounds=_initial_view(payload, center, radius_km),
-    ).add_to(m)
+    SupplierLayer(payload, urls=urls, **options).add_to(m)
     return m
 
 
