@@ -155,11 +155,18 @@ def default_query() -> SearchQuery:
 
 
 def _clear_filters() -> None:
-    """Back to a fresh search: every filter to its default (the bound URL follows the widgets)."""
+    """Back to a fresh search: every filter to its default, and the page address to the fresh search's
+    in ONE write. Left to the widgets, Streamlit removes each reset filter from the address as the run
+    draws it, one `pushState` per filter (four for a place, a radius, a kind and a word, spread over the
+    run): until ui/search_history.js is running (it comes with the first component, up to seconds after
+    the sidebar is usable) each one is a history entry, and Back stopped at a half-cleared search.
+    `from_dict({})` empties the address at once (the page's parameters are all filters); the widgets
+    then find nothing left to remove."""
     st.session_state.pop("place_choice", None)
     for key, value in filter_defaults().items():
         st.session_state[key] = value
     st.session_state[MORE_FILTERS_KEY] = False  # folded, as on a fresh page
+    st.query_params.from_dict({})
 
 
 def sidebar_query() -> tuple[SearchQuery, str | None]:

@@ -1,5 +1,6 @@
 """What the search page keeps and where it goes: the map centres on the card's supplier in one click,
-the Back button, the "Effacer les filtres" button, the chosen list across reruns and pages."""
+the Back button (one history entry per filter change, per clear, whenever the buyer acts), the "Effacer les
+filtres" button, the chosen list across reruns and pages."""
 
 from __future__ import annotations
 
@@ -71,45 +72,150 @@ def _wait_count(page, expected: int) -> None:
     )
 
 
-def test_back_returns_to_the_previous_search_in_one_step(page, app_url, demo_index):
-    lyon = Gazetteer.load().resolve("INSEE 69123")
-    near = {"near": (lyon.lat, lyon.lon), "radius_km": 30.0}
-    page.goto(app_url + "/?lieu=Lyon+%2869001%29")
-    wait_for_app(page)
-    _wait_count(page, search(demo_index, SearchQuery(**near)).total)
-    sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_text("ESAT", exact=True).click()
-    page.wait_for_url("**t_ESAT=true**")
-    esat = search(demo_index, SearchQuery(kinds=("ESAT",), **near)).total
-    _wait_count(page, esat)
-    sidebar.get_by_text("EA", exact=True).click()
-    page.wait_for_url("**t_EA=true**")
-    _wait_count(page, search(demo_index, SearchQuery(kinds=("ESAT", "EA"), **near)).total)
-    page.go_back()  # one step: the search with ESAT only
-    page.wait_for_url(lambda url: "t_ESAT=true" in url and "t_EA=" not in url)
-    wait_for_app(page)
-    _wait_count(page, esat)
-    assert page.locator('[data-testid="stSidebar"]').get_by_label("ESAT", exact=True).is_checked()
-    assert not page.locator('[data-testid="stSidebar"]').get_by_label("EA", exact=True).is_checked()
-    page.go_back()  # and one more: the place alone
-    page.wait_for_url(lambda url: "lieu=" in url and "t_ESAT" not in url)
-    wait_for_app(page)
-    _wait_count(page, search(demo_index, SearchQuery(**near)).total)
+class HeldComponents:
+    """Streamlit's component code held back until `release()`: ui/search_history.js (it comes with the
+    page's first component) then runs only after the buyer's first actions, as it does on a loaded machine
+    or a slow network, where the sidebar is usable up to seconds before it."""
+
+    CHUNK = "**/static/js/BidiComponent.*.js"
+
+    def __init__(self, page) -> None:
+        self.page, self.held = page, []
+        page.route(self.CHUNK, self._hold)
+
+    def _hold(self, route) -> None:
+        self.held.append(route)
+
+    def release(self) -> None:
+        for route in self.held:
+            route.continue_()
+        self.page.unroute(self.CHUNK, self._hold)
+        _history_script_running(self.page)
 
 
-def test_clear_filters_returns_to_a_fresh_search(page, app_url, demo_index):
-    page.goto(app_url + LYON_ESAT + "&q=restauration")
+def _history_script_running(page) -> None:
+    page.wait_for_function("() => window.__sourcingHistory === true")
+
+
+def _history_script_not_yet(page) -> None:
+    assert not page.evaluate("() => !!window.__sourcingHistory"), "the history script already runs"
+
+
+def _entries(page) -> int:
+    return page.evaluate("() => history.length")
+
+
+def _search(page) -> str:
+    return page.evaluate("() => location.search")
+
+
+def _settled(page) -> None:
+    """The run that follows a change has ended: every address write it makes has reached the browser."""
+    wait_for_app(page)
+    page.evaluate(_TWO_FRAMES)
+    wait_for_app(page)
+
+
+_TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+
+
+def _back_to(page, address: str) -> None:
+    """Back one step: the address is `address` at once, then the page is loaded again from it (a new
+    document: the old one's flag is gone) and its run has drawn the results. The history script loads the
+    search again on Back: pressed before it runs, only Streamlit's own handling would answer."""
+    _history_script_running(page)
+    page.evaluate("() => { window.__beforeBack = true; }")
+    page.go_back()
+    page.wait_for_function("s => location.search === s && !window.__beforeBack", arg=address)
     wait_for_app(page)
     headline_count(page)
+
+
+def _kind(page, code: str):
+    return page.locator('[data-testid="stSidebar"]').get_by_label(code, exact=True)
+
+
+def test_each_filter_change_is_one_step_back(page, app_url, demo_index):
+    """A kind ticked (before the history script runs, then after), a keyword typed, a place picked, a
+    département of « Plus de filtres »: one history entry each, and Back goes through them one by one,
+    each time with that search's filters in the address and in the widgets."""
+    held = HeldComponents(page)
+    page.goto(app_url + "/?lieu=Lyon+%2869001%29")
+    wait_for_app(page)
+    headline_count(page)
+    _history_script_not_yet(page)
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    searches, entries = [_search(page)], [_entries(page)]
+
+    def one_more_entry(wait_js: str) -> None:
+        page.wait_for_function(wait_js)
+        _settled(page)
+        assert _entries(page) == entries[-1] + 1, (searches[-1], _search(page))
+        searches.append(_search(page))
+        entries.append(_entries(page))
+
+    sidebar.get_by_text("ESAT", exact=True).click()  # the history script does not run yet
+    page.wait_for_url("**t_ESAT=true**")
+    _settled(page)
+    held.release()
+    one_more_entry("() => /t_ESAT=true/.test(location.search)")
+    sidebar.get_by_text("EA", exact=True).click()
+    one_more_entry("() => /t_EA=true/.test(location.search)")
+    keywords = sidebar.get_by_label(T.KEYWORDS_LABEL, exact=True)
+    keywords.fill("restauration")
+    keywords.press("Enter")
+    one_more_entry("() => /q=restauration/.test(location.search)")
+    place = sidebar.locator('[data-testid="stSelectbox"]').filter(has_text=T.PLACE_LABEL).locator("input").first
+    villeurbanne = page.locator('[role="option"]').filter(has_text="Villeurbanne").first
+    place.click()  # the menu opens, then lists what is typed
+    type_in_box(place, "Villeurbanne", villeurbanne, click=True)
+    one_more_entry("() => /lieu=Villeurbanne/.test(location.search)")
+    section = sidebar.locator("details").filter(has_text=T.MORE_FILTERS)
+    section.locator("summary").click()  # opening the section changes no filter: no entry
+    sidebar.locator(".st-key-dep input").wait_for()
+    _settled(page)
+    assert (_entries(page), _search(page)) == (entries[-1], searches[-1])
+    rhone = page.locator('[role="option"]').filter(has_text="Rhône (69)").first
+    type_in_box(sidebar.locator(".st-key-dep input"), "Rhône", rhone, click=True)
+    one_more_entry("() => /dep=/.test(location.search)")
+    page.keyboard.press("Escape")
+    for address in reversed(searches[:-1]):  # Back, one search at a time, down to the loaded one
+        _back_to(page, address)
+        assert _kind(page, "ESAT").is_checked() == ("t_ESAT=true" in address)
+        assert _kind(page, "EA").is_checked() == ("t_EA=true" in address)
+        assert keywords.input_value() == ("restauration" if "q=restauration" in address else "")
+        assert _search(page) == address
+
+
+@pytest.mark.parametrize("history_script", ["not yet running", "running"])
+def test_clear_filters_is_one_step_back_to_the_search_before(page, app_url, demo_index, history_script):
+    """One click on « Effacer les filtres »: a fresh search, ONE history entry (Streamlit removed each
+    filter from the address in its own write: with the history script not running yet, Back stopped at a
+    half-cleared search), and Back finds the search before with all its filters."""
+    held = HeldComponents(page)
+    page.goto(app_url + LYON_ESAT + "&q=restauration")
+    wait_for_app(page)
+    before_count = headline_count(page)
+    if history_script == "running":
+        held.release()
+    else:
+        _history_script_not_yet(page)
+    before, entries = _search(page), _entries(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     sidebar.get_by_role("button", name=T.RESET).click()
     page.wait_for_function("() => !/t_ESAT|lieu=|q=/.test(location.search)")
     _wait_count(page, len(demo_index.frame))
-    wait_for_app(page)
-    assert not sidebar.get_by_label("ESAT", exact=True).is_checked()
+    _settled(page)
+    if history_script != "running":
+        held.release()
+        _settled(page)
+    assert (_search(page), _entries(page)) == ("", entries + 1)
+    assert not _kind(page, "ESAT").is_checked()
     assert sidebar.get_by_label(T.KEYWORDS_LABEL, exact=True).input_value() == ""
-    page.go_back()  # the cleared search is one step back
-    page.wait_for_url("**t_ESAT=true**")
+    _back_to(page, before)  # the search before the clear, one step back
+    _wait_count(page, before_count)
+    assert _kind(page, "ESAT").is_checked()
+    assert sidebar.get_by_label(T.KEYWORDS_LABEL, exact=True).input_value() == "restauration"
 
 
 def _section_folded(page) -> None:
@@ -143,11 +249,13 @@ def test_a_filter_of_the_folded_section_stays_applied_and_in_the_address(page, a
     wait_for_app(page)
     _wait_count(page, rhone)
     assert "dep=" in page.url
+    entries = _entries(page)
     sidebar.get_by_role("button", name=T.RESET).click()
     page.wait_for_function("() => !/dep=/.test(location.search)")
     _wait_count(page, len(demo_index.frame))
-    wait_for_app(page)
+    _settled(page)
     _section_folded(page)
+    assert _entries(page) == entries + 1
     page.go_back()  # the page is loaded again from the address of the search before
     page.wait_for_url("**dep=**")
     wait_for_app(page)
