@@ -121,8 +121,9 @@ _TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnim
 
 def _back_to(page, address: str) -> None:
     """Back one step: the address is `address` at once, then the page is loaded again from it (a new
-    document: the old one's flag is gone) and its run has drawn the results. The history script loads the
-    search again on Back: pressed before it runs, only Streamlit's own handling would answer."""
+    document: the old one's flag is gone) and its run has drawn the results. Waits for the history script
+    first: it is what loads the page again (pressed before it runs, Back is Streamlit's own, which reruns
+    the same document with that address)."""
     _history_script_running(page)
     page.evaluate("() => { window.__beforeBack = true; }")
     page.go_back()
