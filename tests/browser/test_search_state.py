@@ -5,6 +5,7 @@ filtres" button, the chosen list across reruns and pages."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from sourcing.directory import load_demo
 from sourcing.gazetteer import Gazetteer
@@ -143,7 +144,7 @@ def test_each_filter_change_is_one_step_back(page, app_url, demo_index):
     held = HeldComponents(page)
     page.goto(app_url + "/?lieu=Lyon+%2869001%29")
     wait_for_app(page)
-    headline_count(page)
+    counts = [headline_count(page)]
     _history_script_not_yet(page)
     sidebar = page.locator('[data-testid="stSidebar"]')
     searches, entries = [_search(page)], [_entries(page)]
@@ -154,6 +155,7 @@ def test_each_filter_change_is_one_step_back(page, app_url, demo_index):
         assert _entries(page) == entries[-1] + 1, (searches[-1], _search(page))
         searches.append(_search(page))
         entries.append(_entries(page))
+        counts.append(headline_count(page))
 
     sidebar.get_by_text("ESAT", exact=True).click()  # the history script does not run yet
     page.wait_for_url("**t_ESAT=true**")
@@ -180,11 +182,12 @@ def test_each_filter_change_is_one_step_back(page, app_url, demo_index):
     type_in_box(sidebar.locator(".st-key-dep input"), "Rhône", rhone, click=True)
     one_more_entry("() => /dep=/.test(location.search)")
     page.keyboard.press("Escape")
-    for address in reversed(searches[:-1]):  # Back, one search at a time, down to the loaded one
+    for address, count in reversed(list(zip(searches, counts, strict=True))[:-1]):  # Back, one search at a time
         _back_to(page, address)
-        assert _kind(page, "ESAT").is_checked() == ("t_ESAT=true" in address)
-        assert _kind(page, "EA").is_checked() == ("t_EA=true" in address)
-        assert keywords.input_value() == ("restauration" if "q=restauration" in address else "")
+        _wait_count(page, count)  # that search, every filter of it
+        expect(_kind(page, "ESAT")).to_be_checked(checked="t_ESAT=true" in address)
+        expect(_kind(page, "EA")).to_be_checked(checked="t_EA=true" in address)
+        expect(keywords).to_have_value("restauration" if "q=restauration" in address else "")
         assert _search(page) == address
 
 
