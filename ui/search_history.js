@@ -3,11 +3,12 @@
 // Streamlit writes the URL of the widgets bound to it (`bind="query-params"`, ui/search_filters.py)
 // with history.replaceState when the buyer changes a filter (NO entry: Back left the app), and with one
 // history.pushState per widget when the server changes them ("Effacer les filtres" writes the cleared
-// address once itself, see `_clear_filters`, or Back would go through each filter). This script (injected with ui/french_ui.js, see
-// ui/french_ui.py) makes it one entry per action of the buyer: the first change of the page's search
-// after a click or a key adds an entry, the next ones of the same action update it; the URL tidying of a
-// page load (no action) adds none. Back then finds the previous search's URL, and the page is loaded again
-// from it, which restores every bound filter (as a shared link does). Other pages' URLs are untouched.
+// address once itself, see `_clear_filters`, or Back would go through each filter). This script
+// (injected with ui/french_ui.js, see ui/french_ui.py) makes it one entry per action of the buyer: the
+// first change of the page's search after a click or a key adds an entry, the next ones of the same
+// action update it; the URL tidying of a page load (no action) adds none. Back then finds the previous
+// search's URL, and the page is loaded again from it, which restores every bound filter (as a shared
+// link does). Other pages' URLs are untouched.
 if (!window.__sourcingHistory) {
   window.__sourcingHistory = true;
   var lastAction = 0, pushed = false, ACTION_WINDOW_MS = 5000;

@@ -4,9 +4,10 @@ the page itself, from data prepared once per search.
 streamlit-folium drew each search's map in a new frame (its document, its React bundle, Leaflet fetched
 script after script): about a second of the browser's single busy thread before the first marker on the
 demo, and again at every filter change. The component loads Leaflet once per page and a new search only
-replaces the map inside the same element. The map's script is `ui.map`'s (the same layer script as the
-standalone map page's folium map, `ui/map/script.py`), made without folium: folium compiles its 95 Jinja
-templates at import, a third of a second of CPU the app's start no longer spends before the first page.
+replaces the map inside the same element. The map's script is `ui.map`'s (`ui/map/script.py`: the same
+layer script as `ui.map.builder.build_map`'s folium map, which tests and the bench open as a page of its
+own), made without folium: folium compiles its 95 Jinja templates at import, a third of a second of CPU
+the app's start no longer spends before the first page.
 What the component gets is made once per (directory, query, tiles), kept in a cache keyed on those small
 values: a rerun (a click on a table row) sends it again unchanged.
 
