@@ -21,7 +21,7 @@ import hashlib
 import json
 from dataclasses import replace
 from importlib.resources import files
-from typing import Any, Final
+from typing import Any, Final, Unpack
 
 import pandas as pd
 import streamlit as st
@@ -30,7 +30,7 @@ from sourcing.frenchfmt import french_number
 from sourcing.search import SearchQuery, search
 from ui import texts as T
 from ui.map import builder as mapping
-from ui.map.script import MAP_CSS, declarations, layer_script
+from ui.map.script import MAP_CSS, MAP_JS, declarations, layer_script
 from ui.state import search_index
 
 MAP_LIMIT = 20_000
@@ -59,33 +59,28 @@ def _leaflet_map(map_id: str, view: dict[str, Any]) -> str:
     )
 
 
-def component_data(
-    results: pd.DataFrame,
-    *,
-    center: tuple[float, float] | None = None,
-    radius_km: float | None = None,
-    tiles: bool = False,
-    found_total: int | None = None,
-) -> dict[str, Any]:
+def component_data(results: pd.DataFrame, **options: Unpack[mapping.LayerOptions]) -> dict[str, Any]:
     """What `search_map.js` draws (see its header): the Leaflet map and the layer's script
-    (`ui.map.script`, the standalone map's own), the map's styles and the Leaflet files, for the map of
-    `results` (`ui.map.builder.build_map`'s arguments). The same results give the same data."""
-    payload, options = mapping.map_parts(
-        results, center=center, radius_km=radius_km, tiles=tiles, found_total=found_total
-    )
-    declared = declarations(payload, **options)
-    view = mapping.view_options(center, tiles=tiles)
-    digest = hashlib.sha256(json.dumps([view, declared], sort_keys=True).encode()).hexdigest()
-    map_id = f"map_{digest[:32]}"
-    script = _leaflet_map(map_id, view) + layer_script(map_id, declared)
+    (`ui.map.script`, the same as `build_map`'s folium map), the map's styles and the Leaflet files, for the
+    map of `results` (`ui.map.builder.map_parts`'s arguments). The same results give the same data."""
+    payload, layer = mapping.map_parts(results, **options)
+    declared = declarations(payload, **layer)
+    view = mapping.view_options(options.get("center"), tiles=options.get("tiles", False))
+    # One pass over what makes the script (megabytes of payload): the map's element id and the key the
+    # component compares to know whether the map changed.
+    digest = hashlib.sha256(json.dumps(view).encode())
+    for value in (*declared.values(), MAP_JS):
+        digest.update(value.encode() + b"\0")
+    key = digest.hexdigest()
+    map_id = f"map_{key[:32]}"
     urls = mapping.asset_urls()
     return {
         "id": map_id,
-        "script": script,
+        "script": _leaflet_map(map_id, view) + layer_script(map_id, declared),
         "css": _ELEMENT_CSS.format(id=map_id) + MAP_CSS,
         "css_links": [urls["leaflet_css"], urls["markercluster_css"]],
         "js_links": [urls["leaflet_js"], urls["markercluster_js"]],
-        "key": hashlib.sha256(script.encode()).hexdigest(),
+        "key": key,
     }
 
 

@@ -51,7 +51,10 @@ from ui.map.script import legend_html
 if TYPE_CHECKING:
     import folium
 
-__all__ = ["ASSET_PATHS", "REQUIRED_COLUMNS", "asset_urls", "build_map", "map_html", "map_parts", "view_options"]
+__all__ = [
+    "ASSET_PATHS", "REQUIRED_COLUMNS", "LayerOptions", "asset_urls", "build_map", "map_html", "map_parts",
+    "view_options",
+]  # fmt: skip
 
 PROJECT_DIR: Final = Path(__file__).resolve().parents[2]
 DEPARTEMENTS_GEOJSON: Final = PROJECT_DIR / "data" / "geo" / "departements.geojson"
@@ -83,12 +86,19 @@ IGN_ATTRIBUTION: Final = '&copy; <a href="https://www.ign.fr/">IGN</a> – Géop
 TILES: Final = {"url": IGN_TILES, "attribution": IGN_ATTRIBUTION, "max_zoom": MAX_ZOOM}
 
 
-class MapOptions(TypedDict, total=False):
-    """The keyword arguments of `build_map`, for the functions that pass them on."""
+class LayerOptions(TypedDict, total=False):
+    """What a map of some results shows besides them (`map_parts`'s keyword arguments), for the functions
+    that pass them on."""
 
     center: tuple[float, float] | None
     radius_km: float | None
     tiles: bool
+    found_total: int | None
+
+
+class MapOptions(LayerOptions, total=False):
+    """The keyword arguments of `build_map`, for the functions that pass them on."""
+
     asset_base: str
     cdn: bool
 

@@ -1,6 +1,6 @@
-"""The supplier layer as a folium element (the standalone map page, the exports): outlines, buyer point,
-circle, markers and legend, in one script made by `script.py` (the search page's component runs the
-same script without folium).
+"""The supplier layer as a folium element (`builder.build_map`: the map tests and the bench open as a page
+of its own): outlines, buyer point, circle, markers and legend, in one script made by `script.py` (the
+search page's component runs the same script without folium).
 
 Safety rule: directory text only reaches the page through `payload.marker_payload` (HTML-escaped) and
 `safe_json` (`script.declarations`); the script is rendered without handing it to Jinja. No folium

@@ -1,7 +1,7 @@
 """The supplier layer's script, without folium: the variables `map.js` expects, each as safe JSON, and
-the script that declares them around `map.js`. `layer.SupplierLayer` (the folium element of the
-standalone map page and the exports) and the search page's component (`ui/search_map.py`) both run
-this script, so the two maps are the same; importing this module costs no folium (its 95 Jinja
+the script that declares them around `map.js`. `layer.SupplierLayer` (the folium map that tests and the
+bench open as a page of its own) and the search page's component (`ui/search_map.py`) both run this
+script, so the two maps are the same; importing this module costs no folium (its 95 Jinja
 templates are compiled at import: a third of a second of the app's start).
 
 Safety rule: directory text only reaches the page through `payload.marker_payload` (HTML-escaped) and
