@@ -11,6 +11,8 @@ import threading
 import time
 import urllib.request
 
+import pytest
+
 from tests.helpers import PROJECT_DIR
 
 # Run in a fresh interpreter: what the first run of the search page imports after `warm_up()`.
@@ -193,3 +195,34 @@ def test_each_page_run_is_counted_until_it_ends():
     at.run()
     assert warmup.PAGE_RUNS._running == 0
     assert warmup.PAGE_RUNS._last_end > before
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")  # the client only, not the app
+def test_a_file_sent_to_a_browser_delays_the_other_pages(monkeypatch, tmp_path):
+    """With `python -m ui.serve`, each file Streamlit's server sends (its scripts, the map's Leaflet) starts
+    the quiet delay again: a first visitor's 2 MB of scripts are not sent beside an import."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+    from starlette.testclient import TestClient
+
+    from ui import serve, warmup
+
+    monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
+    monkeypatch.setattr(StaticFiles, "get_response", StaticFiles.get_response)  # undone after the test
+    serve.count_file_requests()
+    serve.count_file_requests()  # installed once however often called
+    (tmp_path / "index.js").write_text("// the page's script", encoding="utf-8")
+    client = TestClient(Starlette(routes=[Mount("/", app=StaticFiles(directory=tmp_path))]))
+    imported: list[float] = []
+    monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json",))
+    monkeypatch.setattr(warmup.importlib, "import_module", lambda name: imported.append(time.monotonic()))
+    monkeypatch.setattr(warmup, "_first_chart", lambda: None)
+    thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.3})
+    sent = time.monotonic()
+    assert client.get("/index.js").text == "// the page's script"
+    assert client.get("/missing.js").status_code == 404  # a refused file counts too: the browser asked
+    thread.start()
+    thread.join(timeout=10)
+    assert imported and imported[0] >= sent + 0.3
+    assert warmup.PAGE_RUNS._running == 0

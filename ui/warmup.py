@@ -65,8 +65,9 @@ OTHER_PAGE_MODULES: tuple[str, ...] = (
 
 
 class _PageRuns:
-    """Page runs under way (app.py counts them) and when the last one ended, so that background work
-    can wait for a quiet moment: a page run and an import share one interpreter lock."""
+    """Page runs under way (app.py counts them) and when the last one ended or a visitor's browser last
+    asked for a file (`touch`, from ui/serve.py), so that background work can wait for a quiet moment: a
+    page run, the server sending Streamlit's scripts and an import share one interpreter lock."""
 
     def __init__(self) -> None:
         self._running = 0
@@ -84,6 +85,12 @@ class _PageRuns:
                 self._running -= 1
                 self._last_end = time.monotonic()
                 self._changed.notify_all()
+
+    def touch(self) -> None:
+        """Something a visitor waits for happened now (a file of the page asked for): quiet starts later."""
+        with self._changed:
+            self._last_end = max(self._last_end, time.monotonic())
+            self._changed.notify_all()
 
     def wait_until_quiet(self, quiet_s: float) -> None:
         """Until no page is running and none has ended for `quiet_s` seconds (a page's next run, its
