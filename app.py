@@ -2,12 +2,12 @@
 
 import streamlit as st
 
-from ui import french_ui, state, warmup
+from ui import french_ui, search_map, state, warmup
 from ui import texts as T
 
 st.set_page_config(page_title=T.APP_TITLE, page_icon="🤝", layout="wide")
 state.init_state()
-french_ui.install()
+french_ui.install(preload=search_map.leaflet_links())
 
 pages = [
     st.Page("ui/pages/recherche.py", title=T.PAGE_SEARCH, icon=":material/travel_explore:", default=True),

@@ -17,8 +17,10 @@ UI_DIR = Path(charts.__file__).parent
 
 def test_component_module_carries_every_text_and_runs_both_scripts():
     script = french_ui.script()
-    assert script.rstrip().endswith("export default function () { run(); }")
+    assert re.search(r"export default function \(component\) \{\n  run\(\);\n", script)
     assert "window.__sourcingFrenchUi" in script and "window.__sourcingHistory" in script  # each runs once
+    # and asks for the files it is given (the map's Leaflet: app.py, tests/browser/test_search_page.py)
+    assert "window.__supMapAssets" in script and "forEach(loadScript)" in script
     for english, french in T.STREAMLIT_TEXTS.items():
         assert english.replace("<", "\\u003c") in script and french in script
 

@@ -3,7 +3,8 @@
 // streamlit-folium drew each search's map in a new frame: a new document, its React bundle, Leaflet's
 // scripts fetched one after the other, then the map; on the demo that was a second of the browser's only
 // busy thread before the first marker, and again at every filter change. Here Leaflet is loaded once per
-// page (fetched in parallel, run in order) and a new search only replaces the map inside the same element.
+// page (ui/leaflet_files.js: fetched in parallel, run in order, asked for as soon as a page opens) and a
+// new search only replaces the map inside the same element.
 //
 // ui/search_map.py mounts this module with `data`:
 //   id         the folium map's name: the element id its script draws into, and its variable
@@ -16,31 +17,6 @@
 // and reads one trigger back: `clicked`, the supplier id of a marker the buyer clicked.
 // Safety rule: directory text only arrives inside `script`, HTML-escaped and JSON-escaped by the server
 // (ui/map/payload.py); nothing here puts data into HTML.
-
-const assets = window.__supMapAssets || (window.__supMapAssets = {});
-
-function loadStyle(href) {
-  if (assets[href]) { return; }
-  assets[href] = true;
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = href;
-  document.head.appendChild(link);
-}
-
-function loadScript(src) {
-  if (!assets[src]) {
-    assets[src] = new Promise((resolve, reject) => {
-      const script = document.createElement("script");
-      script.src = src;
-      script.async = false;  // fetched in parallel, run in the order asked (Leaflet before its plugin)
-      script.onload = resolve;
-      script.onerror = reject;
-      document.head.appendChild(script);
-    });
-  }
-  return assets[src];
-}
 
 function removeMap(host) {
   if (host.supCluster) {
@@ -93,8 +69,9 @@ export default function (component) {
   host.style.height = data.height + "px";
   host.latest = data;
   data.css_links.forEach(loadStyle);
-  // Building a map holds the page's thread for a while (20,000 markers: half a second): it starts after
-  // the next paint, so that the count and the table of a new search show first.
+  // Building a map holds the page's thread for a while (20,000 markers: half a second). The page's first
+  // map is built as soon as Leaflet is there (the count is already shown; the table comes after it);
+  // a new search's map starts after the next paint, so that its count and table show first.
   const draw = () => {
     if (host.latest !== data) { return; }  // a newer search arrived meanwhile: it draws its own map
     if (host.dataset.key !== data.key) {
@@ -104,7 +81,14 @@ export default function (component) {
     }
     applyFocus(host, data);
   };
-  Promise.all(data.js_links.map(loadScript)).then(() => requestAnimationFrame(() => setTimeout(draw, 0)));
+  const scripts = data.js_links.map(loadScript);
+  const first = !window.__supMapShown;
+  window.__supMapShown = true;
+  if (first && scripts.every((s) => s.done)) {
+    draw();
+  } else {
+    Promise.all(scripts).then(() => (first ? draw() : requestAnimationFrame(() => setTimeout(draw, 0))));
+  }
   // Unmounted (no results, another page): the map and its listeners go with it.
   return () => setTimeout(() => { if (!host.isConnected) { removeMap(host); } }, 0);
 }

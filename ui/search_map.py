@@ -37,7 +37,8 @@ MAP_LIMIT = 20_000
 TILES_BY_DEFAULT = True  # the IGN plan (the page falls back by itself to the offline basemap)
 MAP_KEY = "map"
 COMPONENT_NAME: Final = "sourcing_map"
-COMPONENT_JS: Final = files(__package__).joinpath("search_map.js").read_text(encoding="utf-8")
+LEAFLET_FILES_JS: Final = files(__package__).joinpath("leaflet_files.js").read_text(encoding="utf-8")
+COMPONENT_JS: Final = LEAFLET_FILES_JS + files(__package__).joinpath("search_map.js").read_text(encoding="utf-8")
 # Component code is trusted code; the directory's text only reaches it inside the map's script, escaped.
 _map_component = st.components.v2.component(COMPONENT_NAME, js=COMPONENT_JS, isolate_styles=False)
 
@@ -73,14 +74,22 @@ def component_data(results: pd.DataFrame, **options: Unpack[mapping.LayerOptions
         digest.update(value.encode() + b"\0")
     key = digest.hexdigest()
     map_id = f"map_{key[:32]}"
-    urls = mapping.asset_urls()
     return {
         "id": map_id,
         "script": _leaflet_map(map_id, view) + layer_script(map_id, declared),
         "css": _ELEMENT_CSS.format(id=map_id) + MAP_CSS,
+        **leaflet_links(),
+        "key": key,
+    }
+
+
+def leaflet_links() -> dict[str, list[str]]:
+    """The files the map loads, in order: Leaflet and Leaflet.markercluster (`css_links`, `js_links`);
+    every page asks for them early (app.py, `french_ui.install`)."""
+    urls = mapping.asset_urls()
+    return {
         "css_links": [urls["leaflet_css"], urls["markercluster_css"]],
         "js_links": [urls["leaflet_js"], urls["markercluster_js"]],
-        "key": key,
     }
 
 

@@ -196,3 +196,27 @@ def test_clicking_a_marker_selects_the_supplier_in_the_table(page, app_url):
     grid.wait_for(timeout=30_000)
     grid.scroll_into_view_if_needed()
     grid.screenshot(path=str(ARTIFACTS / "marker-click-selects-row.png"))
+
+
+# Whether the map element already held its Leaflet map when it first appeared in the page (its build
+# ran in the same task as the element's creation, with no frame waited for).
+_WATCH_FIRST_MAP = """() => { window.__firstMapBuiltAtOnce = null;
+  new MutationObserver((_, observer) => { const host = document.querySelector('.sup-map-host');
+    if (host) { window.__firstMapBuiltAtOnce = !!host.querySelector('.leaflet-container'); observer.disconnect(); }
+  }).observe(document.body, {subtree: true, childList: true}); }"""
+
+
+def test_any_page_fetches_leaflet_so_the_first_map_is_built_as_it_arrives(page, app_url):
+    """A buyer who opens another page first: Leaflet is asked for at once (ui/leaflet_files.js, through
+    the French texts component on every page), so the search page's first map is built as soon as its
+    element exists, and Leaflet's files are loaded once."""
+    page.goto(f"{app_url}/conseil")
+    wait_for_app(page)
+    page.wait_for_function("() => !!(window.L && window.L.markerClusterGroup)", timeout=30_000)
+    assert page.locator(SEARCH_MAP).count() == 0
+    page.evaluate(_WATCH_FIRST_MAP)
+    page.locator('[data-testid="stSidebarNav"]').get_by_text(T.PAGE_SEARCH, exact=True).click()
+    assert markers_drawn(search_map(page)) > 0
+    assert page.evaluate("() => window.__firstMapBuiltAtOnce") is True
+    scripts = page.evaluate("() => [...document.scripts].map(s => s.src).filter(s => /leaflet/.test(s))")
+    assert len(scripts) == 2 and len(set(scripts)) == 2, scripts
