@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -208,6 +209,43 @@ def test_facets_from_the_flattened_lists_are_the_facets_of_the_results(query, tm
         pd.testing.assert_series_equal(flat.bands, expected.bands)
 
 
+def _flat_and_raw_facets(rows: list[dict], queries: list[SearchQuery], tmp_path) -> None:
+    """The counts from the flattened lists (`FlatList.counted`) equal the counts of the results' lists,
+    order included, for each query, on a saved index of `rows`."""
+    import pyarrow as pa
+
+    from sourcing.search import stored
+    from sourcing.search.facets import FlatList
+
+    folder = stored.save(SearchIndex.build(canonical(rows)), tmp_path / "index")
+    lazy = stored.load(folder)
+    table = pa.ipc.open_file(pa.memory_map(str(folder / stored.TABLE_FILE), "r")).read_all()
+    lists = {name: FlatList.of_arrow(table.column(name)) for name in ("kinds", "sectors")}
+    for query in queries:
+        expected, flat = facet_counts(lazy, query, BANDS), facet_counts(lazy, query, BANDS, lists=lists)
+        pd.testing.assert_series_equal(flat.kinds, expected.kinds)
+        pd.testing.assert_series_equal(flat.sectors, expected.sectors)
+
+
+def test_flattened_counts_break_ties_as_pandas_does(tmp_path):
+    """Many equal counts (three kinds, four sectors, each as often as the others), lists in varied
+    orders, empty lists, unknown sector ids, a search whose sectors are all unknown: the bars' order is
+    the one the results' own lists give (ties by first appearance in the results' order)."""
+    import random
+
+    known = list(sector_names())[:4]
+    draw = random.Random(15)
+    rows = []
+    for i in range(240):
+        kinds = draw.sample(["EA", "ESAT", "ACI"], draw.randint(0, 3))
+        sectors = draw.sample([*known, "pas-un-secteur"], draw.randint(0, 5))
+        rows.append({"id": str(i), "name": f"S{draw.randint(0, 60):02d}", "kinds": kinds, "sectors": sectors})
+    rows.append({"id": "x", "name": "Seul inconnu", "kinds": ["EA"], "sectors": ["pas-un-secteur"]})
+    queries = [SearchQuery(), SearchQuery(sort="name"), SearchQuery(kinds=("ESAT",)), SearchQuery(q="inconnu"),
+               SearchQuery(q="S07"), SearchQuery(q="introuvable")]  # fmt: skip
+    _flat_and_raw_facets(rows, queries, tmp_path)
+
+
 def test_flattened_lists_leave_out_missing_lists_and_items():
     import pyarrow as pa
 
@@ -215,8 +253,10 @@ def test_flattened_lists_leave_out_missing_lists_and_items():
 
     flat = FlatList.of_arrow(pa.chunked_array([pa.array([["EA", None], None]), pa.array([[], ["ESAT", "EA"]])]))
     assert flat.rows.tolist() == [0, 3, 3]
-    assert flat.in_order([3, 0], 4).tolist() == ["ESAT", "EA", "EA"]  # rows in the results' order, then list order
-    assert flat.in_order([1, 2], 4).tolist() == []
+    values, counts = flat.counted(np.array([3, 0]), 4)  # rows in the results' order, then list order
+    assert values == ["ESAT", "EA"] and counts.tolist() == [1, 2]
+    values, counts = flat.counted(np.array([1, 2]), 4)
+    assert values == [] and counts.tolist() == []
 
 
 def test_supplier_row_from_the_results_else_from_the_directory(index):
