@@ -60,6 +60,24 @@ def test_a_search_reads_only_the_rows_it_shows(tmp_path):
     pd.testing.assert_frame_equal(loaded.frame, load_demo())  # and the whole table when asked
 
 
+def test_a_saved_index_gives_its_list_columns_as_arrow_for_the_charts(pair):
+    """The charts' flattened lists read the saved index's own mapped table (no second load of the
+    index): the same kinds and sectors as the directory's, row for row; an index built in memory has
+    none to give, and the charts then count the results' rows."""
+    from sourcing.search.facets import FlatList
+
+    built, loaded = pair
+    assert built.arrow_column("kinds") is None and loaded.arrow_column("no-such-column") is None
+    assert "frame" not in loaded.__dict__
+    for name in ("kinds", "sectors"):
+        column = loaded.arrow_column(name)
+        assert [cell or [] for cell in column.to_pylist()] == built.frame[name].tolist()
+        flat = FlatList.of_arrow(column)
+        items = built.frame[name].explode().dropna()
+        assert flat.rows.tolist() == items.index.tolist()
+        assert flat.values[flat.codes].tolist() == items.tolist()
+
+
 def test_a_missing_or_older_index_is_rebuilt(tmp_path):
     folder = tmp_path / stored.INDEX_FOLDER
     assert stored.load(folder) is None

@@ -33,20 +33,22 @@ class FlatList:
 
     @classmethod
     def of_arrow(cls, column) -> FlatList:
-        """From an Arrow list column (null lists and null items are left out, as `dropna` does)."""
+        """From an Arrow list column (null lists and null items are left out, as `dropna` does), chunk
+        by chunk as the stored table holds it: the items are encoded where they lie (one dictionary
+        for all chunks), never copied (at a million suppliers, combining the chunks and filtering the
+        strings held 460 MB more at once, beside the fresh page the warm-up has just made)."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        items = pc.list_flatten(array)
-        parents = pc.list_parent_indices(array)
-        valid = pc.is_valid(items)
-        encoded = pc.dictionary_encode(items.filter(valid))
-        return cls(
-            rows=parents.filter(valid).to_numpy().astype(np.int64),
-            codes=encoded.indices.to_numpy().astype(np.int64),
-            values=np.array(encoded.dictionary.to_pylist(), dtype=object),
-        )
+        chunked = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
+        lengths = pc.fill_null(pc.list_value_length(chunked), 0).to_numpy()
+        item_rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
+        encoded = pc.dictionary_encode(pc.list_flatten(chunked)).unify_dictionaries()
+        indices = [chunk.indices.fill_null(-1).to_numpy() for chunk in encoded.chunks]
+        codes = np.concatenate(indices).astype(np.int64) if indices else np.zeros(0, dtype=np.int64)
+        valid = codes >= 0
+        dictionary = encoded.chunk(0).dictionary.to_pylist() if encoded.num_chunks else []
+        return cls(rows=item_rows[valid], codes=codes[valid], values=np.array(dictionary, dtype=object))
 
     def counted(self, rows: np.ndarray, n_rows: int) -> tuple[list[object], np.ndarray]:
         """The distinct values among the items of `rows` (positions among `n_rows`, in the results'

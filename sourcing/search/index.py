@@ -108,6 +108,12 @@ class SearchIndex:
             return self.__dict__["_column"](name)
         return self.frame[name] if name in self.frame.columns else None
 
+    def arrow_column(self, name: str) -> Any:
+        """A column of a saved index's mapped table, as Arrow holds it (a `pyarrow.ChunkedArray`, no
+        copy); None for an index built in memory, or a column the table lacks."""
+        reader = self.__dict__.get("_arrow_column")
+        return None if reader is None else reader(name)
+
     def take(self, rows: np.ndarray, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """``frame.take(rows)`` (only ``columns`` when given), without loading a lazy index's table."""
         if "frame" not in self.__dict__ and "_take" in self.__dict__:

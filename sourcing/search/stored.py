@@ -137,6 +137,7 @@ def load(
         return _rows_frame(_columns(batches.rows(rows, columns), columns), rows)
 
     parts["_column"] = lambda name: _directory_column(table(), name)
+    parts["_arrow_column"] = lambda name: table().column(name) if name in table().column_names else None
     return SearchIndex.lazy(parts, rows=int(keys["rows"]), take=take,
                             load_frame=frame_loader or (lambda: _as_directory(table().combine_chunks())))  # fmt: skip
 
