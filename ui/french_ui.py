@@ -60,5 +60,5 @@ def _component():
 def install(preload: dict[str, list[str]] | None = None) -> None:
     """Mount the component (a no-op in the browser after the first time: the scripts guard themselves).
     `preload`: files the page loads now, before anything asks for them (`css_links`, `js_links`: the
-    search map's Leaflet, so that the first map is built as soon as it arrives, 0.5 s sooner on the demo)."""
+    search map's Leaflet, so that the page's first map can be built as soon as its element exists)."""
     _component()(key=KEY, data=preload or {})
