@@ -64,9 +64,9 @@ def count_file_requests() -> None:
     if getattr(original, "counted", False):
         return
 
-    async def get_response(self: StaticFiles, path: str, scope: Any) -> Any:
+    async def get_response(self: StaticFiles, *args: Any, **kwargs: Any) -> Any:  # whatever Starlette passes
         PAGE_RUNS.touch()
-        return await original(self, path, scope)
+        return await original(self, *args, **kwargs)
 
     get_response.counted = True  # type: ignore[attr-defined]
     StaticFiles.get_response = get_response  # type: ignore[method-assign]
