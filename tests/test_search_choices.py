@@ -190,41 +190,27 @@ def test_facets_keep_the_ten_most_frequent_sectors_by_label():
 def test_facets_from_the_flattened_lists_are_the_facets_of_the_results(query, tmp_path):
     # The search page counts kinds and sectors from the index's lists flattened once (FlatList), not
     # from every result's lists: the same counts, in the same order (ties included), on a saved index.
-    import pyarrow as pa
-
     from sourcing.directory import load_demo
+
+    _assert_flat_facets_are_the_results_facets(load_demo(), [query], tmp_path)
+
+
+def _assert_flat_facets_are_the_results_facets(directory: pd.DataFrame, queries: list[SearchQuery], tmp_path) -> None:
+    """The counts from the flattened lists (`FlatList.counted`, on the saved index's own columns as the
+    search page takes them) equal the counts of the results' lists, order included, for each query."""
     from sourcing.search import stored
     from sourcing.search.facets import FlatList
 
-    folder = stored.save(SearchIndex.build(load_demo()), tmp_path / "index")
-    lazy = stored.load(folder)
-    table = pa.ipc.open_file(pa.memory_map(str(folder / stored.TABLE_FILE), "r")).read_all()
-    lists = {name: FlatList.of_arrow(table.column(name)) for name in ("kinds", "sectors")}
-    expected, flat = facet_counts(lazy, query, BANDS), facet_counts(lazy, query, BANDS, lists=lists)
-    pd.testing.assert_series_equal(flat.kinds, expected.kinds)
-    pd.testing.assert_series_equal(flat.sectors, expected.sectors)
-    if expected.bands is None:
-        assert flat.bands is None
-    else:
-        pd.testing.assert_series_equal(flat.bands, expected.bands)
-
-
-def _flat_and_raw_facets(rows: list[dict], queries: list[SearchQuery], tmp_path) -> None:
-    """The counts from the flattened lists (`FlatList.counted`) equal the counts of the results' lists,
-    order included, for each query, on a saved index of `rows`."""
-    import pyarrow as pa
-
-    from sourcing.search import stored
-    from sourcing.search.facets import FlatList
-
-    folder = stored.save(SearchIndex.build(canonical(rows)), tmp_path / "index")
-    lazy = stored.load(folder)
-    table = pa.ipc.open_file(pa.memory_map(str(folder / stored.TABLE_FILE), "r")).read_all()
-    lists = {name: FlatList.of_arrow(table.column(name)) for name in ("kinds", "sectors")}
+    lazy = stored.load(stored.save(SearchIndex.build(directory), tmp_path / "index"))
+    lists = {name: FlatList.of_arrow(lazy.arrow_column(name)) for name in ("kinds", "sectors")}
     for query in queries:
         expected, flat = facet_counts(lazy, query, BANDS), facet_counts(lazy, query, BANDS, lists=lists)
         pd.testing.assert_series_equal(flat.kinds, expected.kinds)
         pd.testing.assert_series_equal(flat.sectors, expected.sectors)
+        if expected.bands is None:
+            assert flat.bands is None
+        else:
+            pd.testing.assert_series_equal(flat.bands, expected.bands)
 
 
 def test_flattened_counts_break_ties_as_pandas_does(tmp_path):
@@ -243,7 +229,7 @@ def test_flattened_counts_break_ties_as_pandas_does(tmp_path):
     rows.append({"id": "x", "name": "Seul inconnu", "kinds": ["EA"], "sectors": ["pas-un-secteur"]})
     queries = [SearchQuery(), SearchQuery(sort="name"), SearchQuery(kinds=("ESAT",)), SearchQuery(q="inconnu"),
                SearchQuery(q="S07"), SearchQuery(q="introuvable")]  # fmt: skip
-    _flat_and_raw_facets(rows, queries, tmp_path)
+    _assert_flat_facets_are_the_results_facets(canonical(rows), queries, tmp_path)
 
 
 def test_flattened_lists_leave_out_missing_lists_and_items():
