@@ -13,7 +13,7 @@ from sourcing.directory import load_demo
 from sourcing.search import SearchIndex, SearchQuery, search
 from tests.helpers import app_test
 from tests.test_app import count_in_headline
-from ui import search_filters, state
+from ui import search_page, state
 from ui import texts as T
 from ui.search_filters import MORE_FILTER_KEYS, MORE_FILTERS_KEY, default_query
 
@@ -49,14 +49,14 @@ def demo_index():
 def page_queries(monkeypatch) -> list[SearchQuery]:
     """The query of each run of the search page, in order."""
     asked: list[SearchQuery] = []
-    drawn = search_filters.sidebar_query
+    drawn = search_page.sidebar_query
 
     def recorded():
         query, place_label = drawn()
         asked.append(query)
         return query, place_label
 
-    monkeypatch.setattr(search_filters, "sidebar_query", recorded)
+    monkeypatch.setattr(search_page, "sidebar_query", recorded)
     return asked
 
 

@@ -27,9 +27,6 @@ URL = "query-params"
 # The section « Plus de filtres »: its open state's key, and the keys (of `filter_defaults`) of its filters.
 MORE_FILTERS_KEY = "plus_de_filtres"
 MORE_FILTER_KEYS = ("naf", "cpv", "dep", "reg", "epci", "effectif", "recent", "marches")
-# Set when a fresh page's drawn filters did not give `default_query()`: the session's pages then draw
-# the filters before the results (see `fresh_search`).
-FILTERS_FIRST = "filtres_avant_resultats"
 
 
 @st.cache_resource
@@ -144,16 +141,6 @@ def filter_defaults() -> dict[str, object]:
                                    "recent": False, "marches": False, "tri": next(iter(T.SORT_OPTIONS))}  # fmt: skip
     defaults.update({f"t_{kind.code}": False for kind in KINDS})
     return defaults
-
-
-def fresh_search() -> bool:
-    """Whether this run shows a fresh search page: nothing in the page address and every filter of the
-    session at its default (a first visit, or after « Effacer les filtres »), so that its query is
-    `default_query()` before the filters are drawn. False for good in a session where the drawn
-    filters once disagreed with it (`FILTERS_FIRST`)."""
-    if st.query_params or st.session_state.get(FILTERS_FIRST):
-        return False
-    return all(st.session_state.get(key, value) == value for key, value in filter_defaults().items())
 
 
 def _sort(chosen: str, has_place: bool) -> str:

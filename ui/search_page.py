@@ -25,11 +25,12 @@ from sourcing.search import SearchIndex, SearchQuery, SearchResult, count, searc
 from sourcing.search.choices import sector_names
 from sourcing.search.facets import Facets, facet_counts, full_rows, supplier_row
 from sourcing.store.dates import is_stale
-from ui import search_filters, search_map, shortlist_panel, state
+from ui import search_map, shortlist_panel, state
 from ui import texts as T
 from ui.bars import bars_html
 from ui.map import builder as mapping
 from ui.safe_text import md_text
+from ui.search_filters import sidebar_query
 from ui.state import search_index, sector_labels
 
 TABLE_LIMIT = 2000
@@ -244,24 +245,9 @@ def render() -> None:
     if key == state.DEMO_KEY:
         st.info(T.DEMO_BADGE, icon=":material/science:")
     index = search_index(key)
-    if search_filters.fresh_search():
-        # A fresh search page (a first visit, « Effacer les filtres »): its query is known before the
-        # filters are drawn, so the count and the map reach the browser first; the sidebar's widgets
-        # (about 0.5 s of the run, and Streamlit's widget code for the browser to fetch) come after.
-        query = search_filters.default_query()
-        _results(key, index, query, place_label=None)
-        if search_filters.sidebar_query()[0] != query:  # a filter's default not in filter_defaults()
-            st.session_state[search_filters.FILTERS_FIRST] = True  # drawn again, filters first
-            st.rerun()
-        return
-    query, place_label = search_filters.sidebar_query()
+    query, place_label = sidebar_query()
     if st.session_state.get("place_not_understood"):  # say it here, not only in the sidebar
         st.warning(T.PLACE_NOT_UNDERSTOOD_MAIN.format(text=st.session_state["place_not_understood"]))
-    _results(key, index, query, place_label)
-
-
-def _results(key: str, index: SearchIndex, query: SearchQuery, place_label: str | None) -> None:
-    """The main area: count, map, table, card, charts."""
     total = result_count(key, query)  # the count first: the rows come after
     headline = T.RESULTS_COUNT.format(n=french_number(total))
     if place_label and query.radius_km is not None:
