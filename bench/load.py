@@ -64,9 +64,11 @@ def _pin(cpus: set[int] | None):
 
 
 @contextlib.contextmanager
-def app_processes(n: int, workdir: Path, cpus: set[int] | None = None):
-    """`n` streamlit processes on one SQLite file and one data folder; yields (urls, pids)."""
-    env = {**os.environ, "SOURCING_DB_PATH": str(workdir / "sourcing.db"), "SOURCING_DATA_DIR": str(workdir / "data"),
+def app_processes(n: int, workdir: Path, cpus: set[int] | None = None, data_dir: Path | None = None):
+    """`n` streamlit processes on one SQLite file and one data folder (`data_dir`, else an empty one in
+    `workdir`: the demo); yields (urls, pids)."""
+    data = data_dir if data_dir is not None else workdir / "data"
+    env = {**os.environ, "SOURCING_DB_PATH": str(workdir / "sourcing.db"), "SOURCING_DATA_DIR": str(data),
            "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}  # fmt: skip
     procs, urls = [], []
     for _ in range(n):

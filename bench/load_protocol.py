@@ -33,15 +33,26 @@ BackMsgs sent (every rerun: opening, filter changes, card, naming the list, add)
     python bench/load_protocol.py --think 0 --n 1 5 10 # closed loop
     python bench/load_protocol.py --app-cpus 0 --client-cpus 1 --processes 1
     python bench/load_protocol.py --no-write           # print only
+    python bench/load_protocol.py --store /path/store-1000000 --processes 1   # a team directory's store
+
+`--store PATH`: the buyers search a team directory store instead of the demo (e.g. one made by
+bench/browser_scale.py's `make_store`, 100,000 or 1,000,000 CRESS-style suppliers). The store is read
+where it is (the app saves its search index in the version folder, once); its database is copied into
+the run's folder, so the lists the buyers make stay there. The expected counts come from the CLI
+(`python -m sourcing search --json`) on the same store, and the section is written apart
+(`load-protocol-<N>`), beside the demo's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import re
+import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -64,14 +75,31 @@ TARGET_S = 1.0  # the p95 a buyer should get from filter change to updated count
 LOAD_LIMIT = 3.0  # wait for a 1-minute load below this before each measurement
 
 
-def expected_counts() -> dict[bool, int]:
-    """The count the page must show with « ESAT » ticked (True) and with no filter (False), from the core."""
+def expected_counts(store: Path | None = None) -> dict[bool, int]:
+    """The count the page must show with « ESAT » ticked (True) and with no filter (False), from the core
+    (the CLI on a `store`)."""
+    if store is not None:
+        return {ticked: _cli_total(store, ["--kind", KIND] if ticked else []) for ticked in (False, True)}
     sys.path.insert(0, str(PROJECT))
     from sourcing.directory import load_demo
     from sourcing.search import SearchIndex, SearchQuery, search
 
     index = SearchIndex.build(load_demo())
     return {False: search(index, SearchQuery()).total, True: search(index, SearchQuery(kinds=(KIND,))).total}
+
+
+def _cli_total(store: Path, filters: list[str]) -> int:
+    env = {**os.environ, "SOURCING_DATA_DIR": str(store), "SOURCING_DB_PATH": str(store / "app.sqlite3")}
+    done = subprocess.run([sys.executable, "-m", "sourcing", "search", *filters, "--limit", "1", "--json"],
+                          cwd=PROJECT, env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    return int(json.loads(done.stdout)["total"])
+
+
+def directory_label(store: Path | None, expected: dict[bool, int]) -> str:
+    """What the buyers search, for the report."""
+    if store is None:
+        return "the demo directory"
+    return f"a team directory of {expected[False]:,} suppliers (store {store.name})"
 
 
 def shown_count(text: str | None) -> int | None:
@@ -196,7 +224,10 @@ def measure(processes: int, n: int, args, expected) -> dict:
     load = _wait_for_quiet(args.max_load, args.patience)
     with tempfile.TemporaryDirectory(prefix="sourcing-load-") as tmp:
         workdir = Path(tmp)
-        with app_processes(processes, workdir, set(args.app_cpus) if args.app_cpus else None) as (urls, pids):
+        if args.store is not None:  # the store's catalogue of sources, copied: the buyers' lists stay here
+            shutil.copy(args.store / "app.sqlite3", workdir / "sourcing.db")
+        cpus = set(args.app_cpus) if args.app_cpus else None
+        with app_processes(processes, workdir, cpus, data_dir=args.store) as (urls, pids):
             for url in urls:  # warm each process (first index and map builds), not timed
                 warm = asyncio.run(run_buyers(url, 1, 2, (0.0, 0.0), args.seed, expected))
                 if warm["errors"]:
@@ -249,8 +280,13 @@ def served(rows: list[dict], processes: int) -> tuple[int, int | None]:
     return best, over
 
 
+def section_name(args) -> str:
+    """The demo's section, or one per store size (`load-protocol-1000000`)."""
+    return "load-protocol" if args.store is None else f"load-protocol-{args.expected[False]}"
+
+
 def report(rows: list[dict], args) -> str:
-    start, end = markers("load-protocol")
+    start, end = markers(section_name(args))
     think = rows[0]["think"] if rows else (0.0, 0.0)
     pause = f"{think[0]:g}–{think[1]:g} s between steps, seeded" if think[1] else "no pause between steps, closed loop"
     cores = ", ".join(map(str, args.app_cpus)) if args.app_cpus else "any core"
@@ -258,7 +294,8 @@ def report(rows: list[dict], args) -> str:
     loads = [r["load"] for r in rows]
     lines = [start, "## Many buyers at once, at the protocol level (bench/load_protocol.py)", "",
              f"Simulated buyers driving real Streamlit sessions over the WebSocket (no browser), each opening the "
-             f"search page on the demo directory, changing a filter {args.changes} times (ticks / unticks « ESAT »), "
+             f"search page on {directory_label(args.store, args.expected)}, changing a filter {args.changes} "
+             "times (ticks / unticks « ESAT »), "
              f"opening the first result's card and adding it to a list, with {pause}. Filter time: from the "
              "BackMsg to the delta carrying the updated count (the count checked against the core); run end: to "
              f"`script_finished`. App processes on {cores}, the client (one Python process) on {client}; machine: "
@@ -304,6 +341,7 @@ def parse_args(argv=None):
     parser.add_argument("--patience", type=float, default=300, help="seconds to wait for that load at most")
     parser.add_argument("--max-n", type=int, default=320, help="where --more stops")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--store", type=Path, help="search this team directory store instead of the demo")
     args = parser.parse_args(argv)
     if len(args.think) == 1:  # one value: that pause every time (0: a closed loop)
         args.think = [args.think[0], args.think[0]]
@@ -314,7 +352,7 @@ def main() -> None:
     args = parse_args()
     if args.client_cpus:
         os.sched_setaffinity(0, set(args.client_cpus))  # nginx inherits it
-    expected = expected_counts()
+    expected = args.expected = expected_counts(args.store)
     rows = []
     for processes in args.processes:
         for n in args.n:
@@ -323,7 +361,7 @@ def main() -> None:
         while args.more and n < args.max_n and not rows[-1]["errors"] and rows[-1]["filter_p95"] <= TARGET_S:
             n *= 2
             rows.append(measure(processes, n, args, expected))
-    publish(report(rows, args), "load-protocol", write=not args.no_write)
+    publish(report(rows, args), section_name(args), write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -54,3 +54,23 @@ def test_a_protocol_buyer_reads_the_count_the_core_gives_and_the_bench_steps_suc
     assert {step: len(values) for step, values in result["times"].items()} == {
         "open": 1, "filter": 2, "filter_run": 2, "card": 1, "add": 1
     }  # fmt: skip
+
+
+def test_on_a_team_store_the_buyers_read_the_counts_the_cli_gives(tmp_path):
+    """`--store`: the buyers search a team directory store (here 400 generated CRESS-style suppliers,
+    made as bench/browser_scale.py makes its 100,000 and 1,000,000), and the counts they must read come
+    from the CLI on that store, not from the demo's."""
+    bench = load_script("bench/load_protocol.py")
+    client = load_script("bench/st_protocol.py")
+    scale = load_script("bench/browser_scale.py")
+    store = scale.make_store(tmp_path, 400)
+    expected = bench.expected_counts(store)
+    demo = bench.expected_counts()
+    # The generator puts a few bad rows in each file, which the import rejects (999,000 of 1,000,000).
+    assert 390 <= expected[False] <= 400 and 0 < expected[True] < expected[False] and expected != demo
+    work = tmp_path / "run"
+    work.mkdir()
+    (work / "sourcing.db").write_bytes((store / "app.sqlite3").read_bytes())  # as measure() copies it
+    with bench.app_processes(1, work, data_dir=store) as (urls, _pids):
+        assert _one_buyer_filters(urls[0], client, bench) == [expected[False], expected[True], expected[False]]
+    assert f"{expected[False]} suppliers" in bench.directory_label(store, expected)
