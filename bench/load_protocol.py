@@ -292,7 +292,8 @@ def report(rows: list[dict], args) -> str:
     cores = ", ".join(map(str, args.app_cpus)) if args.app_cpus else "any core"
     client = ", ".join(map(str, args.client_cpus)) if args.client_cpus else "any core"
     loads = [r["load"] for r in rows]
-    lines = [start, "## Many buyers at once, at the protocol level (bench/load_protocol.py)", "",
+    size = "" if args.store is None else f", {args.expected[False]:,} suppliers"
+    lines = [start, f"## Many buyers at once, at the protocol level{size} (bench/load_protocol.py)", "",
              f"Simulated buyers driving real Streamlit sessions over the WebSocket (no browser), each opening the "
              f"search page on {directory_label(args.store, args.expected)}, changing a filter {args.changes} "
              "times (ticks / unticks « ESAT »), "
