@@ -281,7 +281,7 @@ def served(rows: list[dict], processes: int) -> tuple[int, int | None]:
 
 
 def section_name(args) -> str:
-    """The demo's section, or one per store size (`load-protocol-1000000`)."""
+    """The demo's section, or one per store, named by its supplier count (`load-protocol-999000`)."""
     return "load-protocol" if args.store is None else f"load-protocol-{args.expected[False]}"
 
 
