@@ -95,6 +95,13 @@ def _cli_total(store: Path, filters: list[str]) -> int:
     return int(json.loads(done.stdout)["total"])
 
 
+def copy_store_database(store: Path | None, workdir: Path) -> None:
+    """The store's database (its catalogue of sources) copied where `app_processes` opens it, so that the
+    lists the buyers make stay in the run's folder; nothing for the demo."""
+    if store is not None:
+        shutil.copy(store / "app.sqlite3", workdir / "sourcing.db")
+
+
 def directory_label(store: Path | None, expected: dict[bool, int]) -> str:
     """What the buyers search, for the report."""
     if store is None:
@@ -224,8 +231,7 @@ def measure(processes: int, n: int, args, expected) -> dict:
     load = _wait_for_quiet(args.max_load, args.patience)
     with tempfile.TemporaryDirectory(prefix="sourcing-load-") as tmp:
         workdir = Path(tmp)
-        if args.store is not None:  # the store's catalogue of sources, copied: the buyers' lists stay here
-            shutil.copy(args.store / "app.sqlite3", workdir / "sourcing.db")
+        copy_store_database(args.store, workdir)
         cpus = set(args.app_cpus) if args.app_cpus else None
         with app_processes(processes, workdir, cpus, data_dir=args.store) as (urls, pids):
             for url in urls:  # warm each process (first index and map builds), not timed
@@ -280,22 +286,22 @@ def served(rows: list[dict], processes: int) -> tuple[int, int | None]:
     return best, over
 
 
-def section_name(args) -> str:
+def section_name(store: Path | None, expected: dict[bool, int]) -> str:
     """The demo's section, or one per store, named by its supplier count (`load-protocol-999000`)."""
-    return "load-protocol" if args.store is None else f"load-protocol-{args.expected[False]}"
+    return "load-protocol" if store is None else f"load-protocol-{expected[False]}"
 
 
-def report(rows: list[dict], args) -> str:
-    start, end = markers(section_name(args))
+def report(rows: list[dict], args, expected: dict[bool, int]) -> str:
+    start, end = markers(section_name(args.store, expected))
     think = rows[0]["think"] if rows else (0.0, 0.0)
     pause = f"{think[0]:g}–{think[1]:g} s between steps, seeded" if think[1] else "no pause between steps, closed loop"
     cores = ", ".join(map(str, args.app_cpus)) if args.app_cpus else "any core"
     client = ", ".join(map(str, args.client_cpus)) if args.client_cpus else "any core"
     loads = [r["load"] for r in rows]
-    size = "" if args.store is None else f", {args.expected[False]:,} suppliers"
+    size = "" if args.store is None else f", {expected[False]:,} suppliers"
     lines = [start, f"## Many buyers at once, at the protocol level{size} (bench/load_protocol.py)", "",
              f"Simulated buyers driving real Streamlit sessions over the WebSocket (no browser), each opening the "
-             f"search page on {directory_label(args.store, args.expected)}, changing a filter {args.changes} "
+             f"search page on {directory_label(args.store, expected)}, changing a filter {args.changes} "
              "times (ticks / unticks « ESAT »), "
              f"opening the first result's card and adding it to a list, with {pause}. Filter time: from the "
              "BackMsg to the delta carrying the updated count (the count checked against the core); run end: to "
@@ -353,7 +359,7 @@ def main() -> None:
     args = parse_args()
     if args.client_cpus:
         os.sched_setaffinity(0, set(args.client_cpus))  # nginx inherits it
-    expected = args.expected = expected_counts(args.store)
+    expected = expected_counts(args.store)
     rows = []
     for processes in args.processes:
         for n in args.n:
@@ -362,7 +368,7 @@ def main() -> None:
         while args.more and n < args.max_n and not rows[-1]["errors"] and rows[-1]["filter_p95"] <= TARGET_S:
             n *= 2
             rows.append(measure(processes, n, args, expected))
-    publish(report(rows, args), section_name(args), write=not args.no_write)
+    publish(report(rows, args, expected), section_name(args.store, expected), write=not args.no_write)
 
 
 if __name__ == "__main__":

@@ -70,7 +70,7 @@ def test_on_a_team_store_the_buyers_read_the_counts_the_cli_gives(tmp_path):
     assert 390 <= expected[False] <= 400 and 0 < expected[True] < expected[False] and expected != demo
     work = tmp_path / "run"
     work.mkdir()
-    (work / "sourcing.db").write_bytes((store / "app.sqlite3").read_bytes())  # as measure() copies it
+    bench.copy_store_database(store, work)  # as each measurement does
     with bench.app_processes(1, work, data_dir=store) as (urls, _pids):
         assert _one_buyer_filters(urls[0], client, bench) == [expected[False], expected[True], expected[False]]
     assert f"{expected[False]} suppliers" in bench.directory_label(store, expected)
