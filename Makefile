@@ -40,7 +40,7 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Leaflet + Leaflet.markercluster from the npm registry into static/vendor/ (gitignored), served by
+# Leaflet from the npm registry into static/vendor/ (gitignored), served by
 # Streamlit itself so the map works offline and behind intranet filters. A no-op when current.
 assets:
 	@command -v npm >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \

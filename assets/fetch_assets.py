@@ -1,4 +1,4 @@
-"""Fetch the map's JavaScript/CSS (Leaflet and its cluster plugin) from the npm registry.
+"""Fetch the map's JavaScript/CSS (Leaflet; the clusters are ui/map/map.js's own) from the npm registry.
 
 Why: folium loads Leaflet from public CDNs, which buyers' intranets often block (the map frame then
 stays empty). The app serves these files itself from `static/vendor/<package>/` (Streamlit static
@@ -37,18 +37,12 @@ PACKAGES: Final[dict[str, tuple[str, str]]] = {
         "1.9.4",
         "sha512-nxS1ynzJOmOlHp+iL3FyWqK89GtNL8U8rvlMOsQdTTssxZwCXh8N2NB3GDQOL+YR3XnWyZAxwQixURb+FA74PA==",
     ),
-    "leaflet.markercluster": (
-        "1.5.3",
-        "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
-    ),
 }
 
 # Files the map needs; their presence is checked before trusting the stamp.
 REQUIRED_FILES: Final[tuple[str, ...]] = (
     "leaflet/dist/leaflet.js",
     "leaflet/dist/leaflet.css",
-    "leaflet.markercluster/dist/leaflet.markercluster.js",
-    "leaflet.markercluster/dist/MarkerCluster.css",
 )
 
 _KEEP_TOP_LEVEL: Final = ("package.json", "LICENSE", "LICENSE.md", "LICENSE.txt", "MIT-LICENCE.txt")

@@ -6,8 +6,8 @@ store) and opens the search page in headless Chromium (Debian's, launched before
 the flags of tests/browser). Timed from the process start (`Popen`):
 
 - count: the results headline ("N fournisseur(s) trouvé(s)") visible;
-- map: the first marker (cluster or single) drawn in the map's frame (Leaflet.markercluster puts its
-  icons in `.leaflet-marker-pane` only once the payload is parsed and clustered);
+- map: the first marker (cluster or single) drawn in the map (ui/map/map.js puts its icons in
+  `.leaflet-marker-pane` once the payload is parsed and the view's cells counted);
 - second visitor: a new browser context on the same, warm process, from `goto` to its map drawn.
 
 Then the filter changes, each from the click (or Enter) to the updated count: tick a kind (ESAT), type a

@@ -73,8 +73,6 @@ def test_offline_map_loads_nothing_from_the_internet():
     assert set(sources) == {
         f"{ASSET_BASE}/leaflet/dist/leaflet.js",
         f"{ASSET_BASE}/leaflet/dist/leaflet.css",
-        f"{ASSET_BASE}/leaflet.markercluster/dist/leaflet.markercluster.js",
-        f"{ASSET_BASE}/leaflet.markercluster/dist/MarkerCluster.css",
     }
     for cdn in ("cdn.jsdelivr.net", "cdnjs.cloudflare.com", "code.jquery.com", "bootstrapcdn", "unpkg.com"):
         assert cdn not in page
@@ -92,17 +90,15 @@ def test_cdn_mode_uses_folium_cdn_urls():
     page = map_html(sample(), cdn=True)
     sources = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)="([^"]+)"', page)
     assert dict(folium.Map.default_js)["leaflet"] in sources
-    assert dict(folium.plugins.MarkerCluster.default_js)["markerclusterjs"] in sources
+    assert dict(folium.Map.default_css)["leaflet_css"] in sources
     assert all(s.startswith("https://") for s in sources)
     assert ASSET_BASE not in page
 
 
 def test_overrides_do_not_leak_into_other_folium_maps():
     before_map = list(folium.Map.default_js), list(folium.Map.default_css)
-    before_cluster = list(folium.plugins.MarkerCluster.default_js)
     build_map(sample(), asset_base=ASSET_BASE)
     assert (list(folium.Map.default_js), list(folium.Map.default_css)) == before_map
-    assert list(folium.plugins.MarkerCluster.default_js) == before_cluster
     other = folium.Map().get_root().render()
     assert ASSET_BASE not in other and "cdn.jsdelivr.net" in other
 
@@ -372,21 +368,18 @@ def test_popup_shows_the_reference_and_markers_carry_the_id_the_page_gets_back()
     page = map_html(sample())
     assert "'<div class=\"sup-ref\">Réf. : ' + D.id[i]" in page
     assert "data-supplier-id=\"' + D.id[i]" in page
-    assert "supplierId: D.id[i]" in page  # what ui/search_map.js sends back on a click
+    assert "supplierId: D.id[k]" in page  # what ui/search_map.js sends back on a click
 
 
 def test_a_map_rendered_again_holds_one_local_layer():
     m = build_map(sample(), asset_base=ASSET_BASE)
     for _ in range(3):  # a map kept and rendered again replaces its layer's script and styles
         page = m.get_root().render()
-    assert page.count("window.supplierCluster = cluster") == 1
+    assert page.count("window.supplierLayer = supplierLayer") == 1
     assert page.count(".sup-icon {") == 1
     assert f"var map = {m.get_name()};" in page
     links = [url for child in [m, *m._children.values()] for _, url in child.default_js]
-    assert links == [
-        f"{ASSET_BASE}/leaflet/dist/leaflet.js",
-        f"{ASSET_BASE}/leaflet.markercluster/dist/leaflet.markercluster.js",
-    ]
+    assert links == [f"{ASSET_BASE}/leaflet/dist/leaflet.js"]
 
 
 # --- Browser code as package data ---------------------------------------------------------------
@@ -436,7 +429,7 @@ def test_page_component_modules_parse_as_javascript_modules(tmp_path):
 @pytest.mark.skipif(NODE is None, reason="node is not installed")
 def test_rendered_map_script_with_hostile_data_parses_as_javascript(tmp_path):
     page = map_html(hostile(), center=(45.0, 4.0), radius_km=10)
-    ours = [body for body in script_bodies(page) if "window.supplierCluster" in body]
+    ours = [body for body in script_bodies(page) if "window.supplierLayer" in body]
     assert len(ours) == 1
     script = tmp_path / "page.js"
     script.write_text(ours[0], encoding="utf-8")

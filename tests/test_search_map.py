@@ -21,9 +21,9 @@ def test_component_draws_the_map_into_its_own_element_with_leaflet_loaded_first(
     data = search_map.component_data(results, center=(45.75, 4.85), radius_km=30)
     name = data["id"]
     assert data["script"].startswith(f'var {name} = L.map("{name}", {{center: [45.75, 4.85], ')
-    assert data["script"].count("window.supplierCluster = cluster") == 1
-    assert [link.rsplit("/", 1)[-1] for link in data["js_links"]] == ["leaflet.js", "leaflet.markercluster.js"]
-    assert [link.rsplit("/", 1)[-1] for link in data["css_links"]] == ["leaflet.css", "MarkerCluster.css"]
+    assert data["script"].count("window.supplierLayer = supplierLayer") == 1
+    assert [link.rsplit("/", 1)[-1] for link in data["js_links"]] == ["leaflet.js"]
+    assert [link.rsplit("/", 1)[-1] for link in data["css_links"]] == ["leaflet.css"]
     # the same results give the same data (and key), another search another key and element
     assert search_map.component_data(results, center=(45.75, 4.85), radius_km=30) == data
     other = search_map.component_data(results.head(10), center=(45.75, 4.85), radius_km=30)

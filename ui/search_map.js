@@ -10,7 +10,7 @@
 //   id         the folium map's name: the element id its script draws into, and its variable
 //   script     folium's script for that map (the Leaflet map, then ui/map/map.js with its safe JSON data)
 //   css        the map's own styles (ui/map/map.css and the map element's size)
-//   js_links, css_links  Leaflet and Leaflet.markercluster (local files by default)
+//   js_links, css_links  Leaflet (local files by default)
 //   key        a digest of the script: the same key is the same map, kept as it is
 //   height     in pixels
 //   center, zoom  the view asked by « Voir sur la carte » (or null): applied once per new value
@@ -19,13 +19,6 @@
 // (ui/map/payload.py); nothing here puts data into HTML.
 
 function removeMap(host) {
-  if (host.supCluster) {
-    // Leaflet.markercluster cannot cancel a chunked addLayers: removed with its map, a cluster would go
-    // on clustering the rest of its markers (up to a second or two for 20,000) in the page's thread,
-    // while the buyer waits for the next search. The remaining slices then add nothing.
-    host.supCluster._addLayer = function () {};
-    host.supCluster = null;
-  }
   if (host.supMap) {
     host.supMap.remove();
     host.supMap = null;
@@ -44,9 +37,8 @@ function build(host, data, setTriggerValue) {
   host.appendChild(div);
   // The script's top-level variables stay local to this function (a new map per search, no globals left).
   host.supMap = new Function(data.script + "\nreturn " + data.id + ";")();
-  host.supCluster = window.supplierCluster;
-  host.supCluster.on("click", (e) => {
-    const id = e.layer && e.layer.options ? e.layer.options.supplierId : undefined;
+  window.supplierLayer.on("click", (e) => {
+    const id = e.propagatedFrom && e.propagatedFrom.options ? e.propagatedFrom.options.supplierId : undefined;
     if (id !== undefined) { setTriggerValue("clicked", String(id)); }
   });
 }
@@ -69,7 +61,7 @@ export default function (component) {
   host.style.height = data.height + "px";
   host.latest = data;
   data.css_links.forEach(loadStyle);
-  // Building a map holds the page's thread for a while (20,000 markers: half a second). The page's first
+  // Building a map holds the page's thread for a while (20,000 suppliers: reading their data). The page's first
   // map is built as soon as Leaflet is there (the count is already shown; the table comes after it);
   // a new search's map starts after the next paint, so that its count and table show first.
   const draw = () => {

@@ -84,12 +84,12 @@ def component_data(results: pd.DataFrame, **options: Unpack[mapping.LayerOptions
 
 
 def leaflet_links() -> dict[str, list[str]]:
-    """The files the map loads, in order: Leaflet and Leaflet.markercluster (`css_links`, `js_links`);
+    """The files the map loads: Leaflet's (`css_links`, `js_links`; the clusters are ui/map/map.js's own);
     every page asks for them early (app.py, `french_ui.install`)."""
     urls = mapping.asset_urls()
     return {
-        "css_links": [urls["leaflet_css"], urls["markercluster_css"]],
-        "js_links": [urls["leaflet_js"], urls["markercluster_js"]],
+        "css_links": [urls["leaflet_css"]],
+        "js_links": [urls["leaflet_js"]],
     }
 
 

@@ -27,15 +27,13 @@ CHROMIUM_ARGS = [
 SEARCH_MAP = ".sup-map-host"
 MARKERS = ".leaflet-marker-pane .marker-cluster, .leaflet-marker-pane .sup-m"
 
-# Leaflet and Leaflet.markercluster at rest: every one of `n` markers clustered (chunked loading is
-# over), no zoom or pan animation running, no cluster split/merge animation running or queued, and
-# the clusters drawn for the map's current zoom.
+# The supplier map at rest: its layer holds the `n` located suppliers, no zoom or pan animation is
+# running, and the markers are drawn for the map's current zoom (ui/map/map.js draws them at moveend).
 _MAP_AT_REST = """n => {
-  const cluster = window.supplierCluster, map = cluster && cluster._map;
-  if (!map || cluster._topClusterLevel.getChildCount() !== n) { return false; }
+  const layer = window.supplierLayer, map = layer && layer._map;
+  if (!map || layer.total !== n) { return false; }
   const panning = map._panAnim && map._panAnim._inProgress;
-  return !map._animatingZoom && !panning && !cluster._inZoomAnimation && !cluster._queueTimeout
-    && cluster._zoom === Math.round(map.getZoom());
+  return !map._animatingZoom && !panning && layer.drawnZoom === Math.round(map.getZoom());
 }"""
 # Leaflet starts an animated fitBounds on the next animation frame: let two frames pass first.
 _TWO_FRAMES = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
@@ -55,8 +53,8 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
 
 
 def wait_for_map_at_rest(page, n_markers: int, timeout_ms: int = 30_000) -> None:
-    """Wait until the supplier map (`ui.map.builder.map_html`, loaded in `page`) has clustered its
-    `n_markers` markers and stopped moving."""
+    """Wait until the supplier map (`ui.map.builder.map_html`, loaded in `page`) holds its `n_markers`
+    suppliers, has stopped moving and has drawn its markers for the view."""
     page.evaluate(_TWO_FRAMES)
     page.wait_for_function(_MAP_AT_REST, arg=n_markers, timeout=timeout_ms)
 

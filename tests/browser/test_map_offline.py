@@ -128,7 +128,7 @@ def open_map(page, url: str, n_markers: int) -> None:
 def show(page, latlng: tuple[float, float], n_markers: int, zoom: int = 15) -> None:
     """Centre the map on `latlng` and wait until the marker there is drawn at the centre of the page."""
     page.evaluate(
-        "([lat, lng, z]) => { window.supplierCluster._map.setView([lat, lng], z, {animate: false}); }",
+        "([lat, lng, z]) => { window.supplierMap.setView([lat, lng], z, {animate: false}); }",
         [latlng[0], latlng[1], zoom],
     )
     wait_for_map_at_rest(page, n_markers)
@@ -180,7 +180,7 @@ def test_hostile_names_show_as_text_in_tooltips_and_popups(watched, server):
             assert '"><svg onload=alert(2)>' in text
         if i == 1:
             assert "</script><script>alert(3)</script>" in text
-        watched.evaluate("() => { window.supplierCluster._map.closePopup(); }")
+        watched.evaluate("() => { window.supplierMap.closePopup(); }")
     # nothing from the names became markup, and nothing ran
     assert watched.locator(".leaflet-container img[src='x'], .leaflet-container svg[onload]").count() == 0
     assert watched.locator(".leaflet-container script").count() == 0
@@ -298,7 +298,8 @@ def test_a_marker_click_opens_its_popup_when_the_map_is_partly_out_of_view(watch
     frame = watched.frame(url=map_url)
     frame.wait_for_selector(".leaflet-marker-pane .sup-m", timeout=30_000)
     wait_for_map_at_rest(frame, 3)
-    marker = watched.frame_locator("iframe").locator(".leaflet-marker-pane .sup-m").first
+    markers = watched.frame_locator("iframe").locator(".leaflet-marker-pane .sup-m")
+    marker = min((markers.nth(i) for i in range(markers.count())), key=lambda m: m.bounding_box()["y"])
     assert marker.bounding_box()["y"] + 22 < height  # visible, while the bottom of the map is not
     marker.click()
     popup = watched.frame_locator("iframe").locator(".leaflet-popup-content .sup-popup")
@@ -325,3 +326,87 @@ def test_the_buyers_point_never_hides_the_name_of_the_town_searched(watched, ser
     boxes = watched.evaluate(_BOXES)
     assert boxes["lyon"] is not None, boxes
     assert not _overlap(boxes["lyon"], boxes["buyer"]), boxes
+
+
+# --- Clusters: counts, zoom on click, suppliers at one point spread out --------------------------
+
+# Each supplier marker drawn counts 1, each cluster its number (French digits: spaces as separators).
+_DRAWN_COUNTS = """() => [...document.querySelectorAll('.leaflet-marker-pane .leaflet-marker-icon')]
+  .filter(e => e.classList.contains('marker-cluster') || e.querySelector('.sup-m'))
+  .map(e => e.classList.contains('marker-cluster') ? Number(e.textContent.replace(/\\D/g, '')) : 1)"""
+_VIEW = (
+    "() => { const b = window.supplierMap.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"
+)
+
+
+def _suppliers_in_view(page, frame: pd.DataFrame) -> int:
+    south, west, north, east = page.evaluate(_VIEW)
+    return int((frame["lat"].between(south, north) & frame["lon"].between(west, east)).sum())
+
+
+@pytest.mark.parametrize("zoom", [5, 7, 9, 11, OFFLINE_MAX_ZOOM])
+def test_cluster_counts_cover_every_supplier_in_view_once(watched, server, zoom):
+    results = synthetic_results(3_000)
+    url = server.add(f"/counts-{zoom}.html", map_html(results, center=BUYER, radius_km=50, asset_base="/vendor"))
+    open_map(watched, url, 3_000)
+    _set_view(watched, (46.7, 3.0), zoom, 3_000)
+    drawn = watched.evaluate(_DRAWN_COUNTS)
+    in_view = _suppliers_in_view(watched, results)
+    # every supplier in view is in one drawn marker; markers are drawn one cell beyond the view's edges
+    assert in_view <= sum(drawn) <= len(results), (zoom, in_view, sum(drawn))
+    if zoom == 5:  # all of metropolitan France in view: every supplier counted exactly once
+        assert in_view == sum(drawn) == len(results)
+    assert len(drawn) <= 400  # markers for the view only, however many suppliers the map holds
+    assert watched.console_errors == []
+
+
+def test_a_cluster_click_zooms_in_and_its_suppliers_split(watched, server):
+    results = synthetic_results(3_000)
+    open_map(watched, server.add("/split.html", map_html(results, asset_base="/vendor")), 3_000)
+    _set_view(watched, (46.7, 3.0), 6, 3_000)
+    before = sum(watched.evaluate(_DRAWN_COUNTS))
+    clusters = watched.locator(".leaflet-marker-pane .marker-cluster")
+    biggest = max(range(clusters.count()), key=lambda i: int(re.sub(r"\D", "", clusters.nth(i).inner_text())))
+    count = int(re.sub(r"\D", "", clusters.nth(biggest).inner_text()))
+    clusters.nth(biggest).click()
+    watched.wait_for_function("() => window.supplierMap.getZoom() > 6")
+    wait_for_map_at_rest(watched, 3_000)
+    drawn = watched.evaluate(_DRAWN_COUNTS)
+    assert count <= sum(drawn) <= before
+    assert max(drawn) < count  # the cluster clicked was split
+    assert watched.console_errors == []
+
+
+def test_suppliers_at_one_point_spread_out_on_a_click_and_each_opens_its_popup(watched, server):
+    spot = (45.7772, 3.0870)  # Clermont-Ferrand: twelve suppliers at the commune's point
+    results = synthetic_results(200)
+    far = ~(results["lat"].sub(spot[0]).abs().lt(0.5) & results["lon"].sub(spot[1]).abs().lt(0.5))
+    results = results[far]
+    same = pd.DataFrame({
+        "id": [f"s{i:013d}" for i in range(12)], "siret": None, "name": [f"Même adresse {i}" for i in range(12)],
+        "trade_name": None, "kinds": [["ESAT"]] * 12, "city": "Clermont-Ferrand", "postal_code": "63000",
+        "department": "63", "lat": spot[0], "lon": spot[1], "distance_km": 1.0,
+    })  # fmt: skip
+    results = pd.concat([results, same], ignore_index=True)
+    open_map(watched, server.add("/spider.html", map_html(results, asset_base="/vendor")), len(results))
+    _set_view(watched, spot, 9, len(results))
+    cluster = watched.locator(".leaflet-marker-pane .marker-cluster").filter(has_text=re.compile(r"^\s*12\s*$"))
+    singles = watched.locator(".leaflet-marker-pane .sup-m")
+    alone = singles.count()
+    cluster.click()  # no zoom would separate them: they spread around the cluster
+    watched.wait_for_function(
+        "n => document.querySelectorAll('.leaflet-marker-pane .sup-m').length === n", arg=alone + 12
+    )
+    assert watched.evaluate("() => window.supplierMap.getZoom()") == 9
+    assert watched.locator(".sup-spider-leg").count() == 12
+    spread = [singles.nth(i).bounding_box() for i in range(singles.count())]
+    assert len({(round(b["x"]), round(b["y"])) for b in spread}) == len(spread)  # none hides another
+    singles.last.click()  # the last drawn: one of the twelve
+    popup = watched.locator(".leaflet-popup-content .sup-popup")
+    popup.wait_for(timeout=5_000)
+    assert "Même adresse" in popup.inner_text()
+    watched.evaluate("() => { window.supplierMap.closePopup(); }")
+    watched.mouse.click(20, 300)  # a click on the map gathers them again
+    watched.wait_for_function("n => document.querySelectorAll('.leaflet-marker-pane .sup-m').length === n", arg=alone)
+    assert watched.locator(".sup-spider-leg").count() == 0
+    assert watched.console_errors == [] and watched.dialogs == []

@@ -1,17 +1,18 @@
 """The supplier map: every search result on one Leaflet map, fast, offline and injection-safe.
 
 Rules:
-- One cluster layer fed with one compact JSON payload (columnar arrays): no folium object per supplier,
-  so 20,000 results build in a fraction of a second. Markers, tooltips and popups are made in the
-  browser; tooltips and popups only when a marker is first hovered or clicked.
-- Offline by default: Leaflet and Leaflet.markercluster come from `asset_base` (the files installed by
+- One supplier layer fed with one compact JSON payload (columnar arrays): no folium object per supplier,
+  so 20,000 results build in a fraction of a second. The browser counts the suppliers in a grid of
+  cells for the current zoom and view (`map.js`) and makes markers only for those cells; tooltips and
+  popups only when a marker is first hovered or clicked.
+- Offline by default: Leaflet comes from `asset_base` (the files installed by
   `assets/fetch_assets.py` under `static/vendor/`, served by Streamlit at `/app/static/vendor`), never
   from a CDN. The offline basemap is drawn from `data/geo/`: département outlines and codes, and the
   names of communes, the largest first, more as the buyer zooms in; zoom stops at `OFFLINE_MAX_ZOOM`,
   where that basemap has nothing more to show. `tiles=True` adds the IGN Géoplateforme plan
   (PLANIGNV2) tiles; the page falls back by itself to the offline basemap when they do not load (first
   tile in error, or none loaded after a few seconds: see `map.js`). `cdn=True` loads the libraries from
-  the CDN URLs folium itself uses.
+  the CDN URL folium itself uses.
 - Directory text is untrusted: every string of the payload is HTML-escaped (`payload.py`) and the
   payload is JSON with `<`, `>`, `&`, `$`, backtick, U+2028 and U+2029 escaped, so it can neither close
   the `<script>` nor start a template-literal substitution. The browser code (`map.js`) only
@@ -65,13 +66,11 @@ DEFAULT_ASSET_BASE: Final = "/app/static/vendor"
 ASSET_PATHS: Final[dict[str, str]] = {
     "leaflet_js": "leaflet/dist/leaflet.js",
     "leaflet_css": "leaflet/dist/leaflet.css",
-    "markercluster_js": "leaflet.markercluster/dist/leaflet.markercluster.js",
-    "markercluster_css": "leaflet.markercluster/dist/MarkerCluster.css",
 }
 
 COMMUNES_CSV: Final = PROJECT_DIR / "data" / "geo" / "communes.csv"
 
-MAX_ZOOM: Final = 18  # with tiles (Leaflet.markercluster needs a maxZoom on the map)
+MAX_ZOOM: Final = 18  # with tiles (map.js spreads the suppliers of a cluster at the map's maxZoom)
 # The offline basemap names communes of 2,000 inhabitants and more: nothing more to show beyond the scale of
 # a town (and at this zoom, suppliers a kilometre apart are no longer clustered together).
 OFFLINE_MAX_ZOOM: Final = 13
@@ -111,16 +110,14 @@ def _cdn_url(links: list[tuple[str, str]], name: str) -> str:
 
 
 def asset_urls(asset_base: str = DEFAULT_ASSET_BASE, *, cdn: bool = False) -> dict[str, str]:
-    """URLs of the four files the map loads: local under asset_base, or folium's own CDN URLs."""
+    """URLs of the two files the map loads (Leaflet's script and style): local under asset_base, or folium's
+    own CDN URLs."""
     if cdn:
         import folium
-        from folium.plugins import MarkerCluster
 
         return {
             "leaflet_js": _cdn_url(folium.Map.default_js, "leaflet"),
             "leaflet_css": _cdn_url(folium.Map.default_css, "leaflet_css"),
-            "markercluster_js": _cdn_url(MarkerCluster.default_js, "markerclusterjs"),
-            "markercluster_css": _cdn_url(MarkerCluster.default_css, "markerclustercss"),
         }
     base = asset_base.rstrip("/")
     return {key: f"{base}/{rel}" for key, rel in ASSET_PATHS.items()}
@@ -220,7 +217,7 @@ def build_map(
     payload, options = map_parts(results, center=center, radius_km=radius_km, tiles=tiles, found_total=found_total)
     urls = asset_urls(asset_base, cdn=cdn)
     m = _base_map(center, urls, tiles=tiles)
-    SupplierLayer(payload, urls=urls, **options).add_to(m)
+    SupplierLayer(payload, **options).add_to(m)
     return m
 
 

@@ -32,14 +32,14 @@ class _Rendered(Element):
 
 class SupplierLayer(JSCSSMixin, MacroElement):
     """Outlines, buyer point, distance circle, clustered supplier markers and legend, in one script.
-    Arguments: `urls` (`builder.asset_urls`), then those of `script.declarations`."""
+    Arguments: those of `script.declarations`."""
 
-    def __init__(self, payload: dict[str, list], *, urls: dict[str, str], **options: Any) -> None:
+    def __init__(self, payload: dict[str, list], **options: Any) -> None:
         super().__init__()
         self._name = "SupplierLayer"
-        # Instance attributes: the class lists (and folium's) stay untouched for other maps.
-        self.default_js = [("markercluster_js", urls["markercluster_js"])]
-        self.default_css = [("markercluster_css", urls["markercluster_css"])]
+        # Instance attributes, empty: the clusters are map.js's own (no plugin to load beside Leaflet).
+        self.default_js: list[tuple[str, str]] = []
+        self.default_css: list[tuple[str, str]] = []
         self.declared = declarations(payload, **options)
 
     def render(self, **kwargs: Any) -> None:

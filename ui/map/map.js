@@ -1,5 +1,5 @@
 // The supplier layer of the search map: département outlines and labels, buyer point and distance
-// circle, clustered supplier markers with lazy tooltips and popups, legend and view.
+// circle, supplier markers clustered on a grid, with lazy tooltips and popups, legend and view.
 //
 // ui/map/layer.py runs this file inside a function, after declaring (all JSON, made safe by safe_json):
 //   map                   the Leaflet map
@@ -162,30 +162,164 @@ var icons = FAM.map(function (f) {
     tooltipAnchor: [0, -10], html: '<span class="sup-m sup-' + f.key + '"><b>' + f.letter + "</b></span>"
   });
 });
-var n = D.lat.length, markers = new Array(n);
+
+// --- Supplier markers, clustered on a grid for the current zoom and view -------------------------
+// Leaflet.markercluster built the clusters of every zoom level at once, one marker object per supplier:
+// for 20,000 results about a second of the page's only thread, in slices that a buyer's first click
+// waited behind. Here the suppliers are counted in square cells of 64 pixels for the current zoom only,
+// and only the cells in view (plus one cell around) get a marker: about 5 ms for 20,000 suppliers, and a
+// few hundred markers at most. A cell is split in four at the next zoom, so a cluster breaks up into the
+// clusters of its own quarters as the buyer zooms in.
+// Invariant (tested, tests/browser/test_map_offline.py): the counts of the markers drawn for a view add
+// up to the suppliers located in it; a cluster of suppliers at one point opens as a spiral at its click.
+var CELL_PX = 64, CELL_BITS = 2;  // 256-pixel tiles hold 2^2 cells across
+var n = D.lat.length;
+var WX = new Float64Array(n), WY = new Float64Array(n);  // Web Mercator, the world as the unit square
 for (var i = 0; i < n; i++) {
-  markers[i] = L.marker([D.lat[i], D.lon[i]], {icon: icons[D.f[i]], supIndex: i, supplierId: D.id[i]});
+  var sin = Math.max(Math.min(Math.sin(D.lat[i] * Math.PI / 180), 0.9999), -0.9999);
+  WX[i] = (D.lon[i] + 180) / 360;
+  WY[i] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
 }
-// Clustering 20,000 markers takes the browser a second or more, in the page's own thread: it is done in
-// slices of 50 ms with a bare yield between them (the defaults, 200 ms slices 50 ms apart, held a click
-// on a filter for up to 200 ms and added idle time), so the buyer's next filter change reaches the
-// server while the map is still being clustered.
-var cluster = L.markerClusterGroup({
-  chunkedLoading: true, chunkInterval: 50, chunkDelay: 0,
-  showCoverageOnHover: false, maxClusterRadius: 50, spiderfyOnMaxZoom: true,
-  iconCreateFunction: function (c) {
-    var count = c.getChildCount();
-    var size = count < 10 ? "small" : (count < 100 ? "medium" : "large");
-    return L.divIcon({
-      html: "<div><span>" + count.toLocaleString("fr-FR") + "</span></div>",
-      className: "marker-cluster sup-cluster sup-cluster-" + size, iconSize: L.point(40, 40)
-    });
+var supplierLayer = L.featureGroup();
+var drawn = new Map(), drawnZoom = null, spider = null;
+var legRenderer = L.svg();  // the map draws on a canvas; legs as SVG keep their class (tests find them)
+
+function clusterIcon(count) {
+  var size = count < 10 ? "small" : (count < 100 ? "medium" : "large");
+  return L.divIcon({
+    html: "<div><span>" + count.toLocaleString("fr-FR") + "</span></div>",
+    className: "marker-cluster sup-cluster sup-cluster-" + size, iconSize: L.point(40, 40)
+  });
+}
+function supplierMarker(k, latlng) {
+  return L.marker(latlng || [D.lat[k], D.lon[k]], {icon: icons[D.f[k]], supIndex: k, supplierId: D.id[k]});
+}
+// The cells of the view at zoom z: {key: cell} where a cell holds its count, its first supplier, the sum
+// of its points (its marker sits at their mean, as Leaflet.markercluster's did) and their bounds.
+function cellsInView(z) {
+  var scale = Math.pow(2, z + CELL_BITS), view = map.getPixelBounds();
+  var x0 = Math.floor(view.min.x / CELL_PX) - 1, x1 = Math.floor(view.max.x / CELL_PX) + 1;
+  var y0 = Math.floor(view.min.y / CELL_PX) - 1, y1 = Math.floor(view.max.y / CELL_PX) + 1;
+  var cells = new Map();
+  for (var k = 0; k < n; k++) {
+    var cx = Math.floor(WX[k] * scale), cy = Math.floor(WY[k] * scale);
+    if (cx < x0 || cx > x1 || cy < y0 || cy > y1) { continue; }
+    var key = cx * scale + cy, c = cells.get(key);
+    if (c === undefined) {
+      cells.set(key, {count: 1, first: k, lat: D.lat[k], lon: D.lon[k], south: D.lat[k], north: D.lat[k],
+                      west: D.lon[k], east: D.lon[k]});
+    } else {
+      c.count++; c.lat += D.lat[k]; c.lon += D.lon[k];
+      if (D.lat[k] < c.south) { c.south = D.lat[k]; } else if (D.lat[k] > c.north) { c.north = D.lat[k]; }
+      if (D.lon[k] < c.west) { c.west = D.lon[k]; } else if (D.lon[k] > c.east) { c.east = D.lon[k]; }
+    }
   }
-});
-// Tooltips and popups are bound on first use: 20,000 markers cost no DOM until touched. The click
-// handler runs before the search page's (ui/search_map.js, bound later), which sends the marker's id.
-cluster.on("mouseover", function (e) {
-  var m = e.layer;
+  return cells;
+}
+// The suppliers of one cell at zoom z, in the payload's order.
+function cellMembers(key, z) {
+  var scale = Math.pow(2, z + CELL_BITS), members = [];
+  for (var k = 0; k < n; k++) {
+    if (Math.floor(WX[k] * scale) * scale + Math.floor(WY[k] * scale) === key) { members.push(k); }
+  }
+  return members;
+}
+// Draw the markers of the current view: a marker already drawn for the same cell at the same zoom stays
+// (an open popup or tooltip stays with it), the others come and go.
+function drawMarkers() {
+  var z = Math.round(map.getZoom());
+  if (z !== drawnZoom) {
+    unspiderfy();
+    supplierLayer.clearLayers();
+    drawn = new Map();
+    drawnZoom = z;
+  }
+  var cells = cellsInView(z), kept = new Map();
+  cells.forEach(function (c, key) {
+    var m = drawn.get(key);
+    if (m === undefined) {
+      if (c.count === 1) {
+        m = supplierMarker(c.first);
+      } else {
+        m = L.marker([c.lat / c.count, c.lon / c.count], {icon: clusterIcon(c.count), supCell: key, supCount: c.count,
+                                                          supBounds: [[c.south, c.west], [c.north, c.east]]});
+      }
+      supplierLayer.addLayer(m);
+    }
+    kept.set(key, m);
+  });
+  drawn.forEach(function (m, key) {
+    if (!kept.has(key)) {
+      if (spider && spider.cluster === m) { unspiderfy(); }
+      supplierLayer.removeLayer(m);
+    }
+  });
+  drawn = kept;
+  supplierLayer.drawnZoom = z;
+}
+
+// Spiral (from 9 suppliers) or circle of a cluster's suppliers around it, with legs, as
+// Leaflet.markercluster spread them: the only way to reach suppliers placed at one point.
+function spiderPositions(count, center) {
+  var res = [], angle, legLength, k;
+  if (count >= 9) {
+    legLength = 11; angle = 0;
+    for (k = count; k >= 0; k--) {
+      if (k < count) { res[k] = L.point(center.x + legLength * Math.cos(angle), center.y + legLength * Math.sin(angle)); }
+      angle += 28 / legLength + k * 0.0005;
+      legLength += 5 * 2 * Math.PI / angle;
+    }
+    return res;
+  }
+  legLength = Math.max(25 * (2 + count) / (2 * Math.PI), 35);
+  for (k = 0; k < count; k++) {
+    angle = k * 2 * Math.PI / count;
+    res.push(L.point(center.x + legLength * Math.cos(angle), center.y + 10 + legLength * Math.sin(angle)));
+  }
+  return res;
+}
+function spiderfy(cluster) {
+  unspiderfy();
+  var members = cellMembers(cluster.options.supCell, drawnZoom), at = cluster.getLatLng();
+  var positions = spiderPositions(members.length, map.latLngToLayerPoint(at));
+  spider = {cluster: cluster, layers: []};
+  for (var k = 0; k < members.length; k++) {
+    var spot = map.layerPointToLatLng(positions[k]);
+    var leg = L.polyline([at, spot], {color: "#222", weight: 1.5, opacity: 0.5, interactive: false,
+                                      className: "sup-spider-leg", renderer: legRenderer});
+    var m = supplierMarker(members[k], spot);
+    spider.layers.push(leg, m);
+    map.addLayer(leg);
+    supplierLayer.addLayer(m);
+  }
+  cluster.setOpacity(0.3);
+}
+function unspiderfy() {
+  if (!spider) { return; }
+  for (var k = 0; k < spider.layers.length; k++) {
+    var layer = spider.layers[k];
+    if (layer instanceof L.Marker) { supplierLayer.removeLayer(layer); } else { map.removeLayer(layer); }
+  }
+  spider.cluster.setOpacity(1);
+  spider = null;
+}
+// A cluster's click zooms to its suppliers, or spreads them when no zoom would (one point, or the
+// map's last zoom).
+function openCluster(cluster) {
+  var bounds = L.latLngBounds(cluster.options.supBounds), zoom = map.getZoom(), maxZoom = map.getMaxZoom();
+  if (zoom >= maxZoom || bounds.getNorthEast().equals(bounds.getSouthWest())) {
+    if (spider && spider.cluster === cluster) { unspiderfy(); } else { spiderfy(cluster); }
+    return;
+  }
+  if (map.getBoundsZoom(bounds) > zoom) { map.fitBounds(bounds); } else { map.setView(cluster.getLatLng(), zoom + 1); }
+}
+map.on("zoomstart", unspiderfy);
+map.on("click", unspiderfy);
+
+// Tooltips and popups are bound on first use: markers cost no tooltip or popup DOM until touched. The
+// click handler runs before the search page's (ui/search_map.js, bound later), which sends the marker's id.
+supplierLayer.on("mouseover", function (e) {
+  var m = e.propagatedFrom;
   if (!m || m.options.supIndex === undefined || m.getTooltip()) { return; }
   m.bindTooltip(tooltipHtml(m.options.supIndex), {direction: "top"});
   m.openTooltip();
@@ -194,23 +328,22 @@ cluster.on("mouseover", function (e) {
 function legendPadding() {
   return L.point((legendDiv ? legendDiv.offsetWidth : 0) + 15, 15);
 }
-cluster.on("preclick", function (e) {
-  if (e.layer && e.layer.getPopup && e.layer.getPopup()) {
-    e.layer.getPopup().options.autoPanPaddingBottomRight = legendPadding();
-  }
+supplierLayer.on("preclick", function (e) {
+  var m = e.propagatedFrom;
+  if (m && m.getPopup && m.getPopup()) { m.getPopup().options.autoPanPaddingBottomRight = legendPadding(); }
 });
-cluster.on("click", function (e) {
-  var m = e.layer;
-  if (!m || m.options.supIndex === undefined || m.getPopup()) { return; }
+supplierLayer.on("click", function (e) {
+  var m = e.propagatedFrom;
+  if (!m) { return; }
+  if (m.options.supCell !== undefined) { openCluster(m); return; }
+  if (m.options.supIndex === undefined || m.getPopup()) { return; }
   var options = {maxWidth: 320, autoPanPaddingBottomRight: legendPadding()};
   m.bindPopup(popupElement(m.options.supIndex), options);
   m.openPopup();
 });
-// On the map first, then the markers: Leaflet.markercluster's addLayers on a group not yet on a map
-// checks each marker against every one already queued (quadratic: 0.19 s for 20,000, all in one task);
-// on the map, the markers are clustered at once, in the slices above.
-map.addLayer(cluster);
-cluster.addLayers(markers);
+supplierLayer.total = n;
+map.addLayer(supplierLayer);
+map.on("moveend", drawMarkers);
 
 var legendDiv = null;
 L.control.scale({imperial: false}).addTo(map);
@@ -254,5 +387,6 @@ if (legendBox) {
   });
 }
 frameView();
-window.supplierCluster = cluster;
+drawMarkers();  // frameView's fitBounds without animation may leave the view as it was: no moveend
+window.supplierLayer = supplierLayer;
 window.supplierMap = map;
