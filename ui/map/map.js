@@ -194,8 +194,9 @@ function clusterIcon(count) {
 function supplierMarker(k, latlng) {
   return L.marker(latlng || [D.lat[k], D.lon[k]], {icon: icons[D.f[k]], supIndex: k, supplierId: D.id[k]});
 }
-// The cells of the view at zoom z: {key: cell} where a cell holds its count, its first supplier, the sum
-// of its points (its marker sits at their mean, as Leaflet.markercluster's did) and their bounds.
+// The cells of the view at zoom z: {key: cell} where a cell holds its count, its first supplier, the sums
+// of its points (its marker sits at their mean, as Leaflet.markercluster's did), their bounds and the
+// keys of the grid cells it covers.
 function cellsInView(z) {
   var scale = Math.pow(2, z + CELL_BITS), view = map.getPixelBounds();
   var x0 = Math.floor(view.min.x / CELL_PX) - 1, x1 = Math.floor(view.max.x / CELL_PX) + 1;
@@ -206,25 +207,51 @@ function cellsInView(z) {
     if (cx < x0 || cx > x1 || cy < y0 || cy > y1) { continue; }
     var key = cx * scale + cy, c = cells.get(key);
     if (c === undefined) {
-      cells.set(key, {count: 1, first: k, lat: D.lat[k], lon: D.lon[k], south: D.lat[k], north: D.lat[k],
-                      west: D.lon[k], east: D.lon[k]});
+      cells.set(key, {key: key, cx: cx, cy: cy, keys: [key], count: 1, first: k, lat: D.lat[k], lon: D.lon[k],
+                      wx: WX[k], wy: WY[k], south: D.lat[k], north: D.lat[k], west: D.lon[k], east: D.lon[k]});
     } else {
-      c.count++; c.lat += D.lat[k]; c.lon += D.lon[k];
+      c.count++; c.lat += D.lat[k]; c.lon += D.lon[k]; c.wx += WX[k]; c.wy += WY[k];
       if (D.lat[k] < c.south) { c.south = D.lat[k]; } else if (D.lat[k] > c.north) { c.north = D.lat[k]; }
       if (D.lon[k] < c.west) { c.west = D.lon[k]; } else if (D.lon[k] > c.east) { c.east = D.lon[k]; }
     }
   }
+  mergeNeighbours(cells, scale, 256 * Math.pow(2, z));
   return cells;
 }
-// The suppliers of one cell at zoom z, in the payload's order.
-function cellMembers(key, z) {
+// Two cells side by side may hold points near their shared edge, and their 40-pixel markers would overlap:
+// a cell takes in each neighbour whose points' mean is closer than a marker's width to its own, the
+// fullest cells first.
+var MERGE_PX = 40;
+function mergeNeighbours(cells, scale, worldPx) {
+  var order = Array.from(cells.values()).sort(function (a, b) { return b.count - a.count; });
+  for (var i = 0; i < order.length; i++) {
+    var a = order[i];
+    if (a.merged) { continue; }
+    for (var dx = -1; dx <= 1; dx++) {
+      for (var dy = -1; dy <= 1; dy++) {
+        var b = cells.get((a.cx + dx) * scale + a.cy + dy);
+        if (b === undefined || b === a || b.merged) { continue; }
+        var ex = (a.wx / a.count - b.wx / b.count) * worldPx, ey = (a.wy / a.count - b.wy / b.count) * worldPx;
+        if (ex * ex + ey * ey >= MERGE_PX * MERGE_PX) { continue; }
+        a.count += b.count; a.lat += b.lat; a.lon += b.lon; a.wx += b.wx; a.wy += b.wy;
+        a.south = Math.min(a.south, b.south); a.north = Math.max(a.north, b.north);
+        a.west = Math.min(a.west, b.west); a.east = Math.max(a.east, b.east);
+        a.keys = a.keys.concat(b.keys);
+        b.merged = true;
+        cells.delete(b.key);
+      }
+    }
+  }
+}
+// The suppliers of the grid cells keys at zoom z, in the payload's order.
+function cellMembers(keys, z) {
   var scale = Math.pow(2, z + CELL_BITS), members = [];
   for (var k = 0; k < n; k++) {
-    if (Math.floor(WX[k] * scale) * scale + Math.floor(WY[k] * scale) === key) { members.push(k); }
+    if (keys.indexOf(Math.floor(WX[k] * scale) * scale + Math.floor(WY[k] * scale)) >= 0) { members.push(k); }
   }
   return members;
 }
-// Draw the markers of the current view: a marker already drawn for the same cell at the same zoom stays
+// Draw the markers of the current view: a marker already drawn for the same cells at the same zoom stays
 // (an open popup or tooltip stays with it), the others come and go.
 function drawMarkers() {
   var z = Math.round(map.getZoom());
@@ -237,19 +264,26 @@ function drawMarkers() {
   var cells = cellsInView(z), kept = new Map();
   cells.forEach(function (c, key) {
     var m = drawn.get(key);
+    if (m !== undefined && (m.options.supCount || 1) !== c.count) {  // its neighbours merged otherwise
+      if (spider && spider.cluster === m) { unspiderfy(); }
+      supplierLayer.removeLayer(m);
+      m = undefined;
+    }
     if (m === undefined) {
       if (c.count === 1) {
         m = supplierMarker(c.first);
       } else {
-        m = L.marker([c.lat / c.count, c.lon / c.count], {icon: clusterIcon(c.count), supCell: key, supCount: c.count,
-                                                          supBounds: [[c.south, c.west], [c.north, c.east]]});
+        m = L.marker([c.lat / c.count, c.lon / c.count], {
+          icon: clusterIcon(c.count), supCells: c.keys, supCount: c.count,
+          supBounds: [[c.south, c.west], [c.north, c.east]]
+        });
       }
       supplierLayer.addLayer(m);
     }
     kept.set(key, m);
   });
   drawn.forEach(function (m, key) {
-    if (!kept.has(key)) {
+    if (kept.get(key) !== m) {
       if (spider && spider.cluster === m) { unspiderfy(); }
       supplierLayer.removeLayer(m);
     }
@@ -280,7 +314,7 @@ function spiderPositions(count, center) {
 }
 function spiderfy(cluster) {
   unspiderfy();
-  var members = cellMembers(cluster.options.supCell, drawnZoom), at = cluster.getLatLng();
+  var members = cellMembers(cluster.options.supCells, drawnZoom), at = cluster.getLatLng();
   var positions = spiderPositions(members.length, map.latLngToLayerPoint(at));
   spider = {cluster: cluster, layers: []};
   for (var k = 0; k < members.length; k++) {
@@ -335,7 +369,7 @@ supplierLayer.on("preclick", function (e) {
 supplierLayer.on("click", function (e) {
   var m = e.propagatedFrom;
   if (!m) { return; }
-  if (m.options.supCell !== undefined) { openCluster(m); return; }
+  if (m.options.supCells !== undefined) { openCluster(m); return; }
   if (m.options.supIndex === undefined || m.getPopup()) { return; }
   var options = {maxWidth: 320, autoPanPaddingBottomRight: legendPadding()};
   m.bindPopup(popupElement(m.options.supIndex), options);
