@@ -10,6 +10,7 @@ import sys
 import threading
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -84,9 +85,41 @@ def test_the_launcher_serves_the_app_and_finishes_its_warm_up(tmp_path):
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=10) as answer:
                 assert answer.read() == b"ok"
             assert (tmp_path / "s.db").exists()  # the database was brought to the current schema
+            # our modules' bytecode is on disk for the next start, whatever PYTHONDONTWRITEBYTECODE says
+            assert list((PROJECT_DIR / "ui" / "__pycache__").glob("search_page.*.pyc"))
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+def test_the_launcher_writes_missing_or_stale_bytecode_even_when_python_may_not(tmp_path, monkeypatch):
+    import compileall
+    import importlib.util
+
+    from ui import serve
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)  # what PYTHONDONTWRITEBYTECODE sets
+    package = tmp_path / "pkg"
+    (package / "sub").mkdir(parents=True)
+    sources = [package / "__init__.py", package / "a.py", package / "sub" / "__init__.py", package / "sub" / "b.py"]
+    for path in sources:
+        path.write_text("VALUE = 1\n", encoding="utf-8")
+    serve.compile_bytecode((package,))
+    cached = [Path(importlib.util.cache_from_source(str(path))) for path in sources]
+    assert all(path.is_file() for path in cached), [path for path in cached if not path.is_file()]
+    before = cached[1].read_bytes()
+    serve.compile_bytecode((package,))
+    assert cached[1].read_bytes() == before  # up to date: left as it is
+    sources[1].write_text("VALUE = 22\n", encoding="utf-8")
+    os.utime(sources[1], (time.time() + 5, time.time() + 5))
+    serve.compile_bytecode((package,))
+    assert cached[1].read_bytes() != before  # compiled again after its source changed
+
+    def refused(*args, **kwargs):
+        raise PermissionError("read-only checkout")
+
+    monkeypatch.setattr(compileall, "compile_dir", refused)
+    serve.compile_bytecode((package,))  # a checkout it may not write to: no error, the server starts
 
 
 # After the warm-up and the directory's warm-up, what the first search page still computes: its

@@ -19,6 +19,8 @@ from typing import Any
 from streamlit.logger import get_logger
 
 APP = Path(__file__).resolve().parents[1] / "app.py"
+# Our packages, whose bytecode the launcher writes (`compile_bytecode`).
+PACKAGES = (APP.parent / "ui", APP.parent / "sourcing")
 _LOG = get_logger(__name__)  # Streamlit's handler, format and --logger.level
 
 
@@ -72,9 +74,27 @@ def count_file_requests() -> None:
     StaticFiles.get_response = get_response  # type: ignore[method-assign]
 
 
+def compile_bytecode(packages: tuple[Path, ...] = PACKAGES) -> None:
+    """Write our packages' bytecode (`__pycache__`) where it is missing or older than its source.
+
+    pip writes the installed libraries' bytecode when it installs them; ours only reached the disk when
+    Python may write it at import, and some hosts set PYTHONDONTWRITEBYTECODE for every process (this
+    machine does): each start then compiled our modules again, 0.2–0.3 s of CPU before the first search
+    page (`python -X importtime`, three runs each). Up to date, the check costs about 20 ms. A checkout
+    the server may not write to keeps compiling in memory, as before."""
+    import compileall
+
+    for package in packages:
+        try:
+            compileall.compile_dir(str(package), quiet=2)
+        except OSError:  # read-only checkout: nothing to gain, nothing lost
+            pass
+
+
 def main(argv: list[str] | None = None) -> None:
     from ui.warmup import WARM_UP_THREAD
 
+    compile_bytecode()
     count_file_requests()
     threading.Thread(target=_warm, name=WARM_UP_THREAD, daemon=True).start()
     from streamlit.web import cli
