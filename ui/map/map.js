@@ -185,10 +185,11 @@ var drawn = new Map(), drawnZoom = null, spider = null;
 var legRenderer = L.svg();  // the map draws on a canvas; legs as SVG keep their class (tests find them)
 
 function clusterIcon(count) {
-  var size = count < 10 ? "small" : (count < 100 ? "medium" : "large");
+  var size = count < 10 ? "small" : (count < 100 ? "medium" : (count < 1000 ? "large" : "huge"));
+  var side = count < 1000 ? 40 : 52;  // « 12 345 » needs a wider disc
   return L.divIcon({
     html: "<div><span>" + count.toLocaleString("fr-FR") + "</span></div>",
-    className: "marker-cluster sup-cluster sup-cluster-" + size, iconSize: L.point(40, 40)
+    className: "marker-cluster sup-cluster sup-cluster-" + size, iconSize: L.point(side, side)
   });
 }
 function supplierMarker(k, latlng) {
