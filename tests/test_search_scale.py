@@ -250,20 +250,29 @@ def test_a_version_published_without_index_gets_it_at_its_first_search(store_env
     assert json.loads(capsys.readouterr().out)["results"] == first["results"]
 
 
+# Columns an app process keeps in memory: none, some of a query's, all of them and more.
+_HELD = (None, ("name", "lat"), ("id", "name", "kinds", "lat", "lon", "city", "siret", "sectors", "website"))
+
+
+@pytest.mark.parametrize("held", _HELD, ids=["file", "some-held", "all-held"])
 @pytest.mark.parametrize("few_rows", [0, 10, 10**9])
-def test_rows_read_by_record_batch_or_from_the_whole_table_are_the_same(tmp_path, monkeypatch, few_rows):
-    """A search reads a few rows by record batch of the saved Arrow file, many from the whole table:
-    the same rows either way, in result order, across batch boundaries (batches of 7 rows here)."""
+def test_rows_read_by_record_batch_or_from_the_whole_table_are_the_same(tmp_path, monkeypatch, few_rows, held):
+    """A search reads a few rows by record batch of the saved Arrow file, many from the whole table,
+    and the columns the app holds in memory from there: the same rows either way, in result order,
+    across batch boundaries (batches of 7 rows here)."""
     from sourcing.directory import load_demo
 
     monkeypatch.setattr(stored, "BATCH_ROWS", 7)
     monkeypatch.setattr(stored, "FEW_ROWS", few_rows)
     built = SearchIndex.build(load_demo())
     loaded = stored.load(stored.save(built, tmp_path / stored.INDEX_FOLDER))
+    if held is not None:
+        loaded.hold_columns(held)
     for query in (
         SearchQuery(near=CENTRES["Lyon"], limit=40),
         SearchQuery(sort="name", limit=25),
         SearchQuery(q="insertion", columns=("name", "kinds", "lat")),
+        SearchQuery(q="insertion", columns=("lat", "website", "name", "match_reason", "distance_km", "name")),
         SearchQuery(near=CENTRES["Lyon"], radius_km=1.0),  # maybe none
     ):
         expected, got = search(built, query), search(loaded, query)

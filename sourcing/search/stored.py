@@ -135,12 +135,34 @@ def load(
     table, batches = _open_table(folder / TABLE_FILE), _Batches(folder / TABLE_FILE, int(keys["batch_rows"]))
     batches.open()  # the file's footer, read now: loading, not the first query
 
+    held: list[pa.Table] = []  # columns kept in memory in one chunk each (`SearchIndex.hold_columns`)
+
+    def take_from_file(rows: np.ndarray, columns: list[str] | None) -> pa.Table:
+        if len(rows) > FEW_ROWS:
+            return _columns(table(), columns).take(pa.array(rows))
+        return _columns(batches.rows(rows, columns), columns)
+
     def take(rows: np.ndarray, columns: list[str] | None) -> pd.DataFrame:
         rows = np.asarray(rows, dtype=np.int64)
-        if len(rows) > FEW_ROWS:
-            return _rows_frame(_columns(table(), columns).take(pa.array(rows)), rows)
-        return _rows_frame(_columns(batches.rows(rows, columns), columns), rows)
+        kept = held[0] if held and columns is not None else None
+        wanted = list(dict.fromkeys(columns or ()))
+        from_kept = [] if kept is None else [c for c in wanted if c in kept.column_names]
+        if not from_kept:
+            return _rows_frame(take_from_file(rows, columns), rows)
+        taken = kept.select(from_kept).take(pa.array(rows))
+        rest = [c for c in wanted if c not in from_kept and c in table().column_names]
+        if rest:
+            other = take_from_file(rows, rest)
+            for name in rest:
+                taken = taken.append_column(other.schema.field(name), other.column(name))
+        return _rows_frame(_columns(taken, wanted), rows)
 
+    def hold(columns: list[str]) -> None:
+        if not held:
+            held.append(_columns(table(), columns).combine_chunks())
+
+    parts["_hold"] = hold
+    parts["_held"] = lambda: tuple(held[0].column_names) if held else ()
     parts["_column"] = lambda name: _directory_column(table(), name)
     parts["_arrow_column"] = lambda name: table().column(name) if name in table().column_names else None
     return SearchIndex.lazy(parts, rows=int(keys["rows"]), take=take,
