@@ -167,11 +167,13 @@ var icons = FAM.map(function (f) {
 // Leaflet.markercluster built the clusters of every zoom level at once, one marker object per supplier:
 // for 20,000 results about a second of the page's only thread, in slices that a buyer's first click
 // waited behind. Here the suppliers are counted in square cells of 64 pixels for the current zoom only,
-// and only the cells in view (plus one cell around) get a marker: about 5 ms for 20,000 suppliers, and a
-// few hundred markers at most. A cell is split in four at the next zoom, so a cluster breaks up into the
-// clusters of its own quarters as the buyer zooms in.
-// Invariant (tested, tests/browser/test_map_offline.py): the counts of the markers drawn for a view add
-// up to the suppliers located in it; a cluster of suppliers at one point opens as a spiral at its click.
+// and only the cells in view (plus one cell around) get a marker: one pass over the points per view, and
+// a few hundred markers at most (bench/map_browser.py: the page's busy time at 20,000 results ×0.41). A
+// cell is split in four at the next zoom, so a cluster breaks up as the buyer zooms in (neighbours closer
+// than a marker's width are merged first: mergeNeighbours).
+// Invariant (tested, tests/browser/test_map_offline.py): every supplier in view is counted by exactly one
+// marker drawn (markers reach one cell beyond the view); a cluster of suppliers at one point opens as a
+// spiral at its click.
 var CELL_PX = 64, CELL_BITS = 2;  // 256-pixel tiles hold 2^2 cells across
 var n = D.lat.length;
 var WX = new Float64Array(n), WY = new Float64Array(n);  // Web Mercator, the world as the unit square
