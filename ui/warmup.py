@@ -151,7 +151,8 @@ def warm_up() -> float:
 
 def warm_other_pages(quiet_s: float = 0.5) -> float:
     """Import `OTHER_PAGE_MODULES` one at a time, each in a quiet moment (`PAGE_RUNS`): a visitor's
-    page comes first. Returns the seconds it took, waits included."""
+    page comes first; last, keep the search page's columns in memory. Returns the seconds it took, waits
+    included."""
     start = time.perf_counter()
     for name in OTHER_PAGE_MODULES:
         PAGE_RUNS.wait_until_quiet(quiet_s)
@@ -167,7 +168,8 @@ def _hold_search_page_columns() -> None:
     """The columns of the search page's map and table, kept in memory in one chunk each
     (`SearchIndex.hold_columns`): at 1,000,000 suppliers a new search's map takes its 20,000 rows in
     15-27 ms instead of 145-260 ms, its table's 2,000 rows no longer gather two large columns over the
-    file's batches; for 249 MB and 0.4-0.7 s once, in a quiet moment (not before the first visitor's map)."""
+    file's batches; for 249 MB and 0.4-0.7 s once, in a quiet moment (not before the first visitor's map).
+    The directory current at the start only: a version published later is read from its file, as before."""
     from ui import state
     from ui.map.builder import REQUIRED_COLUMNS
     from ui.search_page import GRID_COLUMNS
