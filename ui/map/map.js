@@ -183,7 +183,7 @@ for (var i = 0; i < n; i++) {
   WY[i] = 0.5 - Math.log((1 + sin) / (1 - sin)) / (4 * Math.PI);
 }
 var supplierLayer = L.featureGroup();
-var drawn = new Map(), drawnZoom = null, spider = null;
+var drawn = new Map(), spider = null;  // markers by cell key, for supplierLayer.drawnZoom
 var legRenderer = L.svg();  // the map draws on a canvas; legs as SVG keep their class (tests find them)
 
 function clusterIcon(count) {
@@ -258,11 +258,11 @@ function cellMembers(keys, z) {
 // (an open popup or tooltip stays with it), the others come and go.
 function drawMarkers() {
   var z = Math.round(map.getZoom());
-  if (z !== drawnZoom) {
+  if (z !== supplierLayer.drawnZoom) {
     unspiderfy();
     supplierLayer.clearLayers();
     drawn = new Map();
-    drawnZoom = z;
+    supplierLayer.drawnZoom = z;  // the zoom the markers are drawn for (tests wait on it)
   }
   var cells = cellsInView(z), kept = new Map();
   cells.forEach(function (c, key) {
@@ -292,7 +292,6 @@ function drawMarkers() {
     }
   });
   drawn = kept;
-  supplierLayer.drawnZoom = z;
 }
 
 // Spiral (from 9 suppliers) or circle of a cluster's suppliers around it, with legs, as
@@ -317,7 +316,7 @@ function spiderPositions(count, center) {
 }
 function spiderfy(cluster) {
   unspiderfy();
-  var members = cellMembers(cluster.options.supCells, drawnZoom), at = cluster.getLatLng();
+  var members = cellMembers(cluster.options.supCells, supplierLayer.drawnZoom), at = cluster.getLatLng();
   var positions = spiderPositions(members.length, map.latLngToLayerPoint(at));
   spider = {cluster: cluster, layers: []};
   for (var k = 0; k < members.length; k++) {
