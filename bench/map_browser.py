@@ -38,6 +38,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from browser_scale import CHROMIUM_ARGS, _chromium
 from perfdoc import markers, publish
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
@@ -46,10 +47,6 @@ COMMUNES_CSV = PROJECT_DIR / "data" / "geo" / "communes.csv"
 SIZES = (1_000, 5_000, 20_000, 50_000)  # the search page draws at most 20,000; 50,000 for headroom
 RUNS = 3
 START, END = markers("map-browser")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 # The page's long tasks, from its start (buffered), and a button above the map whose click is timed.
 _INIT = """
@@ -209,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                 make_page(code, frame, pages / f"{label.replace(' ', '-')}-{n}.html")
         base = stack.enter_context(serve(pages))
         p = stack.enter_context(sync_playwright())
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS, headless=True)
         stack.callback(browser.close)
         figures: dict[str, dict[int, list[dict[str, float]]]] = {label: {n: [] for n in args.sizes} for label in codes}
         for n in args.sizes:

@@ -197,6 +197,11 @@ function clusterIcon(count) {
 function supplierMarker(k, latlng) {
   return L.marker(latlng || [D.lat[k], D.lon[k]], {icon: icons[D.f[k]], supIndex: k, supplierId: D.id[k]});
 }
+// The key of supplier k's grid cell, scale cells across the world: the one rule cellsInView and
+// cellMembers share.
+function cellKey(k, scale) {
+  return Math.floor(WX[k] * scale) * scale + Math.floor(WY[k] * scale);
+}
 // The cells of the view at zoom z: {key: cell} where a cell holds its count, its first supplier, the sums
 // of its points (its marker sits at their mean, as Leaflet.markercluster's did), their bounds and the
 // keys of the grid cells it covers.
@@ -208,7 +213,7 @@ function cellsInView(z) {
   for (var k = 0; k < n; k++) {
     var cx = Math.floor(WX[k] * scale), cy = Math.floor(WY[k] * scale);
     if (cx < x0 || cx > x1 || cy < y0 || cy > y1) { continue; }
-    var key = cx * scale + cy, c = cells.get(key);
+    var key = cellKey(k, scale), c = cells.get(key);
     if (c === undefined) {
       cells.set(key, {key: key, cx: cx, cy: cy, keys: [key], count: 1, first: k, lat: D.lat[k], lon: D.lon[k],
                       wx: WX[k], wy: WY[k], south: D.lat[k], north: D.lat[k], west: D.lon[k], east: D.lon[k]});
@@ -250,7 +255,7 @@ function mergeNeighbours(cells, scale, worldPx) {
 function cellMembers(keys, z) {
   var scale = Math.pow(2, z + CELL_BITS), members = [];
   for (var k = 0; k < n; k++) {
-    if (keys.indexOf(Math.floor(WX[k] * scale) * scale + Math.floor(WY[k] * scale)) >= 0) { members.push(k); }
+    if (keys.indexOf(cellKey(k, scale)) >= 0) { members.push(k); }
   }
   return members;
 }
@@ -318,13 +323,14 @@ function spiderfy(cluster) {
   unspiderfy();
   var members = cellMembers(cluster.options.supCells, supplierLayer.drawnZoom), at = cluster.getLatLng();
   var positions = spiderPositions(members.length, map.latLngToLayerPoint(at));
-  spider = {cluster: cluster, layers: []};
+  spider = {cluster: cluster, legs: [], markers: []};
   for (var k = 0; k < members.length; k++) {
     var spot = map.layerPointToLatLng(positions[k]);
     var leg = L.polyline([at, spot], {color: "#222", weight: 1.5, opacity: 0.5, interactive: false,
                                       className: "sup-spider-leg", renderer: legRenderer});
     var m = supplierMarker(members[k], spot);
-    spider.layers.push(leg, m);
+    spider.legs.push(leg);
+    spider.markers.push(m);
     map.addLayer(leg);
     supplierLayer.addLayer(m);
   }
@@ -332,10 +338,8 @@ function spiderfy(cluster) {
 }
 function unspiderfy() {
   if (!spider) { return; }
-  for (var k = 0; k < spider.layers.length; k++) {
-    var layer = spider.layers[k];
-    if (layer instanceof L.Marker) { supplierLayer.removeLayer(layer); } else { map.removeLayer(layer); }
-  }
+  spider.legs.forEach(function (leg) { map.removeLayer(leg); });
+  spider.markers.forEach(function (m) { supplierLayer.removeLayer(m); });
   spider.cluster.setOpacity(1);
   spider = null;
 }
