@@ -308,9 +308,21 @@ def test_limit_and_total(index):
 
 def test_columns_restrict_the_result_table(index):
     found = search(index, SearchQuery(kinds=("EA",), columns=("id", "name", "not-a-column", "id")))
-    assert list(found.results.columns) == ["id", "name", "distance_km", "match_reason"]
+    assert list(found.results.columns) == ["id", "name", "distance_km"]
     assert found.results["id"].tolist() == ["C", "F"]
     assert index.frame["id"].take(found.rows).tolist() == ["C", "F"]
+
+
+def test_why_a_result_matched_comes_when_the_columns_name_it(index):
+    """The reasons cost a pass per keyword sector: the map and the charts, which never show them, do not
+    pay it; the table, which names the column, gets the same reasons as a search of all columns."""
+    query = SearchQuery(q="entretien espaces verts", near=(45.76, 4.83), radius_km=500)
+    whole = search(index, query).results
+    named = search(index, replace(query, columns=("id", "match_reason"))).results
+    unnamed = search(index, replace(query, columns=("id",))).results
+    assert len(whole) > 0 and (whole["match_reason"] != "").all()
+    assert named["match_reason"].tolist() == whole["match_reason"].tolist()
+    assert "match_reason" not in unnamed and unnamed["id"].tolist() == whole["id"].tolist()
 
 
 def test_sort_by_name_ignores_case_and_accents(index):

@@ -267,7 +267,7 @@ def test_full_rows_of_a_few_shown_results_are_the_rows_a_whole_search_gives(inde
         index = stored.load(stored.save(index, tmp_path / "search-index"))
     query = SearchQuery(radius_km=200 if near else None, q="entretien", limit=5, **near)
     whole = search(index, query).results
-    shown = search(index, replace(query, columns=("id", "name")))
+    shown = search(index, replace(query, columns=("id", "name", "match_reason")))  # as the page's table asks
     assert list(shown.results.columns) == ["id", "name", "distance_km", "match_reason"]
     ids = list(whole["id"])
     assert len(ids) >= 2

@@ -98,8 +98,7 @@ def map_data(directory_key: str, query: SearchQuery, tiles: bool, limit: int) ->
     """The component's data for the map of the first `limit` results of this search, the results drawn,
     and the results in all: the costly part (the search's first run on a large directory, the payload),
     which `ui.warmup` prepares for a fresh page before the first visitor."""
-    columns = (*mapping.REQUIRED_COLUMNS, "match_reason")
-    found = search(search_index(directory_key), replace(query, limit=limit, columns=columns))
+    found = search(search_index(directory_key), replace(query, limit=limit, columns=mapping.REQUIRED_COLUMNS))
     data = component_data(
         found.results, center=query.near, radius_km=query.radius_km, tiles=tiles, found_total=found.total
     )

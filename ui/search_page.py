@@ -88,7 +88,8 @@ def result_count(directory_key: str, query: SearchQuery) -> int:
 def shown_results(directory_key: str, query: SearchQuery) -> tuple[SearchResult, pd.DataFrame]:
     """The first TABLE_LIMIT results (the grid's columns) and the grid's frame, made once per search
     (shared, read-only)."""
-    found = search(search_index(directory_key), replace(query, limit=TABLE_LIMIT, columns=GRID_COLUMNS))
+    columns = (*GRID_COLUMNS, "match_reason")
+    found = search(search_index(directory_key), replace(query, limit=TABLE_LIMIT, columns=columns))
     shown, sectors = found.results, sector_short_names()
     table = pd.DataFrame(
         {

@@ -122,7 +122,8 @@ def _by_distance(rows: np.ndarray, distance: np.ndarray, first: int | None) -> n
 def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
     """Suppliers matching every filter of ``query``, sorted, with ``distance_km`` (NaN without a
     place or location) and ``match_reason``: "distance" or "zone d'intervention" with a place, then
-    with keywords why they matched (see `keyword_reasons`), joined by " ; "; "" for neither."""
+    with keywords why they matched (see `keyword_reasons`), joined by " ; "; "" for neither. A query
+    that lists its ``columns`` gets ``match_reason`` only when it names it."""
     query = clean(query)
     selection = _select(index, query, narrow(index, query))
     total = len(selection.rows)
@@ -130,14 +131,8 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
     rows = selection.rows[order]
     results = index.take(rows, query.columns)
     results["distance_km"] = selection.distance[order]
-    if query.near is None:
-        reason = np.full(len(rows), "", dtype=object)
-    else:
-        reason = np.where(selection.by_area[order], MATCH_AREA, MATCH_DISTANCE).astype(object)
-    words = keyword_reasons(index, rows, selection.narrowing)
-    if words is not None:
-        reason = np.where(reason == "", words, reason + REASON_SEPARATOR + words)
-    results["match_reason"] = reason
+    if query.columns is None or "match_reason" in query.columns:
+        results["match_reason"] = _match_reasons(index, selection, order, query)
     return SearchResult(
         total=total,
         results=results,
@@ -146,6 +141,19 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
         corrections=selection.narrowing.corrections,
         words=selection.narrowing.words,
     )
+
+
+def _match_reasons(index: SearchIndex, selection: _Selection, order: np.ndarray, query: SearchQuery) -> np.ndarray:
+    """Why each result matched (see `search`); the keywords' reasons cost a pass over each sector of
+    their phrases, so only results that show them are given one."""
+    if query.near is None:
+        reason = np.full(len(order), "", dtype=object)
+    else:
+        reason = np.where(selection.by_area[order], MATCH_AREA, MATCH_DISTANCE).astype(object)
+    words = keyword_reasons(index, selection.rows[order], selection.narrowing)
+    if words is not None:
+        reason = np.where(reason == "", words, reason + REASON_SEPARATOR + words)
+    return reason
 
 
 def _words(phrase_text: str) -> str:

@@ -38,7 +38,7 @@ class SearchQuery:
 @dataclass
 class SearchResult:
     total: int  # all matches, whatever the limit
-    results: pd.DataFrame  # matching rows (up to limit), with `distance_km` and `match_reason` columns
+    results: pd.DataFrame  # matching rows (up to limit), with `distance_km` and (see `search`) `match_reason`
     sectors_used: tuple[str, ...] = field(default=())  # sectors searched (from CPV too)
     rows: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # positions in index.frame
     corrections: dict[str, tuple[str, ...]] = field(default_factory=dict)  # typed word -> words found by typo
