@@ -166,6 +166,67 @@ def test_trade_name_equal_to_name_is_not_repeated():
     assert marker_payload(results)["t"] == [""]
 
 
+def _expected_marker(row: dict) -> dict:
+    """What the browser gets for one row, by the rules written out cell by cell in Python."""
+
+    def text(value) -> str:
+        return "" if value is None or value is pd.NA or value != value else str(value).strip()
+
+    def esc(value: str) -> str:
+        return html.escape(value, quote=True)
+
+    name, trade = text(row["name"]), text(row["trade_name"])
+    city, postal, dept = text(row["city"]), text(row["postal_code"]), text(row["department"])
+    place = (f"{city} ({postal})" if postal else city) if city else postal
+    place = place or (f"Département {dept}" if dept else "")
+    kinds = ", ".join(k.strip() for k in row["kinds"] if k.strip())
+    return {
+        "id": esc(text(row["id"])), "n": esc(name), "t": esc("" if trade.casefold() == name.casefold() else trade),
+        "k": esc(kinds), "c": esc(place), "s": esc(text(row["siret"])),
+    }  # fmt: skip
+
+
+def test_markers_follow_the_rules_row_by_row_on_hostile_random_rows():
+    """Names and places full of markup, template tags, quotes, case pairs (« Straße » and « STRASSE »
+    are one name), blanks around them and missing values: each marker field is the rule applied to its
+    own row, whatever the others (the payload is made a column at a time)."""
+    rng = np.random.default_rng(15)
+    pieces = ["Atelier", "<b>", "</script>", "&amp;", '"', "'", "${x}", "{{ y }}", "{%", "`", "\\", "Straße",
+              "STRASSE", "ﬁn", "FIN", "Œuvre", "é", "\u2028", " ", "\t", *XSS_NAMES]  # fmt: skip
+    missing = [None, np.nan, pd.NA, "", "   "]
+
+    def word() -> str:
+        return "".join(rng.choice(pieces, size=int(rng.integers(1, 4))))
+
+    def maybe(value):
+        return missing[int(rng.integers(len(missing)))] if rng.random() < 0.25 else value
+
+    rows = []
+    for i in range(400):
+        name = word()
+        same = rng.random() < 0.3
+        trade = rng.choice([name.upper(), name.casefold(), f"  {name} "]) if same else word()
+        rows.append({
+            "id": f" x{i} ", "siret": maybe(str(rng.integers(10**13, 10**14))), "name": maybe(name),
+            "trade_name": maybe(trade), "kinds": list(rng.choice(["ESAT", " EI", "SCOP", "", "<i>"], size=2)),
+            "city": maybe(word()), "postal_code": maybe("69003"), "department": maybe(rng.choice(["69", "2A"])),
+            "lat": rng.choice([45.0, np.nan, 95.0]), "lon": 4.0, "distance_km": rng.choice([1.25, np.nan]),
+        })  # fmt: skip
+    payload = marker_payload(frame(rows))
+    located = [r for r in rows if r["lat"] == 45.0]
+    expected = [_expected_marker(r) for r in located]
+    assert 0 < len(located) < len(rows)
+    for key in ("id", "n", "t", "k", "c", "s"):
+        assert payload[key] == [e[key] for e in expected], key
+    assert payload["d"] == [None if np.isnan(r["distance_km"]) else 1.2 for r in located]
+    given = [
+        t
+        for t, r in zip(payload["t"], located, strict=True)
+        if isinstance(r["trade_name"], str) and r["trade_name"].strip()
+    ]
+    assert "" in given and len(set(given)) > 1  # some trade names dropped as the name, others kept
+
+
 def test_missing_column_is_reported_in_french():
     with pytest.raises(ValueError, match="Colonnes manquantes pour la carte : distance_km"):
         marker_payload(sample().drop(columns=["distance_km"]))
@@ -234,13 +295,21 @@ def test_template_tags_in_data_are_not_evaluated_by_the_server():
 
 @pytest.mark.parametrize(
     "value",
-    ["</script>", "<!--", "a\u2028b\u2029c", "${x}", "`", "{{ x }}", "{%x%}", "{#x#}", "&amp;", "é'\"\\"],
-)
+    [
+        "</script>", "<!--", "a\u2028b\u2029c", "${x}", "`", "{{ x }}", "{{{x", "{%x%}", "{#x#}", "&amp;",
+        "é'\"\\", "\x00\x1f\x7f\t\n", "😀 Œ ß", "\ud800 seul",
+    ],
+)  # fmt: skip
 def test_safe_json_round_trips_and_hides_dangerous_sequences(value):
     encoded = safe_json({"v": [value, {"w": value}]})
     assert json.loads(encoded) == {"v": [value, {"w": value}]}
     for bad in ("<", ">", "&", "$", "`", "\u2028", "\u2029", "{{", "{%", "{#"):
         assert bad not in encoded
+
+
+def test_safe_json_numbers_and_keys_read_back_as_given():
+    value = {"lat": [45.76543, -0.0, 1e-05, 4e-05, 180.0], "big": 2**70, 3: None, "f": np.float64(0.1), "n": [1, 2]}
+    assert json.loads(safe_json(value)) == {**{k: v for k, v in value.items() if k != 3}, "3": None}
 
 
 # --- Legend, circle, basemap -------------------------------------------------------------------
@@ -335,7 +404,7 @@ def test_tiles_mode_has_the_ign_plan_with_attribution_and_the_offline_basemap_as
 
 
 def test_offline_place_names_are_the_largest_communes_first_as_safe_json(tmp_path):
-    from ui.map.payload import places_payload
+    from ui.map.basemap import places_payload
 
     path = tmp_path / "communes.csv"
     pd.DataFrame({

@@ -39,14 +39,8 @@ from typing import TYPE_CHECKING, Any, Final, TypedDict, Unpack
 import numpy as np
 import pandas as pd
 
-from ui.map.payload import (
-    REQUIRED_COLUMNS,
-    labels_payload,
-    marker_payload,
-    outlines_payload,
-    places_payload,
-    view_bounds,
-)
+from ui.map.basemap import labels_payload, outlines_payload, places_payload
+from ui.map.payload import REQUIRED_COLUMNS, MarkerPayload, markers, view_bounds
 from ui.map.script import legend_html
 
 if TYPE_CHECKING:
@@ -127,7 +121,7 @@ def asset_urls(asset_base: str = DEFAULT_ASSET_BASE, *, cdn: bool = False) -> di
 
 
 def _initial_view(
-    payload: dict[str, list], center: tuple[float, float] | None, radius_km: float | None
+    payload: MarkerPayload, center: tuple[float, float] | None, radius_km: float | None
 ) -> list[list[float]] | None:
     """The bounds to frame: the distance circle, else the results, else a small box around the center.
 
@@ -137,7 +131,7 @@ def _initial_view(
         dlat = radius_km / 111.32
         dlon = radius_km / (111.32 * max(np.cos(np.radians(center[0])), 0.01))
         return [[center[0] - dlat, center[1] - dlon], [center[0] + dlat, center[1] + dlon]]
-    bounds = view_bounds(np.asarray(payload["lat"]), np.asarray(payload["lon"]))
+    bounds = view_bounds(payload.lat, payload.lon)
     if bounds is None and center is not None:
         bounds = [[center[0] - 0.2, center[1] - 0.3], [center[0] + 0.2, center[1] + 0.3]]
     return bounds
@@ -175,11 +169,11 @@ def map_parts(
     radius_km: float | None = None,
     tiles: bool = False,
     found_total: int | None = None,
-) -> tuple[dict[str, list], dict[str, Any]]:
-    """The marker payload of `results` and the other arguments of `script.declarations` (basemap, tiles,
+) -> tuple[MarkerPayload, dict[str, Any]]:
+    """The markers of `results` and the other arguments of `script.declarations` (basemap, tiles,
     legend, view to frame): what a map of these results draws, with folium or without."""
-    payload = marker_payload(results)
-    legend = legend_html(shown=len(payload["lat"]), total=len(results), radius_km=radius_km,
+    payload = markers(results)
+    legend = legend_html(shown=len(payload), total=len(results), radius_km=radius_km,
                          has_center=center is not None, found_total=found_total)  # fmt: skip
     options = {
         "center": center,

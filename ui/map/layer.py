@@ -9,12 +9,15 @@ Popup/Tooltip: their templates put text inside JavaScript template literals.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from branca.element import CssLink, Element, Figure, JavascriptLink, MacroElement
 from folium.elements import JSCSSMixin
 
 from ui.map.script import MAP_CSS, MAP_JS, declarations, layer_script, legend_html
+
+if TYPE_CHECKING:
+    from ui.map.payload import MarkerPayload
 
 __all__ = ["MAP_CSS", "MAP_JS", "SupplierLayer", "legend_html"]
 
@@ -34,7 +37,7 @@ class SupplierLayer(JSCSSMixin, MacroElement):
     """Outlines, buyer point, distance circle, clustered supplier markers and legend, in one script.
     Arguments: those of `script.declarations`."""
 
-    def __init__(self, payload: dict[str, list], **options: Any) -> None:
+    def __init__(self, payload: MarkerPayload, **options: Any) -> None:
         super().__init__()
         self._name = "SupplierLayer"
         # Instance attributes, empty: the clusters are map.js's own (no plugin to load beside Leaflet).

@@ -17,7 +17,7 @@ from typing import Any, Final
 
 from sourcing.frenchfmt import french_number, short_number
 from sourcing.model import FAMILIES, KINDS
-from ui.map.payload import FAMILY_ORDER, FAMILY_STYLE, safe_json
+from ui.map.payload import FAMILY_ORDER, FAMILY_STYLE, MarkerPayload, safe_json
 
 OUTLINES_ATTRIBUTION: Final = "Contours des départements : données publiques ouvertes"
 MAP_JS: Final = files(__package__).joinpath("map.js").read_text(encoding="utf-8")
@@ -109,7 +109,7 @@ def _circle(center: tuple[float, float] | None, radius_km: float | None) -> dict
 
 
 def declarations(
-    payload: dict[str, list],
+    payload: MarkerPayload,
     *,
     center: tuple[float, float] | None,
     radius_km: float | None,
@@ -122,12 +122,12 @@ def declarations(
     bounds: list[list[float]] | None,
 ) -> dict[str, str]:
     """The JavaScript text of each variable `map.js` reads (`DECLARED`'s second names): safe JSON, or a
-    basemap payload already made safe by `payload.py`."""
+    basemap payload already made safe by `basemap.py`."""
     families = [
         {"key": fam, "letter": FAMILY_STYLE[fam][0], "label": html.escape(FAMILIES[fam])} for fam in FAMILY_ORDER
     ]
     return {
-        "payload": safe_json(payload),
+        "payload": payload.to_json(),
         "families": safe_json(families),
         "outlines": outlines or "null",
         "outlines_attribution": safe_json(OUTLINES_ATTRIBUTION),
