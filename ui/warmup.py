@@ -159,22 +159,25 @@ def warm_other_pages(quiet_s: float = 0.5) -> float:
         importlib.import_module(name)
     PAGE_RUNS.wait_until_quiet(quiet_s)
     _first_chart()
-    PAGE_RUNS.wait_until_quiet(quiet_s)
-    _hold_search_page_columns()
+    _hold_search_page_columns(quiet_s)
     return time.perf_counter() - start
 
 
-def _hold_search_page_columns() -> None:
+def _hold_search_page_columns(quiet_s: float) -> None:
     """The columns of the search page's map and table, kept in memory in one chunk each
     (`SearchIndex.hold_columns`): at 1,000,000 suppliers a new search's map takes its 20,000 rows in
     15-27 ms instead of 145-260 ms, its table's 2,000 rows no longer gather two large columns over the
-    file's batches; for 249 MB and 0.4-0.7 s once, in a quiet moment (not before the first visitor's map).
-    The directory current at the start only: a version published later is read from its file, as before."""
+    file's batches; for 249 MB and 0.4-0.7 s once, after the first visitor's map, one column per quiet
+    moment (a buyer's search never waits behind more than one column, tens of ms). The directory current
+    at the start only: a version published later is read from its file, as before."""
     from ui import state
     from ui.map.builder import REQUIRED_COLUMNS
     from ui.search_page import GRID_COLUMNS
 
-    state.search_index(state.current_directory_key()).hold_columns((*REQUIRED_COLUMNS, *GRID_COLUMNS))
+    index = state.search_index(state.current_directory_key())
+    for name in dict.fromkeys((*REQUIRED_COLUMNS, *GRID_COLUMNS)):
+        PAGE_RUNS.wait_until_quiet(quiet_s)
+        index.hold_columns((name,))
 
 
 def warm_directory() -> float:

@@ -121,7 +121,8 @@ class SearchIndex:
         faulting in the file); a take of many rows then costs Arrow a gather over every batch: at
         999,000 suppliers (3,903 batches) 145-260 ms for the 20,000 rows of a map, against 15-27 ms from
         columns in one chunk (a probe: the map's ten columns, 163 MB, combined in about 0.4 s). For a
-        long-lived process (the app), once; an index built in memory already holds its frame."""
+        long-lived process (the app); each call adds the columns not yet held (the app holds one at a
+        time, between buyers' searches); an index built in memory already holds its frame."""
         hold = self.__dict__.get("_hold")
         if hold is not None:
             hold(list(columns))

@@ -158,8 +158,18 @@ def load(
         return _rows_frame(_columns(taken, wanted), rows)
 
     def hold(columns: list[str]) -> None:
-        if not held:
-            held.append(_columns(table(), columns).combine_chunks())
+        kept = held[0] if held else None
+        have = () if kept is None else kept.column_names
+        new = [c for c in dict.fromkeys(columns) if c in table().column_names and c not in have]
+        if not new:  # held already, or not a column of the table (the search's distance)
+            return
+        part = _columns(table(), new).combine_chunks()
+        if kept is None:
+            held.append(part)
+            return
+        for name in part.column_names:
+            kept = kept.append_column(part.schema.field(name), part.column(name))
+        held[0] = kept  # one assignment: a take running meanwhile reads the old table or the new one
 
     parts["_hold"] = hold
     parts["_held"] = lambda: tuple(held[0].column_names) if held else ()
