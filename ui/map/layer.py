@@ -2,9 +2,9 @@
 of its own): outlines, buyer point, circle, markers and legend, in one script made by `script.py` (the
 search page's component runs the same script without folium).
 
-Safety rule: directory text only reaches the page through `payload.marker_payload` (HTML-escaped) and
-`safe_json` (`script.declarations`); the script is rendered without handing it to Jinja. No folium
-Popup/Tooltip: their templates put text inside JavaScript template literals.
+Safety rule: directory text only reaches the page through `payload.markers` (HTML-escaped) and
+`MarkerPayload.to_json` (`safe_json`, in `script.declarations`); the script is rendered without handing
+it to Jinja. No folium Popup/Tooltip: their templates put text inside JavaScript template literals.
 """
 
 from __future__ import annotations

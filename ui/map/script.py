@@ -4,9 +4,9 @@ bench open as a page of its own) and the search page's component (`ui/search_map
 script, so the two maps are the same; importing this module costs no folium (its 95 Jinja
 templates are compiled at import: a third of a second of the app's start).
 
-Safety rule: directory text only reaches the page through `payload.marker_payload` (HTML-escaped) and
-`safe_json`; the legend is trusted text, escaped anyway. `map.js` is inserted as it is, never parsed
-as a template.
+Safety rule: directory text only reaches the page through `payload.markers` (HTML-escaped) and
+`MarkerPayload.to_json` (`safe_json`); the legend is trusted text, escaped anyway. `map.js` is inserted as
+it is, never parsed as a template.
 """
 
 from __future__ import annotations
