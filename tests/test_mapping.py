@@ -21,7 +21,7 @@ from tests.helpers import PROJECT_DIR, XSS_NAMES
 from ui.map import builder as mapping
 from ui.map import layer
 from ui.map.builder import build_map, map_html
-from ui.map.payload import FAMILY_ORDER, marker_payload, safe_json
+from ui.map.payload import FAMILY_ORDER, markers, safe_json
 
 ASSET_BASE = "/app/static/vendor"
 
@@ -123,7 +123,7 @@ def test_marker_count_matches_located_rows_on_a_larger_frame():
     lat = rng.uniform(42, 51, n)
     lat[rng.random(n) < 0.1] = np.nan
     results = frame([{"id": f"x{i:013d}", "lat": lat[i], "lon": 2.0} for i in range(n)])
-    payload = marker_payload(results)
+    payload = markers(results).as_lists()
     assert len(payload["lat"]) == int(np.isfinite(lat).sum())
     assert payload["id"] == results.loc[np.isfinite(lat), "id"].tolist()
 
@@ -147,14 +147,14 @@ def test_family_is_handicap_first_then_insertion_then_ess():
         {"id": "f", "kinds": np.array(["eatt"]), "lat": 45.0, "lon": 4.0},
         {"id": "g", "kinds": ["INCONNU"], "lat": 45.0, "lon": 4.0},
     ])  # fmt: skip
-    payload = marker_payload(results)
+    payload = markers(results).as_lists()
     families = [FAMILY_ORDER[f] for f in payload["f"]]
     assert families == ["handicap", "insertion", "ess", "ess", "ess", "handicap", "ess"]
     assert payload["k"] == ["SCOP, EI, ESAT", "ASSOCIATION, ACI", "SCOP", "", "", "eatt", "INCONNU"]
 
 
 def test_popup_fields_place_distance_and_trade_name():
-    payload = marker_payload(sample())
+    payload = markers(sample()).as_lists()
     assert payload["c"] == ["Lyon (69003)", "Villeurbanne (69100)", "Besançon (25000)"]
     assert payload["d"] == [1.2, None, 190.0]
     assert payload["t"] == ["", "Régie Nord", ""]
@@ -163,7 +163,7 @@ def test_popup_fields_place_distance_and_trade_name():
 
 def test_trade_name_equal_to_name_is_not_repeated():
     results = frame([{"id": "a", "name": "Atelier", "trade_name": "ATELIER", "lat": 45.0, "lon": 4.0}])
-    assert marker_payload(results)["t"] == [""]
+    assert markers(results).as_lists()["t"] == [""]
 
 
 def _expected_marker(row: dict) -> dict:
@@ -212,7 +212,7 @@ def test_markers_follow_the_rules_row_by_row_on_hostile_random_rows():
             "city": maybe(word()), "postal_code": maybe("69003"), "department": maybe(rng.choice(["69", "2A"])),
             "lat": rng.choice([45.0, np.nan, 95.0]), "lon": 4.0, "distance_km": rng.choice([1.25, np.nan]),
         })  # fmt: skip
-    payload = marker_payload(frame(rows))
+    payload = markers(frame(rows)).as_lists()
     located = [r for r in rows if r["lat"] == 45.0]
     expected = [_expected_marker(r) for r in located]
     assert 0 < len(located) < len(rows)
@@ -229,7 +229,7 @@ def test_markers_follow_the_rules_row_by_row_on_hostile_random_rows():
 
 def test_missing_column_is_reported_in_french():
     with pytest.raises(ValueError, match="Colonnes manquantes pour la carte : distance_km"):
-        marker_payload(sample().drop(columns=["distance_km"]))
+        markers(sample().drop(columns=["distance_km"])).as_lists()
 
 
 def test_empty_results_still_render_a_map_of_france():

@@ -167,11 +167,6 @@ def _located(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
         return np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
 
 
-def located_mask(results: pd.DataFrame) -> np.ndarray:
-    """Rows that can be drawn: finite latitude in [-90, 90] and longitude in [-180, 180]."""
-    return _located(*_coords(results))
-
-
 # The payload's keys, in the order the browser's JSON has them.
 PAYLOAD_KEYS: Final = ("lat", "lon", "f", "id", "n", "t", "k", "c", "s", "d")
 
@@ -231,11 +226,6 @@ def markers(results: pd.DataFrame) -> MarkerPayload:
              "s": text("siret")}  # fmt: skip
     return MarkerPayload(lat=np.round(lat[ok], 5), lon=np.round(lon[ok], 5), family=family, distance=dist,
                          texts={key: _escaped(values) for key, values in texts.items()})  # fmt: skip
-
-
-def marker_payload(results: pd.DataFrame) -> dict[str, list]:
-    """The columnar marker data sent to the browser, for the rows with coordinates (`MarkerPayload.as_lists`)."""
-    return markers(results).as_lists()
 
 
 def view_bounds(lat: np.ndarray, lon: np.ndarray) -> list[list[float]] | None:
