@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import openpyxl
 import pandas as pd
@@ -20,6 +20,8 @@ from sourcing.schedule import MEETING_COLUMNS as INVITATION_MEETING_COLUMNS
 from tests.helpers import docx_text
 
 START = datetime(2026, 12, 3, 9, 0)
+# The record is dated by the test, not by the machine: the meeting is always to come on this day.
+THE_DAY_BEFORE = START.date() - timedelta(days=1)
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +64,10 @@ def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directo
     mid = _meeting_with(db_url, rows)
     with session_scope(db_url) as s:
         slots = service.plan_schedule(s, "local", mid)
-        files = {kind: meeting_files.meeting_file(s, "local", mid, kind) for kind in meeting_files.FILE_KINDS}
+        files = {
+            kind: meeting_files.meeting_file(s, "local", mid, kind, today=THE_DAY_BEFORE)
+            for kind in meeting_files.FILE_KINDS
+        }
     names = set(rows["name"])
 
     cal = Calendar.from_ical(files["ics"].data)
@@ -85,6 +90,7 @@ def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directo
     # Nothing recorded yet, meeting to come: a form in the future tense, never a claim of equality.
     assert "sera communiquée" in trace and "Fiche à compléter" in trace
     assert "a été communiquée à l'ensemble" not in trace
+    assert "Document établi le 02/12/2026." in trace
     assert files["trace-pdf"].data.startswith(b"%PDF")
 
     lines = list(csv.reader(io.StringIO(files["invitations-csv"].data.decode("utf-8-sig")), delimiter=";"))
@@ -115,6 +121,19 @@ def test_every_file_of_the_meeting_opens_and_says_what_it_should(db_url, directo
     # Word sees real headings and bullets (navigation pane, table of contents).
     styles = {p.style.name for p in Document(io.BytesIO(files["pack-docx"].data)).paragraphs}
     assert {"Heading 1", "Heading 2", "List Bullet"} <= styles
+
+
+@pytest.mark.parametrize("days_after", [0, 1, 400])
+def test_from_the_meetings_day_on_the_record_asks_for_what_is_missing(db_url, directory, days_after):
+    """The day before, the record is a form in the future tense; from the meeting's day on, it
+    says how many operators still lack attendance or information (never a claim of equality)."""
+    mid = _meeting_with(db_url, directory.iloc[:3])
+    day = START.date() + timedelta(days=days_after)
+    with session_scope(db_url) as s:
+        text = docx_text(meeting_files.meeting_file(s, "local", mid, "trace-docx", today=day).data)
+    assert "non renseignée pour 3 opérateur(s)" in text
+    assert "sera communiquée" not in text and "a été communiquée à l'ensemble" not in text
+    assert f"Document établi le {day:%d/%m/%Y}." in text
 
 
 def test_traceability_follows_attendance_and_information(db_url, directory):

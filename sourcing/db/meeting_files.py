@@ -13,7 +13,7 @@ or neutralise it themselves (see `sourcing.exports`), nothing here builds HTML o
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Final, Literal
 
@@ -90,8 +90,9 @@ class _StoredMeeting:
     """What a meeting's files are made of (see `sourcing.exports.registry.HasRecord`), read from
     the database only when a file asks for it."""
 
-    def __init__(self, session: Session, user: str, meeting_id: int) -> None:
+    def __init__(self, session: Session, user: str, meeting_id: int, today: date | None = None) -> None:
         self.session, self.user, self.meeting_id = session, user, meeting_id
+        self.today = today
         self.stored = get_meeting(session, user, meeting_id)
 
     @cached_property
@@ -111,10 +112,14 @@ class _StoredMeeting:
         return _some(traceability_invites(self.session, self.user, self.meeting_id), "d'établir la traçabilité")
 
 
-def meeting_file(session: Session, user: str, meeting_id: int, kind: FileKind) -> MeetingFile:
-    """One downloadable file of the meeting. Raises ValueError (French) when no supplier is invited."""
+def meeting_file(
+    session: Session, user: str, meeting_id: int, kind: FileKind, today: date | None = None
+) -> MeetingFile:
+    """One downloadable file of the meeting. Raises ValueError (French) when no supplier is invited.
+    `today` dates the traceability record and says whether the meeting is past (default: the
+    machine's date)."""
     _check_kind(kind)
-    inputs = _StoredMeeting(session, user, meeting_id)
+    inputs = _StoredMeeting(session, user, meeting_id, today)
     data = MEETING_FILES[kind].build(inputs)
     return MeetingFile(file_name(inputs.stored.start, inputs.stored.title, kind), file_mime(kind), data)
 

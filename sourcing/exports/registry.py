@@ -54,6 +54,9 @@ class HasRecord(HasSchedule, Protocol):
     @property
     def invites(self) -> Sequence[Invite]: ...
 
+    @property
+    def today(self) -> date | None: ...  # the record's date (None: the machine's today)
+
 
 @dataclass(frozen=True)
 class BriefInputs:
@@ -123,7 +126,7 @@ def _pack(fmt: DocFormat) -> Callable[[HasSchedule], bytes]:
 
 
 def _trace(fmt: DocFormat) -> Callable[[HasRecord], bytes]:
-    return lambda i: traceability(fmt, i.meeting, i.invites)
+    return lambda i: traceability(fmt, i.meeting, i.invites, today=i.today)
 
 
 def _brief(fmt: DocFormat) -> Callable[[BriefInputs], bytes]:
