@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 
+import orjson
 import pytest
 
 from sourcing.directory import load_demo
@@ -28,6 +29,21 @@ def test_component_draws_the_map_into_its_own_element_with_leaflet_loaded_first(
     assert search_map.component_data(results, center=(45.75, 4.85), radius_km=30) == data
     other = search_map.component_data(results.head(10), center=(45.75, 4.85), radius_km=30)
     assert other["key"] != data["key"] and other["id"] != name
+
+
+@pytest.mark.parametrize(
+    "view",
+    [{}, {"height": 560, "center": None, "zoom": None}, {"height": 480, "center": [45.75, 4.85], "zoom": 13},
+     {"key": "remplacée", "note": "« Saint-Étienne » </script> ${x}"}],
+)  # fmt: skip
+def test_the_map_goes_as_json_bytes_with_the_pages_view_added(view):
+    """What the component gets at each rerun: the cached map's JSON bytes with the view's keys added,
+    read back as the merged object (a key given again wins, as in a dict and in JSON.parse)."""
+    data = search_map.component_data(load_demo().head(50).assign(distance_km=None), found_total=50)
+    encoded = orjson.dumps(data)
+    sent = search_map.with_view(encoded, view)
+    assert isinstance(sent, bytes) and json.loads(sent) == {**data, **view}
+    assert sent.startswith(encoded[:-1])  # the map's bytes as they are, only the view written
 
 
 def _layer_script(script: str) -> str:
@@ -73,7 +89,8 @@ def test_legend_says_when_the_map_holds_only_the_first_results(total, found, sai
 
 def _map_script(at) -> str:
     (component,) = [c for c in at.get("bidi_component") if c.proto.component_name == search_map.COMPONENT_NAME]
-    return json.loads(component.proto.json)["script"]
+    assert component.proto.WhichOneof("data") == "bytes"  # forwarded as they are, never written as JSON again
+    return json.loads(component.proto.bytes)["script"]
 
 
 def test_search_page_map_holds_every_result_up_to_the_limit_and_says_so_beyond(monkeypatch):

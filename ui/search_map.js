@@ -50,14 +50,26 @@ function applyFocus(host, data) {
   if (data.center) { host.supMap.setView(data.center, data.zoom || host.supMap.getZoom()); }
 }
 
+// The data comes as the UTF-8 bytes of its JSON (ui/search_map.py, `with_view`): parsed once per payload, the
+// same object for a rerun that sends the same bytes.
+function decoded(host, raw) {
+  if (!(raw instanceof Uint8Array || raw instanceof ArrayBuffer)) { return raw; }
+  if (host.raw !== raw) {
+    host.raw = raw;
+    host.parsed = JSON.parse(new TextDecoder().decode(raw));
+  }
+  return host.parsed;
+}
+
 export default function (component) {
-  const { parentElement, data, setTriggerValue } = component;
+  const { parentElement, setTriggerValue } = component;
   let host = parentElement.querySelector(".sup-map-host");
   if (!host) {
     host = document.createElement("div");
     host.className = "sup-map-host";
     parentElement.appendChild(host);
   }
+  const data = decoded(host, component.data);
   host.style.height = data.height + "px";
   host.latest = data;
   data.css_links.forEach(loadStyle);
