@@ -44,6 +44,7 @@ def test_the_map_goes_as_json_bytes_with_the_pages_view_added(view):
     sent = search_map.with_view(encoded, view)
     assert isinstance(sent, bytes) and json.loads(sent) == {**data, **view}
     assert sent.startswith(encoded[:-1])  # the map's bytes as they are, only the view written
+    assert json.loads(search_map.with_view(b"{}", view)) == view  # nothing to add to: still one object
 
 
 def _layer_script(script: str) -> str:

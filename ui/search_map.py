@@ -113,6 +113,8 @@ def with_view(encoded: bytes, view: dict[str, Any]) -> bytes:
     the component gets at each rerun, the map's megabytes copied once, never parsed or written again."""
     if not view:
         return encoded
+    if encoded.rstrip() == b"{}":
+        return orjson.dumps(view)
     return encoded[:-1] + b"," + orjson.dumps(view)[1:]
 
 
