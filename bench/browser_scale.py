@@ -195,10 +195,11 @@ def _count(page) -> int | None:
     return page.evaluate(COUNT_JS, COUNT_RE)
 
 
-def _wait_warm_up(log: Path, proc: subprocess.Popen, timeout_s: float = 600) -> None:
-    """Until `python -m ui.serve` logs the end of its warm-up (a buyer arriving after it)."""
+def _wait_warm_up(log: Path, proc: subprocess.Popen, timeout_s: float = 600, line: str = "warm-up done") -> None:
+    """Until `python -m ui.serve` logs the end of its warm-up (a buyer arriving after it); `line`: "other
+    pages warmed up" for the end of its second stage."""
     deadline = time.monotonic() + timeout_s
-    while "warm-up done" not in log.read_text(errors="replace"):
+    while line not in log.read_text(errors="replace"):
         if proc.poll() is not None or time.monotonic() > deadline or "warm-up failed" in log.read_text():
             raise RuntimeError(f"no warm-up: {log.read_text()[-2000:]}")
         time.sleep(0.1)

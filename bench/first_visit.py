@@ -52,14 +52,6 @@ SCRIPTS_JS = """() => performance.getEntriesByType('resource').filter(e => e.nam
 MARKS = ("scripts", "count", "sidebar", "map")
 
 
-def _wait_other_pages(log: Path, timeout_s: float = 300) -> None:
-    deadline = time.monotonic() + timeout_s
-    while "other pages warmed up" not in log.read_text(errors="replace"):
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"warm-up did not end: {log.read_text()[-2000:]}")
-        time.sleep(0.2)
-
-
 def _profile_by_file(profile: dict) -> collections.Counter:
     nodes = {n["id"]: n["callFrame"] for n in profile["nodes"]}
     by_file: collections.Counter = collections.Counter()
@@ -123,7 +115,7 @@ def measure(store: Path | None, visits: int, profile: bool) -> dict:
         browser = p.chromium.launch(executable_path=scale._chromium(), args=scale.CHROMIUM_ARGS, headless=True)
         with scale.app_process(store, Path(tmp), scale.PROJECT, scale.SERVE) as (proc, url, _, log):
             scale._wait_health(url, proc)
-            _wait_other_pages(log)
+            scale._wait_warm_up(log, proc, line="other pages warmed up")
             runs = [one_visit(browser, url, proc.pid, profile=False) for _ in range(visits)]
             # Profiled apart: the profiler slows the page it watches.
             profiled = [one_visit(browser, url, proc.pid, profile=True) for _ in range(3 if profile else 0)]
