@@ -126,10 +126,6 @@ def measure(store: Path | None, visits: int, profile: bool) -> dict:
     return {"runs": runs, "profiled": profiled, "fetched": fetched}
 
 
-def _median(rows: list[dict], key: str) -> float:
-    return statistics.median(r[key] for r in rows)
-
-
 def _span(rows: list[dict], key: str, fmt: str = "{:.2f}") -> str:
     values = sorted(r[key] for r in rows)
     return f"{fmt.format(statistics.median(values))} ({fmt.format(values[0])}–{fmt.format(values[-1])})"
