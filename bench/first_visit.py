@@ -10,9 +10,14 @@ map). Then the same script files fetched by six HTTP connections without a brows
 costs the server. With `--profile`, a CPU profile of the page (Chrome DevTools Protocol, 0.5 ms
 sampling), self time per script file.
 
+Beside the app, the same measures of Streamlit's own floor (`bench/floor_app.py`, a page of one sidebar
+checkbox and one results heading, served by `streamlit run`): its visitors interleaved with the app's, and
+`--starts` cold starts of each, interleaved, from the process start to the server answering, the count and
+the map (the app with `python -m ui.serve`, a visitor as soon as the server answers: what `make run` gives).
+
 Figures: medians over the visits. Writes its section of docs/performance.md (bench:first-visit).
 
-    python bench/first_visit.py --visits 5 --profile
+    python bench/first_visit.py --visits 5 --starts 5 --profile
     python bench/first_visit.py --store /path/to/store-1000000 --visits 3 --no-write
 """
 
@@ -21,13 +26,16 @@ from __future__ import annotations
 import argparse
 import collections
 import concurrent.futures
+import contextlib
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -50,6 +58,8 @@ document.addEventListener('DOMContentLoaded', () => { window.__marks.scripts = p
 SCRIPTS_JS = """() => performance.getEntriesByType('resource').filter(e => e.name.endsWith('.js'))
   .map(e => [e.name.split('/').pop(), e.responseEnd])"""
 MARKS = ("scripts", "count", "sidebar", "map")
+FLOOR_APP = Path(__file__).resolve().parent / "floor_app.py"
+COUNT_SHOWN_JS = "() => window.__marks && window.__marks.count !== undefined"
 
 
 def _profile_by_file(profile: dict) -> collections.Counter:
@@ -62,7 +72,30 @@ def _profile_by_file(profile: dict) -> collections.Counter:
     return by_file
 
 
-def one_visit(browser, url: str, pid: int, profile: bool) -> dict:
+@contextlib.contextmanager
+def floor_process(workdir: Path) -> Iterator[tuple[subprocess.Popen, str, float]]:
+    """`streamlit run bench/floor_app.py`, as `browser_scale.app_process` starts the app; yields (process, url,
+    start time on the perf_counter clock)."""
+    port = scale._free_port()
+    start = time.perf_counter()
+    with open(workdir / f"floor-{port}.log", "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(FLOOR_APP), "--server.port", str(port),
+             "--server.headless", "true", "--server.address", "127.0.0.1"],
+            cwd=scale.PROJECT, env=scale._store_env(None), stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        try:
+            yield proc, f"http://127.0.0.1:{port}", start
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+
+def one_visit(browser, url: str, pid: int, profile: bool, until: str = scale.MARKER_JS) -> dict:
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
     page = context.new_page()
     page.add_init_script(OBSERVER_JS)
@@ -74,7 +107,7 @@ def one_visit(browser, url: str, pid: int, profile: bool) -> dict:
         cdp.send("Profiler.start")
     cpu = scale.proc_cpu_s(pid)
     page.goto(url)
-    page.wait_for_function(scale.MARKER_JS, timeout=scale.TIMEOUT_MS)
+    page.wait_for_function(until, timeout=scale.TIMEOUT_MS)
     by_file = _profile_by_file(cdp.send("Profiler.stop")["profile"]) if cdp else collections.Counter()
     time.sleep(1.0)
     cpu = scale.proc_cpu_s(pid) - cpu
@@ -108,47 +141,105 @@ def fetch_scripts(url: str, names: list[str], pid: int) -> dict:
     return {"files": len(names), "kb": size / 1024, "s": seconds, "server_cpu_s": scale.proc_cpu_s(pid) - cpu}
 
 
-def measure(store: Path | None, visits: int, profile: bool) -> dict:
+def cold_start(browser, store: Path | None, workdir: Path, floor: bool) -> dict:
+    """A fresh process (the app with `python -m ui.serve`, or the floor page) and a visitor as soon as it
+    answers: seconds from the process start to the server answering, the count, the sidebar and the map."""
+    launch = floor_process(workdir) if floor else scale.app_process(store, workdir, scale.PROJECT, scale.SERVE)
+    with launch as started:
+        proc, url, start = started[:3]
+        scale._wait_health(url, proc)
+        up = time.perf_counter() - start
+        visit = one_visit(browser, url, proc.pid, profile=False, until=COUNT_SHOWN_JS if floor else scale.MARKER_JS)
+    return {"up_s": up, **{key: up + value for key, value in visit.items() if key in {f"{m}_s" for m in MARKS}}}
+
+
+def measure(store: Path | None, visits: int, starts: int, profile: bool) -> dict:
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=scale._chromium(), args=scale.CHROMIUM_ARGS, headless=True)
-        with scale.app_process(store, Path(tmp), scale.PROJECT, scale.SERVE) as (proc, url, _, log):
+        with (
+            scale.app_process(store, Path(tmp), scale.PROJECT, scale.SERVE) as (proc, url, _, log),
+            floor_process(Path(tmp)) as (floor, floor_url, _),
+        ):
             scale._wait_health(url, proc)
+            scale._wait_health(floor_url, floor)
             scale._wait_warm_up(log, proc, line="other pages warmed up")
-            runs = [one_visit(browser, url, proc.pid, profile=False) for _ in range(visits)]
+            # The floor's first visit imports what the app's warm-up imported beforehand: not counted.
+            one_visit(browser, floor_url, floor.pid, profile=False, until=COUNT_SHOWN_JS)
+            runs, floor_runs = [], []
+            for _ in range(visits):  # interleaved: the machine's load falls on both alike
+                runs.append(one_visit(browser, url, proc.pid, profile=False))
+                floor_runs.append(one_visit(browser, floor_url, floor.pid, profile=False, until=COUNT_SHOWN_JS))
             # Profiled apart: the profiler slows the page it watches.
             profiled = [one_visit(browser, url, proc.pid, profile=True) for _ in range(3 if profile else 0)]
             ours = {"leaflet.js"}  # the map's own, from static/vendor
             names = [n for n in runs[0]["script_names"] if n not in ours]
             fetched = [fetch_scripts(url, names, proc.pid) for _ in range(3)]
+        cold, floor_cold = [], []
+        for _ in range(starts):
+            cold.append(cold_start(browser, store, Path(tmp), floor=False))
+            floor_cold.append(cold_start(browser, None, Path(tmp), floor=True))
         browser.close()
-    return {"runs": runs, "profiled": profiled, "fetched": fetched}
+    return {"runs": runs, "floor_runs": floor_runs, "cold": cold, "floor_cold": floor_cold, "profiled": profiled,
+            "fetched": fetched}  # fmt: skip
 
 
 def _span(rows: list[dict], key: str, fmt: str = "{:.2f}") -> str:
-    values = sorted(r[key] for r in rows)
+    """Median (min–max) of `key` over `rows`; "—" when the page has no such thing (the floor's map)."""
+    values = sorted(r[key] for r in rows if r.get(key) == r.get(key))  # NaN: never marked
+    if not values:
+        return "—"
     return f"{fmt.format(statistics.median(values))} ({fmt.format(values[0])}–{fmt.format(values[-1])})"
+
+
+def _visit_row(name: str, runs: list[dict]) -> str:
+    return (
+        f"| {name} | {_span(runs, 'scripts_s')} | {_span(runs, 'count_s')} | {_span(runs, 'sidebar_s')} | "
+        f"{_span(runs, 'map_s')} | {_span(runs, 'long_tasks_s')} | {runs[0]['script_files']} | "
+        f"{_span(runs, 'last_script_s')} | {_span(runs, 'server_cpu_s')} |"
+    )
+
+
+def _start_row(name: str, runs: list[dict]) -> str:
+    cells = [_span(runs, key) for key in ("up_s", "count_s", "sidebar_s", "map_s")]
+    return f"| {name} | " + " | ".join(cells) + " |"
 
 
 def section(figures: dict, label: str, info: dict, load: tuple[float, float]) -> str:
     runs, fetched = figures["runs"], figures["fetched"]
     start, end = markers(NAME)
+    app, floor = f"this app ({label})", "Streamlit's floor (`bench/floor_app.py`)"
     lines = [
         start,
         "## A fresh visitor on a warm app (`bench/first_visit.py`)",
         "",
-        f"Measured {info['date']} on {info['cpus']} CPU ({info['cpu']}), {info['chromium']}; {label}; load average "
+        f"Measured {info['date']} on {info['cpus']} CPU ({info['cpu']}), {info['chromium']}; load average "
         f"{load[0]:.2f} before, {load[1]:.2f} after. `python -m ui.serve`, its warm-up ended (other pages "
-        f"included), then {len(runs)} visitors one after the other, each a new browser context (empty cache). "
-        "Seconds from `goto`, median (min–max), in the page's clock.",
+        f"included), then {len(runs)} visitors one after the other, each a new browser context (empty cache), "
+        "interleaved with as many visitors of Streamlit's floor (a page of one sidebar checkbox and one "
+        "results heading, `streamlit run`, one visit before not counted). Seconds from `goto`, median "
+        "(min–max), in the page's clock.",
         "",
-        "| scripts run | count shown | sidebar drawn | map drawn | browser long tasks (s) | script files | "
+        "| page | scripts run | count shown | sidebar drawn | map drawn | browser long tasks (s) | script files | "
         "last script in (s) | server CPU per visit (s) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-        f"| {_span(runs, 'scripts_s')} | {_span(runs, 'count_s')} | {_span(runs, 'sidebar_s')} | "
-        f"{_span(runs, 'map_s')} | {_span(runs, 'long_tasks_s')} | {runs[0]['script_files']} | "
-        f"{_span(runs, 'last_script_s')} | {_span(runs, 'server_cpu_s')} |",
+        "| :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        _visit_row(app, runs),
+        _visit_row(floor, figures["floor_runs"]),
+    ]
+    if figures["cold"]:
+        lines += [
+            "",
+            f"From the process start ({len(figures['cold'])} cold starts of each, interleaved; the app with "
+            "`python -m ui.serve`, the visitor as soon as the server answers, as after `make run`), seconds, "
+            "median (min–max):",
+            "",
+            "| page | server answers | count shown | sidebar drawn | map drawn |",
+            "| :--- | ---: | ---: | ---: | ---: |",
+            _start_row(app, figures["cold"]),
+            _start_row(floor, figures["floor_cold"]),
+        ]
+    lines += [
         "",
         f"Streamlit's script files fetched again without a browser (six connections, three times): "
         f"{fetched[0]['files']} files, {fetched[0]['kb']:,.0f} KB in "
@@ -176,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--store", type=Path, help="a team directory's store (default: the demo)")
     parser.add_argument("--visits", type=int, default=5)
+    parser.add_argument("--starts", type=int, default=3, help="cold starts of the app and of the floor")
     parser.add_argument("--profile", action="store_true", help="also a CPU profile of each visit's page")
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md")
     args = parser.parse_args(argv)
@@ -184,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.store:
         store = Path(tempfile.mkdtemp()) / "store"
         shutil.copytree(args.store, store)
-    figures = measure(store, args.visits, args.profile)
+    figures = measure(store, args.visits, args.starts, args.profile)
     label = f"store {args.store.name}" if args.store else "demo directory"
     publish(section(figures, label, scale.machine(), (before, os.getloadavg()[0])), NAME, write=not args.no_write)
     return 0
