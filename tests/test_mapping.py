@@ -14,6 +14,7 @@ from pathlib import Path
 import folium
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from sourcing.model import FAMILIES
@@ -33,6 +34,22 @@ def frame(rows: list[dict]) -> pd.DataFrame:
         "department": "", "lat": np.nan, "lon": np.nan, "distance_km": np.nan,
     }  # fmt: skip
     return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def as_arrow(results: pd.DataFrame) -> pa.Table:
+    """The same rows as a saved index's table gives them to the map (`search_table`): texts as Arrow large
+    strings, kinds as a list column, missing values as nulls."""
+    table = pa.Table.from_pandas(results, preserve_index=False)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_string(field.type):
+            table = table.set_column(i, field.name, table.column(i).cast(pa.large_string()))
+    return table
+
+
+@pytest.fixture(params=["dataframe", "arrow"])
+def form(request):
+    """The map's rows as a search's DataFrame, or as the Arrow table the app's map reads: the same markers."""
+    return (lambda results: results) if request.param == "dataframe" else as_arrow
 
 
 def sample() -> pd.DataFrame:
@@ -117,13 +134,13 @@ def test_only_rows_with_valid_coordinates_become_markers():
     assert "3 fournisseurs sur la carte ; 3 sans coordonnées, non affichés" in embedded(page, "LEGEND")
 
 
-def test_marker_count_matches_located_rows_on_a_larger_frame():
+def test_marker_count_matches_located_rows_on_a_larger_frame(form):
     rng = np.random.default_rng(7)
     n = 2_000
     lat = rng.uniform(42, 51, n)
     lat[rng.random(n) < 0.1] = np.nan
     results = frame([{"id": f"x{i:013d}", "lat": lat[i], "lon": 2.0} for i in range(n)])
-    payload = markers(results).as_lists()
+    payload = markers(form(results)).as_lists()
     assert len(payload["lat"]) == int(np.isfinite(lat).sum())
     assert payload["id"] == results.loc[np.isfinite(lat), "id"].tolist()
 
@@ -137,7 +154,7 @@ def test_one_layer_whatever_the_number_of_results():
     assert len(big._children) == len(small._children) <= 2
 
 
-def test_family_is_handicap_first_then_insertion_then_ess():
+def test_family_is_handicap_first_then_insertion_then_ess(form):
     results = frame([
         {"id": "a", "kinds": ["SCOP", "EI", "ESAT"], "lat": 45.0, "lon": 4.0},
         {"id": "b", "kinds": ["ASSOCIATION", "ACI"], "lat": 45.0, "lon": 4.0},
@@ -147,23 +164,23 @@ def test_family_is_handicap_first_then_insertion_then_ess():
         {"id": "f", "kinds": np.array(["eatt"]), "lat": 45.0, "lon": 4.0},
         {"id": "g", "kinds": ["INCONNU"], "lat": 45.0, "lon": 4.0},
     ])  # fmt: skip
-    payload = markers(results).as_lists()
+    payload = markers(form(results)).as_lists()
     families = [FAMILY_ORDER[f] for f in payload["f"]]
     assert families == ["handicap", "insertion", "ess", "ess", "ess", "handicap", "ess"]
     assert payload["k"] == ["SCOP, EI, ESAT", "ASSOCIATION, ACI", "SCOP", "", "", "eatt", "INCONNU"]
 
 
-def test_popup_fields_place_distance_and_trade_name():
-    payload = markers(sample()).as_lists()
+def test_popup_fields_place_distance_and_trade_name(form):
+    payload = markers(form(sample())).as_lists()
     assert payload["c"] == ["Lyon (69003)", "Villeurbanne (69100)", "Besançon (25000)"]
     assert payload["d"] == [1.2, None, 190.0]
     assert payload["t"] == ["", "Régie Nord", ""]
     assert payload["s"] == ["11111111100011", "", ""]
 
 
-def test_trade_name_equal_to_name_is_not_repeated():
+def test_trade_name_equal_to_name_is_not_repeated(form):
     results = frame([{"id": "a", "name": "Atelier", "trade_name": "ATELIER", "lat": 45.0, "lon": 4.0}])
-    assert markers(results).as_lists()["t"] == [""]
+    assert markers(form(results)).as_lists()["t"] == [""]
 
 
 def _expected_marker(row: dict) -> dict:
@@ -186,7 +203,7 @@ def _expected_marker(row: dict) -> dict:
     }  # fmt: skip
 
 
-def test_markers_follow_the_rules_row_by_row_on_hostile_random_rows():
+def test_markers_follow_the_rules_row_by_row_on_hostile_random_rows(form):
     """Names and places full of markup, template tags, quotes, case pairs (« Straße » and « STRASSE »
     are one name), blanks around them and missing values: each marker field is the rule applied to its
     own row, whatever the others (the payload is made a column at a time)."""
@@ -212,7 +229,7 @@ def test_markers_follow_the_rules_row_by_row_on_hostile_random_rows():
             "city": maybe(word()), "postal_code": maybe("69003"), "department": maybe(rng.choice(["69", "2A"])),
             "lat": rng.choice([45.0, np.nan, 95.0]), "lon": 4.0, "distance_km": rng.choice([1.25, np.nan]),
         })  # fmt: skip
-    payload = markers(frame(rows)).as_lists()
+    payload = markers(form(frame(rows))).as_lists()
     located = [r for r in rows if r["lat"] == 45.0]
     expected = [_expected_marker(r) for r in located]
     assert 0 < len(located) < len(rows)
@@ -227,9 +244,25 @@ def test_markers_follow_the_rules_row_by_row_on_hostile_random_rows():
     assert "" in given and len(set(given)) > 1  # some trade names dropped as the name, others kept
 
 
-def test_missing_column_is_reported_in_french():
+def test_an_arrow_table_of_other_types_gives_the_markers_its_dataframe_gives():
+    """Columns typed otherwise than the saved index types them (numbers for postal codes and SIRET, a
+    dictionary-encoded commune, kinds as one code per cell, coordinates as text) are read as pandas reads
+    the same table."""
+    table = pa.table({
+        "id": ["a", "b", "c"], "siret": pa.array([11111111100011, 2, 3], pa.int64()),
+        "name": [" Atelier ", "Régie", None], "trade_name": ["ATELIER", None, "Autre"],
+        "kinds": ["ESAT", None, " EI"], "city": pa.array(["Lyon", None, "Lyon"]).dictionary_encode(),
+        "postal_code": pa.array([69003, 69100, None], pa.int64()), "department": ["69", "69", None],
+        "lat": ["45.76", "oui", "45.7"], "lon": [4.85, 4.88, 4.8], "distance_km": pa.array([1, None, 3], pa.int32()),
+    })  # fmt: skip
+    expected = markers(table.to_pandas()).as_lists()
+    assert markers(table).as_lists() == expected
+    assert expected["id"] == ["a", "c"] and expected["k"] == ["ESAT", "EI"] and expected["d"] == [1.0, 3.0]
+
+
+def test_missing_column_is_reported_in_french(form):
     with pytest.raises(ValueError, match="Colonnes manquantes pour la carte : distance_km"):
-        markers(sample().drop(columns=["distance_km"])).as_lists()
+        markers(form(sample().drop(columns=["distance_km"]))).as_lists()
 
 
 def test_empty_results_still_render_a_map_of_france():

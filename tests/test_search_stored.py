@@ -3,12 +3,17 @@ index built in memory does: same totals, same rows, same columns and values, sam
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from sourcing.directory import load_demo
-from sourcing.search import SearchIndex, SearchQuery, count, search, stored, widen
+from sourcing.search import SearchIndex, SearchQuery, count, search, search_table, stored, widen
+from ui.map import builder as mapping
+from ui.map.payload import markers
 
 PARIS, LYON, ROUEN = (48.8566, 2.3522), (45.764, 4.8357), (49.4431, 1.0993)
 
@@ -31,12 +36,25 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def pair(tmp_path_factory) -> tuple[SearchIndex, SearchIndex]:
+def saved(tmp_path_factory) -> tuple[SearchIndex, Path]:
     built = SearchIndex.build(load_demo())
-    folder = stored.save(built, tmp_path_factory.mktemp("version") / stored.INDEX_FOLDER)
+    return built, stored.save(built, tmp_path_factory.mktemp("version") / stored.INDEX_FOLDER)
+
+
+@pytest.fixture(scope="module")
+def pair(saved) -> tuple[SearchIndex, SearchIndex]:
+    built, folder = saved
     loaded = stored.load(folder)
     assert loaded is not None
     return built, loaded
+
+
+@pytest.fixture(scope="module")
+def held(saved) -> SearchIndex:
+    """The saved index with the map's columns held in memory, as the app holds them."""
+    loaded = stored.load(saved[1])
+    loaded.hold_columns(mapping.REQUIRED_COLUMNS)
+    return loaded
 
 
 @pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr(q)[12:70])
@@ -48,6 +66,26 @@ def test_saved_index_finds_what_the_built_one_finds(pair, query):
     assert got.corrections == expected.corrections and got.sectors_used == expected.sectors_used
     pd.testing.assert_frame_equal(got.results, expected.results)
     assert widen(loaded, query) == widen(built, query)
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda q: repr(q)[12:70])
+def test_the_maps_arrow_rows_are_the_searchs_rows(pair, held, query):
+    """`search_table` (what the map reads) gives the rows `search` gives, in its order, with the same
+    distances, from the saved index (columns mapped or held in memory) and from the built one; the
+    markers made from it are the markers made from the DataFrame."""
+    built, loaded = pair
+    shown = replace(query, columns=mapping.REQUIRED_COLUMNS) if query.columns is None else query
+    expected = search(built, shown)
+    for index in (loaded, held, built):
+        table, total = search_table(index, shown)
+        assert total == expected.total
+        got = table.to_pandas()
+        key = "id" if "id" in got else "siret"  # a query that names its columns may leave the id out
+        assert got[key].tolist() == expected.results[key].tolist()
+        np.testing.assert_array_equal(got["distance_km"].to_numpy(), expected.results["distance_km"].to_numpy())
+        assert "match_reason" not in table.column_names
+        if set(mapping.REQUIRED_COLUMNS) <= set(table.column_names):
+            assert markers(table).as_lists() == markers(expected.results).as_lists()
 
 
 def test_a_search_reads_only_the_rows_it_shows(tmp_path):

@@ -28,6 +28,7 @@ from sourcing.search.engine import (
     Widening,
     count,
     search,
+    search_table,
     widen,
 )
 from sourcing.search.filters import FILTER_LABELS, FILTERS, Filter, active_filters, describe
@@ -59,6 +60,7 @@ __all__ = [
     "haversine_km",
     "query_words",
     "search",
+    "search_table",
     "search_words",
     "widen",
 ]

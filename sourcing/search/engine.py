@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 
@@ -15,6 +15,9 @@ from sourcing.search.geo import box_positions, haversine_km, within_box
 from sourcing.search.index import SearchIndex
 from sourcing.search.query import SearchQuery, SearchResult, clean
 from sourcing.search.words import area_code
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MATCH_DISTANCE: Final[str] = "distance"
 MATCH_AREA: Final[str] = "zone d'intervention"
@@ -124,11 +127,9 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
     place or location) and ``match_reason``: "distance" or "zone d'intervention" with a place, then
     with keywords why they matched (see `keyword_reasons`), joined by " ; "; "" for neither. A query
     that lists its ``columns`` gets ``match_reason`` only when it names it."""
-    query = clean(query)
-    selection = _select(index, query, narrow(index, query))
-    total = len(selection.rows)
-    order = _order(index, selection, query, None if query.limit is None else max(int(query.limit), 0))
+    query, selection, order = _found(index, query)
     rows = selection.rows[order]
+    total = len(selection.rows)
     results = index.take(rows, query.columns)
     results["distance_km"] = selection.distance[order]
     if query.columns is None or "match_reason" in query.columns:
@@ -141,6 +142,27 @@ def search(index: SearchIndex, query: SearchQuery) -> SearchResult:
         corrections=selection.narrowing.corrections,
         words=selection.narrowing.words,
     )
+
+
+def search_table(index: SearchIndex, query: SearchQuery) -> tuple[pa.Table, int]:
+    """`search(index, query).results` as an Arrow table (the query's columns, then ``distance_km``; no
+    ``match_reason``) and the total: the same rows in the same order, for code that reads them column by
+    column (the map's markers) without a Python object per cell (`SearchIndex.take_table`)."""
+    import pyarrow as pa  # here: the CLI's cold search never needs it
+
+    query, selection, order = _found(index, query)
+    columns = None if query.columns is None else [c for c in query.columns if c not in ("distance_km", "match_reason")]
+    table = index.take_table(selection.rows[order], columns)
+    distance = pa.array(np.asarray(selection.distance[order], dtype=np.float64))
+    return table.append_column("distance_km", distance), len(selection.rows)
+
+
+def _found(index: SearchIndex, query: SearchQuery) -> tuple[SearchQuery, _Selection, np.ndarray]:
+    """The query cleaned, what it selects, and the positions of the selected rows in result order (only
+    the first ``limit`` of them with a limit)."""
+    query = clean(query)
+    selection = _select(index, query, narrow(index, query))
+    return query, selection, _order(index, selection, query, None if query.limit is None else max(int(query.limit), 0))
 
 
 def _match_reasons(index: SearchIndex, selection: _Selection, order: np.ndarray, query: SearchQuery) -> np.ndarray:

@@ -142,20 +142,24 @@ def load(
             return _columns(table(), columns).take(pa.array(rows))
         return _columns(batches.rows(rows, columns), columns)
 
-    def take(rows: np.ndarray, columns: list[str] | None) -> pd.DataFrame:
+    def take_table(rows: np.ndarray, columns: list[str] | None) -> pa.Table:
         rows = np.asarray(rows, dtype=np.int64)
         kept = held[0] if held and columns is not None else None
         wanted = list(dict.fromkeys(columns or ()))
         from_kept = [] if kept is None else [c for c in wanted if c in kept.column_names]
         if not from_kept:
-            return _rows_frame(take_from_file(rows, columns), rows)
+            return take_from_file(rows, columns)
         taken = kept.select(from_kept).take(pa.array(rows))
         rest = [c for c in wanted if c not in from_kept and c in table().column_names]
         if rest:
             other = take_from_file(rows, rest)
             for name in rest:
                 taken = taken.append_column(other.schema.field(name), other.column(name))
-        return _rows_frame(_columns(taken, wanted), rows)
+        return _columns(taken, wanted)
+
+    def take(rows: np.ndarray, columns: list[str] | None) -> pd.DataFrame:
+        rows = np.asarray(rows, dtype=np.int64)
+        return _rows_frame(take_table(rows, columns), rows)
 
     def hold(columns: list[str]) -> None:
         kept = held[0] if held else None
@@ -172,6 +176,7 @@ def load(
         held[0] = kept  # one assignment: a take running meanwhile reads the old table or the new one
 
     parts["_hold"] = hold
+    parts["_take_table"] = take_table
     parts["_held"] = lambda: tuple(held[0].column_names) if held else ()
     parts["_column"] = lambda name: _directory_column(table(), name)
     parts["_arrow_column"] = lambda name: table().column(name) if name in table().column_names else None

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ui.map.basemap import labels_payload, outlines_payload, places_payload
-from ui.map.payload import REQUIRED_COLUMNS, MarkerPayload, markers, view_bounds
+from ui.map.payload import REQUIRED_COLUMNS, MarkerPayload, Results, markers, view_bounds
 from ui.map.script import legend_html
 
 if TYPE_CHECKING:
@@ -163,15 +163,16 @@ def _base_map(center: tuple[float, float] | None, urls: dict[str, str], *, tiles
 
 
 def map_parts(
-    results: pd.DataFrame,
+    results: Results,
     *,
     center: tuple[float, float] | None = None,
     radius_km: float | None = None,
     tiles: bool = False,
     found_total: int | None = None,
 ) -> tuple[MarkerPayload, dict[str, Any]]:
-    """The markers of `results` and the other arguments of `script.declarations` (basemap, tiles,
-    legend, view to frame): what a map of these results draws, with folium or without."""
+    """The markers of `results` (a DataFrame, or an Arrow table of the same rows) and the other arguments
+    of `script.declarations` (basemap, tiles, legend, view to frame): what a map of these results draws,
+    with folium or without."""
     payload = markers(results)
     legend = legend_html(shown=len(payload), total=len(results), radius_km=radius_km,
                          has_center=center is not None, found_total=found_total)  # fmt: skip

@@ -94,8 +94,15 @@ def _escaped(values: pd.Series | pa.Array) -> pa.Array:
     return arr
 
 
-def _kinds_arrow(kinds: pd.Series) -> pa.ListArray:
-    """The kinds column as an Arrow list<string> array (lists, tuples, arrays or missing values)."""
+def _kinds_arrow(kinds: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ListArray:
+    """The kinds column as an Arrow list<string> array (lists, tuples, arrays or missing values; or an
+    Arrow list column, taken as it is)."""
+    if isinstance(kinds, pa.ChunkedArray):
+        kinds = kinds.combine_chunks()
+    if isinstance(kinds, pa.Array):
+        if _is_list_of_text(kinds.type):
+            return kinds.cast(pa.list_(pa.string()))
+        kinds = kinds.to_pandas()  # another type: read as the table's rows would be, cell by cell
     # Arrow would read a bare string as a list of characters: such columns take the slow path. (The
     # types seen, then theirs checked: a tenth of the time of isinstance on each cell.)
     if not any(issubclass(kind, str) for kind in set(map(type, kinds))):
@@ -114,7 +121,13 @@ def _kinds_arrow(kinds: pd.Series) -> pa.ListArray:
     return pa.array(cleaned, type=pa.list_(pa.string()))
 
 
-def _family_and_kinds(kinds: pd.Series) -> tuple[np.ndarray, pa.StringArray]:
+def _is_list_of_text(kind: pa.DataType) -> bool:
+    return (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and (
+        pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
+    )
+
+
+def _family_and_kinds(kinds: pd.Series | pa.ChunkedArray) -> tuple[np.ndarray, pa.StringArray]:
     """Per row: the family index (handicap before insertion before ESS) and the kind codes joined.
 
     A supplier with kinds of two families takes the first in FAMILY_ORDER (reserved markets first);
@@ -156,10 +169,37 @@ def _unless_same(trade: pa.Array, name: pa.Array) -> pa.Array:
     return pc.if_else(pa.array(same), "", trade)
 
 
-def _coords(results: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    lat = pd.to_numeric(results["lat"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    lon = pd.to_numeric(results["lon"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    return lat, lon
+# The results the map reads: a search's DataFrame, or the same rows as an Arrow table (`search_table`).
+Results = pd.DataFrame | pa.Table
+
+
+def _column(results: Results, column: str) -> pd.Series | pa.ChunkedArray:
+    return results[column] if isinstance(results, pd.DataFrame) else results.column(column)
+
+
+def _numbers(results: Results, column: str) -> np.ndarray:
+    """A column as floats, NaN where missing or not a number."""
+    values = _column(results, column)
+    if isinstance(values, pa.ChunkedArray):
+        if pa.types.is_floating(values.type) or pa.types.is_integer(values.type):
+            return pc.fill_null(values.cast(pa.float64()), np.nan).to_numpy()
+        values = values.to_pandas()
+    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+
+
+def _texts(results: Results, column: str) -> pa.Array:
+    """A column as trimmed strings, missing values as '' (`_text`); an Arrow text column without pandas
+    (the same Arrow trim `_text` calls through pandas)."""
+    if isinstance(results, pd.DataFrame):
+        return _arrow_text(results[column])
+    values = results.column(column).combine_chunks()
+    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+        return pc.utf8_trim_whitespace(pc.fill_null(values.cast(pa.string()), ""))
+    return _arrow_text(values.to_pandas())  # another type: as pandas reads it
+
+
+def _coords(results: Results) -> tuple[np.ndarray, np.ndarray]:
+    return _numbers(results, "lat"), _numbers(results, "lon")
 
 
 def _located(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -205,22 +245,24 @@ class MarkerPayload:
         return safe_json(self.as_lists())
 
 
-def markers(results: pd.DataFrame) -> MarkerPayload:
-    """The markers of the rows with coordinates (`MarkerPayload`), made column by column with Arrow."""
-    missing = [c for c in REQUIRED_COLUMNS if c not in results.columns]
+def markers(results: Results) -> MarkerPayload:
+    """The markers of the rows with coordinates (`MarkerPayload`), made column by column with Arrow; from
+    a DataFrame or an Arrow table of the same rows, the same markers."""
+    names = results.columns if isinstance(results, pd.DataFrame) else results.column_names
+    missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise ValueError(f"Colonnes manquantes pour la carte : {', '.join(missing)}")
     lat, lon = _coords(results)
     ok = _located(lat, lon)
-    keep = None if ok.all() else pa.array(ok)
+    if not ok.all():
+        results = results[ok] if isinstance(results, pd.DataFrame) else results.filter(pa.array(ok))
 
     def text(column: str) -> pa.Array:
-        values = _arrow_text(results[column])
-        return values if keep is None else values.filter(keep)
+        return _texts(results, column)
 
-    family, kinds = _family_and_kinds(results["kinds"] if keep is None else results["kinds"][ok])
+    family, kinds = _family_and_kinds(_column(results, "kinds"))
     name = text("name")
-    dist = pd.to_numeric(results["distance_km"], errors="coerce").to_numpy(dtype=float, na_value=np.nan)[ok]
+    dist = _numbers(results, "distance_km")
     place = _place(text("city"), text("postal_code"), text("department"))
     texts = {"id": text("id"), "n": name, "t": _unless_same(text("trade_name"), name), "k": kinds, "c": place,
              "s": text("siret")}  # fmt: skip
