@@ -21,6 +21,7 @@ from sourcing.model import FAMILIES
 from tests.helpers import PROJECT_DIR, XSS_NAMES
 from ui.map import builder as mapping
 from ui.map import layer
+from ui.map import payload as payload_module
 from ui.map.builder import build_map, map_html
 from ui.map.payload import FAMILY_ORDER, markers, safe_json
 
@@ -242,6 +243,21 @@ def test_markers_follow_the_rules_row_by_row_on_hostile_random_rows(form):
         if isinstance(r["trade_name"], str) and r["trade_name"].strip()
     ]
     assert "" in given and len(set(given)) > 1  # some trade names dropped as the name, others kept
+
+
+@pytest.mark.parametrize("start", [0, 1, 7])
+def test_escaping_finds_every_row_with_markup_whatever_the_characters_around_it(start):
+    """The rows to escape are found on the column's UTF-8 bytes: accents, emoji and CJK around them, a
+    column that is a slice of another (its bytes start further), empty strings, a column of none."""
+    rng = np.random.default_rng(start)
+    pieces = ["a", "é", "œ", "😀", "中", "&", "<", ">", '"', "'", "", " ", "&amp;", "\u2028", "${", "`"]
+    values = ["".join(rng.choice(pieces, size=int(rng.integers(0, 5)))) for _ in range(500)]
+    column = pa.array(["<avant>", *values], type=pa.string()).slice(1 + start)
+    expected = [html.escape(v, quote=True) for v in values[start:]]
+    assert payload_module._escaped(column).to_pylist() == expected
+    assert payload_module._escaped(column.cast(pa.large_string())).to_pylist() == expected
+    plain = pa.array(["Lyon", "", "Besançon", None])
+    assert payload_module._escaped(plain).to_pylist() == ["Lyon", "", "Besançon", ""]
 
 
 def test_an_arrow_table_of_other_types_gives_the_markers_its_dataframe_gives():

@@ -9,6 +9,7 @@ template-literal substitution, nor be read as a template tag by folium's Jinja.
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -86,12 +87,38 @@ def _arrow_text(series: pd.Series) -> pa.Array:
 
 
 def _escaped(values: pd.Series | pa.Array) -> pa.Array:
-    """`html.escape(value, quote=True)` for a whole column, vectorised (Arrow); missing -> ''."""
-    arr = values if isinstance(values, pa.Array) else _arrow_text(values)
-    arr = pc.fill_null(arr, "")
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;"), ("'", "&#x27;")):
-        arr = pc.replace_substring(arr, char, entity)
-    return arr
+    """`html.escape(value, quote=True)` for a whole column; missing -> ''.
+
+    The rows holding one of `&<>"'` are found on the column's UTF-8 bytes at once (none of these bytes is
+    ever part of another character), and only they go through `html.escape`: most columns (ids, SIRET,
+    postal codes) hold none, a name column a tenth (a probe on 20,000 rows: 5-10 ms a column with five
+    Arrow replacements, under 1 ms for those without markup)."""
+    arr = values if isinstance(values, pa.Array | pa.ChunkedArray) else _arrow_text(values)
+    arr = pc.fill_null(arr, "").cast(pa.string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    rows = _rows_with_markup(arr)
+    if rows.size == 0:
+        return arr
+    mask = np.zeros(len(arr), dtype=bool)
+    mask[rows] = True
+    escaped = [html.escape(value, quote=True) for value in arr.take(pa.array(rows)).to_pylist()]
+    return pc.replace_with_mask(arr, pa.array(mask), pa.array(escaped, type=pa.string()))
+
+
+_MARKUP_BYTES: Final = np.zeros(256, dtype=bool)
+_MARKUP_BYTES[[ord(char) for char in "&<>\"'"]] = True
+
+
+def _rows_with_markup(arr: pa.StringArray) -> np.ndarray:
+    """The rows (sorted, once each) of a string array without nulls that hold `&`, `<`, `>`, `"` or `'`."""
+    _, offsets_buffer, data_buffer = arr.buffers()
+    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
+    if data_buffer is None or len(offsets) < 2 or offsets[-1] == offsets[0]:
+        return np.zeros(0, dtype=np.int64)
+    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
+    positions = np.flatnonzero(_MARKUP_BYTES[data]) + offsets[0]
+    return np.unique(np.searchsorted(offsets, positions, side="right") - 1)
 
 
 def _kinds_arrow(kinds: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ListArray:
