@@ -20,8 +20,8 @@ import pytest
 from sourcing.model import FAMILIES
 from tests.helpers import PROJECT_DIR, XSS_NAMES
 from ui.map import builder as mapping
+from ui.map import columns as map_columns
 from ui.map import layer
-from ui.map import payload as payload_module
 from ui.map.builder import build_map, map_html
 from ui.map.payload import FAMILY_ORDER, markers, safe_json
 
@@ -254,10 +254,10 @@ def test_escaping_finds_every_row_with_markup_whatever_the_characters_around_it(
     values = ["".join(rng.choice(pieces, size=int(rng.integers(0, 5)))) for _ in range(500)]
     column = pa.array(["<avant>", *values], type=pa.string()).slice(1 + start)
     expected = [html.escape(v, quote=True) for v in values[start:]]
-    assert payload_module._escaped(column).to_pylist() == expected
-    assert payload_module._escaped(column.cast(pa.large_string())).to_pylist() == expected
+    assert map_columns.escaped(column).to_pylist() == expected
+    assert map_columns.escaped(column.cast(pa.large_string())).to_pylist() == expected
     plain = pa.array(["Lyon", "", "Besançon", None])
-    assert payload_module._escaped(plain).to_pylist() == ["Lyon", "", "Besançon", ""]
+    assert map_columns.escaped(plain).to_pylist() == ["Lyon", "", "Besançon", ""]
 
 
 def test_an_arrow_table_of_other_types_gives_the_markers_its_dataframe_gives():

@@ -135,53 +135,66 @@ def load(
     table, batches = _open_table(folder / TABLE_FILE), _Batches(folder / TABLE_FILE, int(keys["batch_rows"]))
     batches.open()  # the file's footer, read now: loading, not the first query
 
-    held: list[pa.Table] = []  # columns kept in memory in one chunk each (`SearchIndex.hold_columns`)
+    rows = _Rows(table, batches)
+    parts["_hold"] = rows.hold
+    parts["_take_table"] = rows.take_table
+    parts["_held"] = rows.held_names
+    parts["_column"] = lambda name: _directory_column(table(), name)
+    parts["_arrow_column"] = lambda name: table().column(name) if name in table().column_names else None
+    return SearchIndex.lazy(parts, rows=int(keys["rows"]), take=rows.take,
+                            load_frame=frame_loader or (lambda: _as_directory(table().combine_chunks())))  # fmt: skip
 
-    def take_from_file(rows: np.ndarray, columns: list[str] | None) -> pa.Table:
+
+class _Rows:
+    """Rows of a saved index's table: from the columns held in memory (`SearchIndex.hold_columns`, one
+    chunk each), else from the mapped file (a few rows by record batch, many by one take)."""
+
+    def __init__(self, table: Callable[[], pa.Table], batches: _Batches) -> None:
+        self.table, self.batches = table, batches
+        self.held: list[pa.Table] = []  # at most one table, replaced whole (see `hold`)
+
+    def held_names(self) -> tuple[str, ...]:
+        return tuple(self.held[0].column_names) if self.held else ()
+
+    def _from_file(self, rows: np.ndarray, columns: list[str] | None) -> pa.Table:
         if len(rows) > FEW_ROWS:
-            return _columns(table(), columns).take(pa.array(rows))
-        return _columns(batches.rows(rows, columns), columns)
+            return _columns(self.table(), columns).take(pa.array(rows))
+        return _columns(self.batches.rows(rows, columns), columns)
 
-    def take_table(rows: np.ndarray, columns: list[str] | None) -> pa.Table:
+    def take_table(self, rows: np.ndarray, columns: list[str] | None) -> pa.Table:
+        """``rows`` (file row numbers, in that order) with ``columns`` (all without), as Arrow."""
         rows = np.asarray(rows, dtype=np.int64)
-        kept = held[0] if held and columns is not None else None
+        kept = self.held[0] if self.held and columns is not None else None
         wanted = list(dict.fromkeys(columns or ()))
         from_kept = [] if kept is None else [c for c in wanted if c in kept.column_names]
         if not from_kept:
-            return take_from_file(rows, columns)
+            return self._from_file(rows, columns)
         taken = kept.select(from_kept).take(pa.array(rows))
-        rest = [c for c in wanted if c not in from_kept and c in table().column_names]
+        rest = [c for c in wanted if c not in from_kept and c in self.table().column_names]
         if rest:
-            other = take_from_file(rows, rest)
+            other = self._from_file(rows, rest)
             for name in rest:
                 taken = taken.append_column(other.schema.field(name), other.column(name))
         return _columns(taken, wanted)
 
-    def take(rows: np.ndarray, columns: list[str] | None) -> pd.DataFrame:
+    def take(self, rows: np.ndarray, columns: list[str] | None) -> pd.DataFrame:
+        """The same rows as the directory's DataFrame, indexed by their row numbers."""
         rows = np.asarray(rows, dtype=np.int64)
-        return _rows_frame(take_table(rows, columns), rows)
+        return _rows_frame(self.take_table(rows, columns), rows)
 
-    def hold(columns: list[str]) -> None:
-        kept = held[0] if held else None
+    def hold(self, columns: list[str]) -> None:
+        kept = self.held[0] if self.held else None
         have = () if kept is None else kept.column_names
-        new = [c for c in dict.fromkeys(columns) if c in table().column_names and c not in have]
+        new = [c for c in dict.fromkeys(columns) if c in self.table().column_names and c not in have]
         if not new:  # held already, or not a column of the table (the search's distance)
             return
-        part = _columns(table(), new).combine_chunks()
+        part = _columns(self.table(), new).combine_chunks()
         if kept is None:
-            held.append(part)
+            self.held.append(part)
             return
         for name in part.column_names:
             kept = kept.append_column(part.schema.field(name), part.column(name))
-        held[0] = kept  # one assignment: a take running meanwhile reads the old table or the new one
-
-    parts["_hold"] = hold
-    parts["_take_table"] = take_table
-    parts["_held"] = lambda: tuple(held[0].column_names) if held else ()
-    parts["_column"] = lambda name: _directory_column(table(), name)
-    parts["_arrow_column"] = lambda name: table().column(name) if name in table().column_names else None
-    return SearchIndex.lazy(parts, rows=int(keys["rows"]), take=take,
-                            load_frame=frame_loader or (lambda: _as_directory(table().combine_chunks())))  # fmt: skip
+        self.held[0] = kept  # one assignment: a take running meanwhile reads the old table or the new one
 
 
 def _directory_column(table: pa.Table, name: str) -> pd.Series | None:

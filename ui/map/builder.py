@@ -40,7 +40,8 @@ import numpy as np
 import pandas as pd
 
 from ui.map.basemap import labels_payload, outlines_payload, places_payload
-from ui.map.payload import REQUIRED_COLUMNS, MarkerPayload, Results, markers, view_bounds
+from ui.map.columns import Results
+from ui.map.payload import REQUIRED_COLUMNS, MarkerPayload, markers, view_bounds
 from ui.map.script import legend_html
 
 if TYPE_CHECKING:

@@ -1,15 +1,14 @@
 """The data the map sends to the browser: one compact, columnar marker payload, as safe JSON (the basemap:
 `basemap.py`).
 
-Safety rule: directory text is untrusted. Every string of the marker payload is HTML-escaped here
-(`html.escape` semantics, vectorised), and `safe_json` escapes `<`, `>`, `&`, `$`, backtick, U+2028,
-U+2029 and the `{` of Jinja tags, so the JSON can neither close the `<script>`, nor start a
-template-literal substitution, nor be read as a template tag by folium's Jinja.
+Safety rule: directory text is untrusted. Every string of the marker payload is HTML-escaped by
+`markers` (`columns.escaped`: `html.escape` semantics, a column at a time), and `safe_json` escapes `<`,
+`>`, `&`, `$`, backtick, U+2028, U+2029 and the `{` of Jinja tags, so the JSON can neither close the
+`<script>`, nor start a template-literal substitution, nor be read as a template tag by folium's Jinja.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sourcing.model import KINDS
+from ui.map import columns
 
 # Metropolitan France (with Corsica): the view frames these points when they are the majority, so
 # one overseas supplier does not zoom the map out to the whole Atlantic.
@@ -73,52 +73,6 @@ def safe_json(obj: Any) -> str:
     # "{{", "{%" and "{#" only occur inside JSON strings: escaping that "{" keeps Jinja (folium renders
     # through it) from ever seeing a template tag in directory text.
     return _JINJA_OPEN.sub(rb"\\u007b", data).decode()
-
-
-def _text(series: pd.Series) -> pd.Series:
-    """Trimmed strings, missing values as ''."""
-    return series.astype("string[pyarrow]").fillna("").str.strip()
-
-
-def _arrow_text(series: pd.Series) -> pa.Array:
-    """`_text(series)` as one Arrow string array."""
-    values = pa.array(_text(series), type=pa.string())
-    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-
-
-def _escaped(values: pd.Series | pa.Array) -> pa.Array:
-    """`html.escape(value, quote=True)` for a whole column; missing -> ''.
-
-    The rows holding one of `&<>"'` are found on the column's UTF-8 bytes at once (none of these bytes is
-    ever part of another character), and only they go through `html.escape`: most columns (ids, SIRET,
-    postal codes) hold none, a name column a tenth (a probe on 20,000 rows: 5-10 ms a column with five
-    Arrow replacements, under 1 ms for those without markup)."""
-    arr = values if isinstance(values, pa.Array | pa.ChunkedArray) else _arrow_text(values)
-    arr = pc.fill_null(arr, "").cast(pa.string())
-    if isinstance(arr, pa.ChunkedArray):
-        arr = arr.combine_chunks()
-    rows = _rows_with_markup(arr)
-    if rows.size == 0:
-        return arr
-    mask = np.zeros(len(arr), dtype=bool)
-    mask[rows] = True
-    escaped = [html.escape(value, quote=True) for value in arr.take(pa.array(rows)).to_pylist()]
-    return pc.replace_with_mask(arr, pa.array(mask), pa.array(escaped, type=pa.string()))
-
-
-_MARKUP_BYTES: Final = np.zeros(256, dtype=bool)
-_MARKUP_BYTES[[ord(char) for char in "&<>\"'"]] = True
-
-
-def _rows_with_markup(arr: pa.StringArray) -> np.ndarray:
-    """The rows (sorted, once each) of a string array without nulls that hold `&`, `<`, `>`, `"` or `'`."""
-    _, offsets_buffer, data_buffer = arr.buffers()
-    offsets = np.frombuffer(offsets_buffer, dtype=np.int32)[arr.offset : arr.offset + len(arr) + 1]
-    if data_buffer is None or len(offsets) < 2 or offsets[-1] == offsets[0]:
-        return np.zeros(0, dtype=np.int64)
-    data = np.frombuffer(data_buffer, dtype=np.uint8)[offsets[0] : offsets[-1]]
-    positions = np.flatnonzero(_MARKUP_BYTES[data]) + offsets[0]
-    return np.unique(np.searchsorted(offsets, positions, side="right") - 1)
 
 
 def _kinds_arrow(kinds: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ListArray:
@@ -196,37 +150,8 @@ def _unless_same(trade: pa.Array, name: pa.Array) -> pa.Array:
     return pc.if_else(pa.array(same), "", trade)
 
 
-# The results the map reads: a search's DataFrame, or the same rows as an Arrow table (`search_table`).
-Results = pd.DataFrame | pa.Table
-
-
-def _column(results: Results, column: str) -> pd.Series | pa.ChunkedArray:
-    return results[column] if isinstance(results, pd.DataFrame) else results.column(column)
-
-
-def _numbers(results: Results, column: str) -> np.ndarray:
-    """A column as floats, NaN where missing or not a number."""
-    values = _column(results, column)
-    if isinstance(values, pa.ChunkedArray):
-        if pa.types.is_floating(values.type) or pa.types.is_integer(values.type):
-            return pc.fill_null(values.cast(pa.float64()), np.nan).to_numpy()
-        values = values.to_pandas()
-    return pd.to_numeric(values, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-
-
-def _texts(results: Results, column: str) -> pa.Array:
-    """A column as trimmed strings, missing values as '' (`_text`); an Arrow text column without pandas
-    (the same Arrow trim `_text` calls through pandas)."""
-    if isinstance(results, pd.DataFrame):
-        return _arrow_text(results[column])
-    values = results.column(column).combine_chunks()
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
-        return pc.utf8_trim_whitespace(pc.fill_null(values.cast(pa.string()), ""))
-    return _arrow_text(values.to_pandas())  # another type: as pandas reads it
-
-
-def _coords(results: Results) -> tuple[np.ndarray, np.ndarray]:
-    return _numbers(results, "lat"), _numbers(results, "lon")
+def _coords(results: columns.Results) -> tuple[np.ndarray, np.ndarray]:
+    return columns.numbers(results, "lat"), columns.numbers(results, "lon")
 
 
 def _located(lat: np.ndarray, lon: np.ndarray) -> np.ndarray:
@@ -272,7 +197,7 @@ class MarkerPayload:
         return safe_json(self.as_lists())
 
 
-def markers(results: Results) -> MarkerPayload:
+def markers(results: columns.Results) -> MarkerPayload:
     """The markers of the rows with coordinates (`MarkerPayload`), made column by column with Arrow; from
     a DataFrame or an Arrow table of the same rows, the same markers."""
     names = results.columns if isinstance(results, pd.DataFrame) else results.column_names
@@ -285,16 +210,16 @@ def markers(results: Results) -> MarkerPayload:
         results = results[ok] if isinstance(results, pd.DataFrame) else results.filter(pa.array(ok))
 
     def text(column: str) -> pa.Array:
-        return _texts(results, column)
+        return columns.texts(results, column)
 
-    family, kinds = _family_and_kinds(_column(results, "kinds"))
+    family, kinds = _family_and_kinds(columns.column(results, "kinds"))
     name = text("name")
-    dist = _numbers(results, "distance_km")
+    dist = columns.numbers(results, "distance_km")
     place = _place(text("city"), text("postal_code"), text("department"))
     texts = {"id": text("id"), "n": name, "t": _unless_same(text("trade_name"), name), "k": kinds, "c": place,
              "s": text("siret")}  # fmt: skip
     return MarkerPayload(lat=np.round(lat[ok], 5), lon=np.round(lon[ok], 5), family=family, distance=dist,
-                         texts={key: _escaped(values) for key, values in texts.items()})  # fmt: skip
+                         texts={key: columns.escaped(values) for key, values in texts.items()})  # fmt: skip
 
 
 def view_bounds(lat: np.ndarray, lon: np.ndarray) -> list[list[float]] | None:
