@@ -131,10 +131,10 @@ def _store_env(store: Path | None, db: Path | None = None) -> dict[str, str]:
 
 @contextlib.contextmanager
 def app_process(
-    store: Path | None, workdir: Path, code: Path = PROJECT, launcher: str = STREAMLIT
+    store: Path | None, workdir: Path, code: Path = PROJECT, launcher: str = STREAMLIT, script: Path | None = None
 ) -> Iterator[tuple[subprocess.Popen, str, float, Path]]:
-    """A fresh `streamlit run app.py` (or `python -m ui.serve`, `launcher`) of the checkout `code`; yields
-    (process, url, start time on the perf_counter clock, its log file)."""
+    """A fresh `streamlit run app.py` (or `python -m ui.serve`, `launcher`; or `streamlit run script`) of the
+    checkout `code`; yields (process, url, start time on the perf_counter clock, its log file)."""
     port = _free_port()
     data = store if store is not None else workdir / "empty-store"
     data.mkdir(exist_ok=True)
@@ -142,7 +142,7 @@ def app_process(
     log_path = workdir / f"server-{port}.log"
     log = open(log_path, "w")  # closed below
     serve = ["-m", "ui.serve", "--logger.level", "info"]  # logs the end of its warm-up
-    command = serve if launcher in (SERVE, SERVE_EARLY) else ["-m", "streamlit", "run", "app.py"]
+    command = serve if launcher in (SERVE, SERVE_EARLY) else ["-m", "streamlit", "run", str(script or "app.py")]
     start = time.perf_counter()
     proc = subprocess.Popen(
         [sys.executable, *command, "--server.port", str(port), "--server.headless", "true",

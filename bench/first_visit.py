@@ -30,12 +30,10 @@ import contextlib
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -72,27 +70,9 @@ def _profile_by_file(profile: dict) -> collections.Counter:
     return by_file
 
 
-@contextlib.contextmanager
-def floor_process(workdir: Path) -> Iterator[tuple[subprocess.Popen, str, float]]:
-    """`streamlit run bench/floor_app.py`, as `browser_scale.app_process` starts the app; yields (process, url,
-    start time on the perf_counter clock)."""
-    port = scale._free_port()
-    start = time.perf_counter()
-    with open(workdir / f"floor-{port}.log", "w") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(FLOOR_APP), "--server.port", str(port),
-             "--server.headless", "true", "--server.address", "127.0.0.1"],
-            cwd=scale.PROJECT, env=scale._store_env(None), stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            yield proc, f"http://127.0.0.1:{port}", start
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+def floor_process(workdir: Path) -> contextlib.AbstractContextManager:
+    """`streamlit run bench/floor_app.py`, as `browser_scale.app_process` starts the app (same yield)."""
+    return scale.app_process(None, workdir, scale.PROJECT, scale.STREAMLIT, script=FLOOR_APP)
 
 
 def one_visit(browser, url: str, pid: int, profile: bool, until: str = scale.MARKER_JS) -> dict:
@@ -160,7 +140,7 @@ def measure(store: Path | None, visits: int, starts: int, profile: bool) -> dict
         browser = p.chromium.launch(executable_path=scale._chromium(), args=scale.CHROMIUM_ARGS, headless=True)
         with (
             scale.app_process(store, Path(tmp), scale.PROJECT, scale.SERVE) as (proc, url, _, log),
-            floor_process(Path(tmp)) as (floor, floor_url, _),
+            floor_process(Path(tmp)) as (floor, floor_url, _, _),
         ):
             scale._wait_health(url, proc)
             scale._wait_health(floor_url, floor)
