@@ -125,8 +125,7 @@ def cold_start(browser, store: Path | None, workdir: Path, floor: bool) -> dict:
     """A fresh process (the app with `python -m ui.serve`, or the floor page) and a visitor as soon as it
     answers: seconds from the process start to the server answering, the count, the sidebar and the map."""
     launch = floor_process(workdir) if floor else scale.app_process(store, workdir, scale.PROJECT, scale.SERVE)
-    with launch as started:
-        proc, url, start = started[:3]
+    with launch as (proc, url, start, _):
         scale._wait_health(url, proc)
         up = time.perf_counter() - start
         visit = one_visit(browser, url, proc.pid, profile=False, until=COUNT_SHOWN_JS if floor else scale.MARKER_JS)

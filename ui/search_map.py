@@ -101,8 +101,8 @@ def map_data(directory_key: str, query: SearchQuery, tiles: bool, limit: int) ->
     JSON in UTF-8), the results drawn, and the results in all: the costly part (the search's first run on
     a large directory, the payload), which `ui.warmup` prepares for a fresh page before the first visitor."""
     # An Arrow table, not `search`'s DataFrame: a map's 20,000 rows at 1,000,000 suppliers never become
-    # Python objects (a probe, median of 21 searches: rows 42 → 15 ms, markers 64 → 52 ms, the whole
-    # data 175 → 143 ms; the same bytes).
+    # Python objects (with `columns.escaped`, the whole data 206 → 138 ms per new query, the same bytes:
+    # docs/performance.md, stop 20).
     shown = replace(query, limit=limit, columns=mapping.REQUIRED_COLUMNS)
     results, total = search_table(search_index(directory_key), shown)
     data = component_data(results, center=query.near, radius_km=query.radius_km, tiles=tiles, found_total=total)

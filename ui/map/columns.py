@@ -21,6 +21,11 @@ _MARKUP_BYTES: Final = np.zeros(256, dtype=bool)  # & < > " ' (`rows_with_markup
 _MARKUP_BYTES[[ord(char) for char in "&<>\"'"]] = True
 
 
+def is_text(data_type: pa.DataType) -> bool:
+    """An Arrow string type (32- or 64-bit offsets)."""
+    return pa.types.is_string(data_type) or pa.types.is_large_string(data_type)
+
+
 def column(results: Results, name: str) -> pd.Series | pa.ChunkedArray:
     """Column ``name`` of either form, as it is."""
     return results[name] if isinstance(results, pd.DataFrame) else results.column(name)
@@ -42,7 +47,7 @@ def texts(results: Results, name: str) -> pa.Array:
     if isinstance(results, pd.DataFrame):
         return arrow_text(results[name])
     values = results.column(name).combine_chunks()
-    if pa.types.is_string(values.type) or pa.types.is_large_string(values.type):
+    if is_text(values.type):
         return pc.utf8_trim_whitespace(pc.fill_null(values.cast(pa.string()), ""))
     return arrow_text(values.to_pandas())  # another type: as pandas reads it
 

@@ -81,7 +81,8 @@ def _kinds_arrow(kinds: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ListArray:
     if isinstance(kinds, pa.ChunkedArray):
         kinds = kinds.combine_chunks()
     if isinstance(kinds, pa.Array):
-        if _is_list_of_text(kinds.type):
+        listed = pa.types.is_list(kinds.type) or pa.types.is_large_list(kinds.type)
+        if listed and columns.is_text(kinds.type.value_type):
             return kinds.cast(pa.list_(pa.string()))
         kinds = kinds.to_pandas()  # another type: read as the table's rows would be, cell by cell
     # Arrow would read a bare string as a list of characters: such columns take the slow path. (The
@@ -100,12 +101,6 @@ def _kinds_arrow(kinds: pd.Series | pa.Array | pa.ChunkedArray) -> pa.ListArray:
         for x in kinds
     ]
     return pa.array(cleaned, type=pa.list_(pa.string()))
-
-
-def _is_list_of_text(kind: pa.DataType) -> bool:
-    return (pa.types.is_list(kind) or pa.types.is_large_list(kind)) and (
-        pa.types.is_string(kind.value_type) or pa.types.is_large_string(kind.value_type)
-    )
 
 
 def _family_and_kinds(kinds: pd.Series | pa.ChunkedArray) -> tuple[np.ndarray, pa.StringArray]:
