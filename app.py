@@ -5,7 +5,7 @@ import streamlit as st
 from ui import french_ui, search_map, state, warmup
 from ui import texts as T
 
-st.set_page_config(page_title=T.APP_TITLE, page_icon="🤝", layout="wide")
+st.set_page_config(page_title=T.APP_TITLE, page_icon=french_ui.PAGE_ICON, layout="wide")
 state.init_state()
 french_ui.install(preload=search_map.leaflet_links())
 

@@ -56,6 +56,40 @@ def test_after_warm_up_the_first_search_page_imports_no_library(tmp_path):
     assert "folium" not in imported  # whose script is made without folium (ui/map/script.py)
 
 
+# What a fresh process's first search page must not load (no warm-up at all, as with `streamlit run`):
+# each costs its first visitor 40-130 ms of CPU for nothing that page draws. Streamlit's table of every
+# emoji comes with an emoji page icon (ui/french_ui.py: PAGE_ICON), the others with the export registry.
+_NOT_ON_THE_FIRST_PAGE = ("streamlit.emojis", "icalendar", "xlsxwriter", "altair")
+_FRESH_PROBE = """
+import json, sys
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=180)
+at.run()
+assert not at.exception, at.exception
+assert at.title[0].value, "the page was drawn"
+print(json.dumps(sorted(sys.modules)))
+"""
+
+
+def test_a_fresh_search_page_loads_nothing_it_does_not_draw(tmp_path):
+    loaded = set(json.loads(_probe(_FRESH_PROBE, tmp_path)))
+    assert "ui.search_page" in loaded and "xlsxwriter" not in loaded  # the page ran, its exports not made
+    assert sorted(loaded & set(_NOT_ON_THE_FIRST_PAGE)) == []
+
+
+def test_the_page_icon_is_the_handshake_without_streamlits_emoji_table():
+    from urllib.parse import unquote
+
+    from streamlit.commands.page_config import _get_favicon_string
+
+    from ui.french_ui import PAGE_ICON
+
+    assert PAGE_ICON.isascii()  # Streamlit looks an icon up in its emoji table only when it is not ASCII
+    assert _get_favicon_string(PAGE_ICON) == PAGE_ICON  # sent to the page as it is: no file, no network
+    svg = unquote(PAGE_ICON.removeprefix("data:image/svg+xml,"))
+    assert svg.startswith("<svg xmlns='http://www.w3.org/2000/svg'") and ">\N{HANDSHAKE}</text>" in svg
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -36,6 +36,7 @@ MODULES: tuple[str, ...] = (
     "pyarrow.compute",
     "pyarrow.parquet",
     "numpy",
+    "PIL.ImageFile",  # st.set_page_config's icon: what is not an emoji is read as an image (ui/french_ui.py)
     "sqlalchemy",
     "ui.state",
     "ui.french_ui",
@@ -57,6 +58,8 @@ OTHER_PAGE_MODULES: tuple[str, ...] = (
     "ui.charts",
     "pyarrow.dataset",  # the directory page's reads
     "pandas.io.formats.csvs",  # its downloads
+    "xlsxwriter",  # the XLSX files (imported when one is made: sourcing/exports/tables.py)
+    "icalendar",  # the meetings' invitations (the same: sourcing/exports/calendar.py)
     "ui.advice_page",
     "ui.plan_page",
     "ui.lists_page",

@@ -11,9 +11,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from icalendar import Calendar, Event
 
 from sourcing.schedule import MeetingPlan, Slot
 
@@ -21,6 +20,9 @@ PARIS = ZoneInfo("Europe/Paris")
 PRODID = "-//sourcing-ess//Rencontres acheteur-fournisseur//FR"
 SUMMARY_PREFIX = "Rencontre acheteur–fournisseur : "
 _UID_NAMESPACE = uuid.UUID("6f1c7a52-3b4e-4d8e-9a51-0c2b7e9d4f10")
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 
 def _paris(moment: datetime) -> datetime:
@@ -34,6 +36,8 @@ def _uid(meeting: MeetingPlan, key: str) -> str:
 
 
 def _event(meeting: MeetingPlan, uid: str, summary: str, start: datetime, end: datetime, stamp: datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", uid)
     event.add("dtstamp", stamp)
@@ -56,6 +60,10 @@ def meeting_ics(meeting: MeetingPlan, slots: Sequence[Slot], now: datetime | Non
     there is none). Slot events: SUMMARY "Rencontre acheteur–fournisseur : <title> — <supplier>".
     `now` (UTC) is the DTSTAMP; defaults to the current time.
     """
+    # Imported here: the search page reaches this module (the export registry) at a fresh process's first
+    # page, and icalendar costs 50-60 ms of it; the meetings page's warm-up imports it in a quiet moment.
+    from icalendar import Calendar
+
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)

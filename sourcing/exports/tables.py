@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from sourcing.frenchfmt import french_number
 from sourcing.model import field_label, field_labels
 from sourcing.store.dates import is_stale
+
+if TYPE_CHECKING:
+    import xlsxwriter
 
 # canonical column -> French header, in table order. Distance, status and notes only when present.
 HEADERS: dict[str, str] = field_labels(
@@ -181,6 +184,8 @@ def tables_to_xlsx(sheets: Mapping[str, pd.DataFrame], numbers: frozenset[str] =
         "strings_to_urls": False,
         "strings_to_numbers": False,
     }
+    import xlsxwriter  # here: the search page's first run reaches this module, not an XLSX (40 ms of import)
+
     book = xlsxwriter.Workbook(buffer, options)
     for sheet, table in sheets.items():
         _write_sheet(book, table, sheet, NUMBER_HEADERS | numbers)
