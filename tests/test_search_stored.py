@@ -3,6 +3,7 @@ index built in memory does: same totals, same rows, same columns and values, sam
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -114,6 +115,41 @@ def test_a_saved_index_gives_its_list_columns_as_arrow_for_the_charts(pair):
         items = built.frame[name].explode().dropna()
         assert flat.rows.tolist() == items.index.tolist()
         assert flat.values[flat.codes].tolist() == items.tolist()
+
+
+def test_a_saved_index_keeps_its_lists_flattened_as_the_charts_count_them(pair, saved, tmp_path):
+    """The kinds and sectors flattened when the index is saved, mapped by a new process, are the ones
+    flattening its table gives (same rows, codes and values, in order); an index saved before they were
+    kept loads as before and flattens its table; an index built in memory has neither."""
+    import shutil
+
+    from sourcing.search.flatlist import FlatList, saved_or_flattened
+
+    built, loaded = pair
+    from_table = {name: FlatList.of_arrow(loaded.arrow_column(name)) for name in ("kinds", "sectors")}
+    kept = saved_or_flattened(loaded)
+    for name, flat in kept.items():
+        assert flat is not None and flat is not from_table[name]  # read from the folder, not flattened again
+        assert flat.rows.tolist() == from_table[name].rows.tolist()
+        assert flat.codes.tolist() == from_table[name].codes.tolist()
+        assert flat.values.tolist() == from_table[name].values.tolist() and flat.values.dtype == object
+        items = built.frame[name].explode().dropna()
+        assert flat.values[flat.codes].tolist() == items.tolist()
+    assert loaded.flat_list("name") is None and built.flat_list("kinds") is None
+    assert saved_or_flattened(built) is None  # the charts then count the results' rows
+
+    older = tmp_path / "older"
+    shutil.copytree(saved[1], older)
+    for npy in older.glob("flat.*.npy"):
+        npy.unlink()
+    keys = json.loads((older / "keys.json").read_text())
+    del keys["flat_lists"]
+    (older / "keys.json").write_text(json.dumps(keys))
+    old_index = stored.load(older)
+    assert old_index is not None and old_index.flat_list("kinds") is None
+    again = saved_or_flattened(old_index)
+    assert {n: f.codes.tolist() for n, f in again.items()} == {n: f.codes.tolist() for n, f in kept.items()}
+    assert {n: f.values.tolist() for n, f in again.items()} == {n: f.values.tolist() for n, f in kept.items()}
 
 
 def test_a_missing_or_older_index_is_rebuilt(tmp_path):

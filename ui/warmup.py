@@ -192,7 +192,7 @@ def warm_directory() -> float:
 
     start = time.perf_counter()
     key = state.current_directory_key()
-    state.search_index(key)  # the charts' flattened lists (0.35 s at 1,000,000) come with their counts, last
+    state.search_index(key)  # the charts' flattened lists come with their counts, last (kept with the index)
     state.sector_labels()
     state.territory_names()
     search_filters.places()  # the place box's labels (0.15 to 0.3 s at a first page)

@@ -13,62 +13,13 @@ import pandas as pd
 
 from sourcing.search.choices import sector_names
 from sourcing.search.engine import search
+from sourcing.search.flatlist import FlatList
 from sourcing.search.geo import haversine_km
 from sourcing.search.index import SearchIndex
 from sourcing.search.query import SearchQuery, SearchResult
 
 DISTANCE_BAND_EDGES_KM: tuple[float, ...] = (0, 10, 30, 60, 100, 200, np.inf)
 TOP_SECTORS = 10
-
-
-@dataclass(frozen=True)
-class FlatList:
-    """A list column of the directory (kinds, sectors) flattened once: each item's row (rows in order,
-    then each list's order) and its value. Counting a search's items then needs no Python list per row
-    (at a million suppliers, taking them from the stored table and exploding them took 20 s)."""
-
-    rows: np.ndarray  # row of each item, non-decreasing
-    codes: np.ndarray  # each item's position in `values`
-    values: np.ndarray  # the distinct values (objects)
-
-    @classmethod
-    def of_arrow(cls, column) -> FlatList:
-        """From an Arrow list column (null lists and null items are left out, as `dropna` does), chunk
-        by chunk as the stored table holds it: the items are encoded where they lie (one dictionary
-        for all chunks), never copied (at a million suppliers, combining the chunks and filtering the
-        strings held 460 MB more at once, beside the fresh page the warm-up has just made)."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        chunked = column if isinstance(column, pa.ChunkedArray) else pa.chunked_array([column])
-        lengths = pc.fill_null(pc.list_value_length(chunked), 0).to_numpy()
-        item_rows = np.repeat(np.arange(len(lengths), dtype=np.int64), lengths)
-        encoded = pc.dictionary_encode(pc.list_flatten(chunked)).unify_dictionaries()
-        indices = [chunk.indices.fill_null(-1).to_numpy() for chunk in encoded.chunks]
-        codes = np.concatenate(indices).astype(np.int64) if indices else np.zeros(0, dtype=np.int64)
-        valid = codes >= 0
-        dictionary = encoded.chunk(0).dictionary.to_pylist() if encoded.num_chunks else []
-        return cls(rows=item_rows[valid], codes=codes[valid], values=np.array(dictionary, dtype=object))
-
-    def counted(self, rows: np.ndarray, n_rows: int) -> tuple[list[object], np.ndarray]:
-        """The distinct values among the items of `rows` (positions among `n_rows`, in the results'
-        order), in the order they first appear (rows in the order `rows` gives, then each list's order),
-        and how often each appears: what `value_counts` finds in `take(rows)[column].explode().dropna()`
-        before it sorts. Counted on the values' codes, with no string per item (at a million suppliers
-        the search page's charts took 1.7 s with one, 0.2 s now)."""
-        position = np.full(n_rows, -1, dtype=np.int64)
-        position[rows] = np.arange(len(rows))
-        item_position = position[self.rows]
-        kept = np.flatnonzero(item_position >= 0)
-        codes = self.codes[kept]
-        counts = np.bincount(codes, minlength=len(self.values))
-        # An item's place in that order: its row's place in `rows`, then its own index (a row's items are
-        # consecutive, in list order); each value is placed where it first appears.
-        first = np.full(len(self.values), np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(first, codes, item_position[kept] * max(len(self.rows), 1) + kept)
-        present = np.flatnonzero(counts)
-        order = present[np.argsort(first[present], kind="stable")]
-        return self.values[order].tolist(), counts[order]
 
 
 def _value_counts(values: Sequence[object], counts: Sequence[int], name: str) -> pd.Series:

@@ -117,6 +117,13 @@ class SearchIndex:
         reader = self.__dict__.get("_arrow_column")
         return None if reader is None else reader(name)
 
+    def flat_list(self, name: str) -> Any:
+        """The list column ``name`` (kinds, sectors) flattened as a saved index keeps it (a
+        `sourcing.search.flatlist.FlatList` over mapped arrays); None for an index built in memory, one
+        saved without it, or another column: the caller then flattens `arrow_column(name)`."""
+        reader = self.__dict__.get("_flat_list")
+        return None if reader is None else reader(name)
+
     def hold_columns(self, columns: Sequence[str]) -> None:
         """Keep these columns of a saved index's table in memory, each in one chunk, for the takes to come.
 
