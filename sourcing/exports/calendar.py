@@ -61,7 +61,7 @@ def meeting_ics(meeting: MeetingPlan, slots: Sequence[Slot], now: datetime | Non
     `now` (UTC) is the DTSTAMP; defaults to the current time.
     """
     # Imported here: the search page reaches this module (the export registry) at a fresh process's first
-    # page, and icalendar costs 50-60 ms of it; the meetings page's warm-up imports it in a quiet moment.
+    # page, and icalendar costs 50-60 ms of it; the other pages' warm-up imports it in a quiet moment.
     from icalendar import Calendar
 
     stamp = (now or datetime.now(UTC)).astimezone(UTC)

@@ -1,7 +1,7 @@
 """A list column of the directory (kinds, sectors) flattened once into arrays, for counting its values
 over any set of rows without a Python list per row (`FlatList`). The search page's charts count kinds
 and sectors over every result (`sourcing.search.facets`); a saved index keeps both flattened beside its
-arrays (`sourcing.search.stored`), so a new process maps them instead of flattening a million lists.
+arrays (`sourcing.search.stored`), so a new process reads them instead of flattening a million lists.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class FlatList:
 
 def saved_or_flattened(index: Any, names: Sequence[str] = ("kinds", "sectors")) -> dict[str, FlatList] | None:
     """The list columns ``names`` of a saved index (`sourcing.search.index.SearchIndex`) flattened: as the
-    index keeps them (mapped, nothing computed), else flattened now from its mapped table (an index saved
+    index keeps them (read from its folder, nothing computed), else flattened now from its mapped table (an index saved
     before they were kept: 0.5-0.8 s at 1,000,000 suppliers); None for an index built in memory, whose
     counts then take the results' rows."""
     lists: dict[str, FlatList] = {}

@@ -119,7 +119,7 @@ class SearchIndex:
 
     def flat_list(self, name: str) -> Any:
         """The list column ``name`` (kinds, sectors) flattened as a saved index keeps it (a
-        `sourcing.search.flatlist.FlatList` over mapped arrays); None for an index built in memory, one
+        `sourcing.search.flatlist.FlatList` read from the index's folder); None for an index built in memory, one
         saved without it, or another column: the caller then flattens `arrow_column(name)`."""
         reader = self.__dict__.get("_flat_list")
         return None if reader is None else reader(name)
