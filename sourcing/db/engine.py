@@ -46,6 +46,7 @@ R = TypeVar("R")
 
 _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
+_upgrading = threading.Lock()  # upgrade_database: one Alembic run at a time in a process
 
 
 def default_sqlite_path() -> Path:
@@ -244,6 +245,15 @@ def upgrade_database(url: str | None = None) -> None:
     url = normalise_url(url or database_url())
     if _is_current(url):  # the usual case at each process start: no Alembic import, no migration loaded
         return
+    # One thread at a time: Alembic's `context` is a module-wide proxy that each run installs and removes,
+    # so the app's warm-up and a first page migrating a new database at once crashed one of them (seen
+    # with a buyer opening the page as soon as `make run` printed its address). The second finds it current.
+    with _upgrading:
+        if not _is_current(url):
+            _upgrade(url)
+
+
+def _upgrade(url: str) -> None:
     from alembic import command
     from alembic.config import Config
     from alembic.script import ScriptDirectory
