@@ -27,7 +27,7 @@ from ui import texts as T
 
 # The component's element takes no room in the page.
 # The tab's icon, 🤝, as the image Streamlit's page makes of an emoji icon (the emoji in an SVG), written in
-# ASCII: for an emoji `st.set_page_config` loads Streamlit's table of every emoji first (0.13 s of a fresh
+# ASCII: for an emoji `st.set_page_config` loads Streamlit's table of every emoji first (80-130 ms of a fresh
 # process's first page on the 2-core test machine); for ASCII text it does not, and a data URL goes to the
 # page unchanged. No network either way.
 PAGE_ICON = "data:image/svg+xml," + quote(
