@@ -116,7 +116,7 @@ def _index_place(key: str) -> tuple[Path, str]:
 def facet_lists(key: str) -> dict[str, FlatList] | None:
     """The directory's kinds and sectors flattened (the search page's charts count them over every
     result): as the saved index keeps them (read, 30-40 ms); for an index saved without them, flattened once per
-    process from its own mapped table (0.5-0.8 s at 1,000,000 suppliers); None when the index is not saved
+    process from its own mapped table (0.7-0.85 s at 1,000,000 suppliers); None when the index is not saved
     (a read-only folder: the charts then take the rows). Loading the index a second time for them
     held 0.45 GB more at once at 1,000,000 suppliers."""
     return saved_or_flattened(search_index(key), ("kinds", "sectors"))

@@ -69,7 +69,7 @@ class FlatList:
 def saved_or_flattened(index: Any, names: Sequence[str] = ("kinds", "sectors")) -> dict[str, FlatList] | None:
     """The list columns ``names`` of a saved index (`sourcing.search.index.SearchIndex`) flattened: as the
     index keeps them (read from its folder, nothing computed), else flattened now from its mapped table (an index saved
-    before they were kept: 0.5-0.8 s at 1,000,000 suppliers); None for an index built in memory, whose
+    before they were kept: 0.7-0.85 s at 1,000,000 suppliers); None for an index built in memory, whose
     counts then take the results' rows."""
     lists: dict[str, FlatList] = {}
     for name in names:

@@ -50,7 +50,7 @@ _POSTINGS = ("sectors", "area_departments", "area_regions")
 _VOCABULARIES = ("words", "label_words")
 _CATEGORIES = ("naf", "departments", "regions", "epcis", "headcounts")
 # The list columns the search page's charts count over every result, kept flattened (`FlatList`): a new
-# process reads them instead of flattening a million lists (0.5-0.8 s of its first page at 1,000,000
+# process reads them instead of flattening a million lists (0.7-0.85 s of its first page at 1,000,000
 # suppliers). Optional: an index saved without them (before 2026-12-03) flattens them at first use.
 FLAT_LISTS = ("kinds", "sectors")
 
