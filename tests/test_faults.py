@@ -71,6 +71,29 @@ def test_full_disk_refuses_a_source_in_french_and_loses_nothing(small_disk):
     _no_half_written(small_disk)
 
 
+def test_a_file_replaced_on_a_full_disk_keeps_its_old_content_and_leaves_nothing_beside(small_disk):
+    """Every file the store replaces (reports, manifests, CURRENT) goes through `atomic_write_bytes`:
+    where the disk fills during a write, whichever write that is, the old content stays and no part of
+    the new one is left behind (one was, and a later listing took it for an orphan source)."""
+    target = small_disk / "report.json"
+    files.atomic_write_bytes(target, b'{"old": true}')
+    with pytest.raises(OSError):
+        files.atomic_write_bytes(target, b"x" * 2_000_000)  # more than the 1 MB disk holds
+    assert target.read_bytes() == b'{"old": true}'
+    assert sorted(p.name for p in small_disk.iterdir()) == ["report.json"]
+
+
+def test_a_search_index_that_does_not_fit_leaves_nothing_on_the_disk(small_disk):
+    """A saved search index is the largest file a version adds: when it does not fit, the save fails
+    and no part of it stays (a next process builds it again, or the version is refused)."""
+    from sourcing.directory import load_demo
+    from sourcing.search import SearchIndex, stored
+
+    with pytest.raises(OSError):
+        stored.save(SearchIndex.build(load_demo()), small_disk / "cache" / stored.INDEX_FOLDER)
+    assert [p.name for p in small_disk.rglob("*")] == ["cache"]
+
+
 def test_read_only_folder_refuses_add_and_remove_in_french_and_loses_nothing(small_disk):
     source = store.add_source(SIAE67.read_bytes(), SIAE67.name, label="SIAE 67", data_date="2026-01-01")
     before = _snapshot(small_disk)

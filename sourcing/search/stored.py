@@ -86,16 +86,20 @@ def save(index: SearchIndex, folder: Path, stamp: str | None = None) -> Path:
     unknown = [f.name for f in fields(SearchIndex) if f.name not in handled]
     if unknown:  # a new part of the index: teach save and load about it (and bump FORMAT)
         raise TypeError(f"SearchIndex fields not saved: {', '.join(unknown)}")
-    table = _write_table(index.frame, tmp / TABLE_FILE)
-    keys["flat_lists"] = {}
-    for name in (n for n in FLAT_LISTS if n in table.column_names):
-        flat = FlatList.of_arrow(table.column(name))
-        arrays[f"flat.{name}.rows"], arrays[f"flat.{name}.codes"] = flat.rows, flat.codes
-        keys["flat_lists"][name] = flat.values.tolist()
-    del table
-    for name, array in arrays.items():
-        np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
-    (tmp / "keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+    try:
+        table = _write_table(index.frame, tmp / TABLE_FILE)
+        keys["flat_lists"] = {}
+        for name in (n for n in FLAT_LISTS if n in table.column_names):
+            flat = FlatList.of_arrow(table.column(name))
+            arrays[f"flat.{name}.rows"], arrays[f"flat.{name}.codes"] = flat.rows, flat.codes
+            keys["flat_lists"][name] = flat.values.tolist()
+        del table
+        for name, array in arrays.items():
+            np.save(tmp / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
+        (tmp / "keys.json").write_text(json.dumps(keys, ensure_ascii=False), encoding="utf-8")
+    except BaseException:  # a full disk, say: no part of an index left beside the directory's files
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     shutil.rmtree(folder, ignore_errors=True)
     try:
         os.rename(tmp, folder)

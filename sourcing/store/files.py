@@ -61,11 +61,17 @@ def _fsync_dir(path: Path) -> None:
 def atomic_write_bytes(path: Path, content: bytes) -> None:
     """Write a file so that readers see the old content or the new one, never a part."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
-        fh.write(content)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "wb") as fh:
+            fh.write(content)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        # A full disk fails the write half-way: the part written goes too, nothing is left beside the
+        # store's files (a later listing would take it for an orphan source).
+        tmp.unlink(missing_ok=True)
+        raise
     _fsync_dir(path.parent)
 
 
