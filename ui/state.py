@@ -119,7 +119,7 @@ def facet_lists(key: str) -> dict[str, FlatList] | None:
     process from its own mapped table (0.7-0.85 s at 1,000,000 suppliers); None when the index is not saved
     (a read-only folder: the charts then take the rows). Loading the index a second time for them
     held 0.45 GB more at once at 1,000,000 suppliers."""
-    return saved_or_flattened(search_index(key), ("kinds", "sectors"))
+    return saved_or_flattened(search_index(key))
 
 
 def _read_directory(key: str) -> pd.DataFrame:

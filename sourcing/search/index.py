@@ -28,6 +28,8 @@ from sourcing.search.words import area_code, headcount_key, kind_code_each, naf_
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from sourcing.search.flatlist import FlatList
+
 TEXT_COLUMNS = ("name", "trade_name", "description")  # where keywords are searched
 
 
@@ -117,7 +119,7 @@ class SearchIndex:
         reader = self.__dict__.get("_arrow_column")
         return None if reader is None else reader(name)
 
-    def flat_list(self, name: str) -> Any:
+    def flat_list(self, name: str) -> FlatList | None:
         """The list column ``name`` (kinds, sectors) flattened as a saved index keeps it (a
         `sourcing.search.flatlist.FlatList` read from the index's folder); None for an index built in memory, one
         saved without it, or another column: the caller then flattens `arrow_column(name)`."""
