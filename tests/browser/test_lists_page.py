@@ -36,6 +36,36 @@ def _download(page, button_name: str, tmp_path) -> tuple[str, bytes]:
     return download.suggested_filename, path.read_bytes()
 
 
+def _open_cell_editor(page, grid, *, row: int, moves_right: int, attempts: int = 3):
+    """Open the cell editor of `grid`'s `row` (1 = first supplier), `moves_right` columns right of the
+    first, as a buyer does: click the row's first cell, arrow keys, Enter; return the editor.
+
+    The click must land on the grid's canvas once the grid has keyboard focus: once in a CI run (stop 28)
+    the keys went nowhere and no editor opened. A buyer whose click did not take clicks again; so does this,
+    up to `attempts` times, checking the focus before the keys."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    editor = page.locator("textarea.gdg-input")  # the grid's cell editor, drawn over the canvas
+    for attempt in range(attempts):
+        wait_for_app(page)
+        grid.scroll_into_view_if_needed()
+        box = grid.bounding_box()
+        page.mouse.click(box["x"] + 40, box["y"] + ROW_HEIGHT / 2 + row * ROW_HEIGHT)
+        try:
+            page.wait_for_function(
+                "grid => grid.contains(document.activeElement)", arg=grid.element_handle(), timeout=5_000
+            )
+            for _ in range(moves_right):
+                page.keyboard.press("ArrowRight")
+            page.keyboard.press("Enter")
+            editor.wait_for(timeout=5_000)
+            return editor
+        except PlaywrightTimeout:
+            page.screenshot(path=str(ARTIFACTS / f"lists-cell-editor-attempt-{attempt + 1}.png"), full_page=True)
+            page.keyboard.press("Escape")
+    raise AssertionError(f"no cell editor after {attempts} clicks on row {row} of the list's grid")
+
+
 def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     page.goto(f"{app_url}/?lieu=Lyon+%2869001%29&rayon=40&t_ESAT=true")
     wait_for_app(page)
@@ -86,14 +116,7 @@ def test_search_to_list_to_meeting_pack_and_calendar(page, app_url, tmp_path):
     wait_for_app(page)
     list_grid = main.locator('[data-testid="stDataFrame"]').first
     second_name = list_grid.locator('[role="row"]').nth(2).locator('[role="gridcell"]').first.text_content().strip()
-    list_grid.scroll_into_view_if_needed()
-    box = list_grid.bounding_box()
-    page.mouse.click(box["x"] + 40, box["y"] + ROW_HEIGHT + ROW_HEIGHT / 2 + ROW_HEIGHT)
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.locator("textarea.gdg-input")  # the grid's cell editor, drawn over the canvas
-    editor.wait_for(timeout=10_000)
+    editor = _open_cell_editor(page, list_grid, row=2, moves_right=2)
     editor.fill("Rappeler lundi")
     editor.press("Enter")
     main.get_by_text(T.LIST_SAVED.format(n=1, names=second_name)).wait_for(timeout=60_000)
