@@ -4,6 +4,7 @@ import streamlit as st
 
 from ui import french_ui, search_map, state, warmup
 from ui import texts as T
+from ui.safe_text import md_text
 
 st.set_page_config(page_title=T.APP_TITLE, page_icon=french_ui.PAGE_ICON, layout="wide")
 state.init_state()
@@ -31,5 +32,7 @@ if state.auth_enabled():
 navigation = st.navigation(pages)
 st.title(T.APP_TITLE)
 st.caption(T.APP_SUBTITLE)
+if problem := state.directory_problem():
+    st.error(md_text(problem), icon=":material/folder_off:")
 with warmup.PAGE_RUNS.running():  # the warm-up's last imports wait for quiet moments
     navigation.run()

@@ -4,7 +4,7 @@
     python -m sourcing search [--directory PATH] [--near PLACE] [--radius-km R] ... [--json]
     python -m sourcing advise --need TEXT --amount EUR --duration-months M --nature NATURE [...] [--json]
     python -m sourcing shortlist create NAME | add NAME --siret S [--directory PATH] | list [--json]
-    python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID | export --out P | conflicts
+    python -m sourcing directory add FILE [--label L] [--date D] | list | remove ID... | export --out P | conflicts
     python -m sourcing fetch [--department CODE] [--near PLACE --radius-km R] [--naf CODE]... [--ess] [--siae] [--json]
     python -m sourcing geocode [--limit N] [--min-score S] [--json]
     python -m sourcing contracts fetch [--json] | import FILE [--json] | buyer SIRET [--json]   (DECP)
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 
 EXIT_USAGE = 2
 EXIT_DATABASE = 3  # the lists' database refuses writes or is unreachable (sourcing.db.faults)
+EXIT_DATA_FOLDER = 4  # the data folder refuses a write or lacks sources' files (sourcing.store.faults)
 
 _ARGPARSE_FR = (
     ("the following arguments are required", "arguments obligatoires manquants"),
@@ -457,10 +458,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Erreur : {exc}", file=sys.stderr)
         return EXIT_USAGE
     except RuntimeError as exc:
-        faults = sys.modules.get("sourcing.db.faults")  # loaded by the commands that use the database
-        if faults is None or not isinstance(exc, faults.DatabaseFault):
-            raise
-        print(f"Erreur : {exc}", file=sys.stderr)
-        return EXIT_DATABASE
+        # Loaded by the commands that use the database and the data folder.
+        db_faults, store_faults = sys.modules.get("sourcing.db.faults"), sys.modules.get("sourcing.store.faults")
+        if db_faults is not None and isinstance(exc, db_faults.DatabaseFault):
+            print(f"Erreur : {exc}", file=sys.stderr)
+            return EXIT_DATABASE
+        if store_faults is not None and isinstance(exc, store_faults.SourceFilesMissing | store_faults.StoreWriteError):
+            print(f"Erreur : {exc}", file=sys.stderr)
+            return EXIT_DATA_FOLDER
+        raise
     except KeyboardInterrupt:
         return 130

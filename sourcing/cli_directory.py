@@ -2,7 +2,7 @@
 
     directory add FILE [--label L] [--date YYYY-MM-DD] [--json]
     directory list [--json]
-    directory remove ID
+    directory remove ID [ID ...]
     directory export --out PATH(.csv|.xlsx|.parquet)
     directory conflicts [--out PATH] [--json]
 
@@ -27,8 +27,8 @@ def add_directory_parser(sub, parser_class) -> None:
     add.add_argument("--json", action="store_true", help="la source ajoutée en JSON")
     lst = actions.add_parser("list", help="les sources de l'annuaire")
     lst.add_argument("--json", action="store_true", help="en JSON")
-    rem = actions.add_parser("remove", help="retirer une source (l'annuaire est reconstruit sans elle)")
-    rem.add_argument("id", type=int, help="numéro de la source (voir directory list)")
+    rem = actions.add_parser("remove", help="retirer des sources (l'annuaire est reconstruit sans elles)")
+    rem.add_argument("id", type=int, nargs="+", help="numéros des sources (voir directory list)")
     exp = actions.add_parser("export", help="exporter l'annuaire fusionné")
     exp.add_argument("--out", required=True, help="fichier à écrire (.csv, .xlsx ou .parquet)")
     con = actions.add_parser("conflicts", help="les désaccords entre sources")
@@ -85,10 +85,11 @@ def cmd_directory(args, usage_error) -> int:
         return _list(service, args.json)
     if args.action == "remove":
         try:
-            service.remove_source(args.id, progress=_progress)
+            service.remove_sources(args.id, progress=_progress)
         except KeyError as exc:
             raise usage_error(exc.args[0]) from exc
-        print(f"Source n° {args.id} retirée.")
+        many = len(args.id) > 1
+        print(f"Source{'s' if many else ''} n° {', '.join(map(str, args.id))} retirée{'s' if many else ''}.")
         return 0
     if args.action in ("export", "conflicts"):
         return _export_or_conflicts(args, service, usage_error)
@@ -96,19 +97,30 @@ def cmd_directory(args, usage_error) -> int:
 
 
 def _list(service, as_json: bool) -> int:
-    version = service.sync()
+    from sourcing.store import faults
+
+    try:
+        version = service.sync()
+    except faults.SourceFilesMissing:
+        # The list first (the administrator picks there the sources to remove), then the error (exit 4).
+        _print_sources(service.sources(), service.current_version())
+        raise
     sources = service.sources()
     if as_json:
         print(json.dumps({"version": version.number, "suppliers": version.suppliers_out,
                           "sources": [_source_dict(s) for s in sources]}, ensure_ascii=False))  # fmt: skip
         return 0
+    _print_sources(sources, version)
+    return 0
+
+
+def _print_sources(sources, version) -> None:
     if not sources:
         print("Aucune source : l'outil utilise l'annuaire de démonstration (données fictives).")
     for s in sources:
         print(f"{s.id:>4}  {s.label}  ({s.format_label}, {s.suppliers} fournisseurs, "
               f"données du {s.data_date or 'date inconnue'}, ajoutée par {s.added_by})")  # fmt: skip
     print(f"Version {version.number} : {version.suppliers_out} fournisseurs ({version.merged} fusionnés).")
-    return 0
 
 
 def _export_or_conflicts(args, service, usage_error) -> int:

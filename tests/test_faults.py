@@ -12,6 +12,7 @@ import subprocess
 
 import pytest
 
+from sourcing.cli import EXIT_DATA_FOLDER, main
 from sourcing.db import service, session_scope, upgrade_database
 from sourcing.store import faults, files
 from sourcing.store import service as store
@@ -67,6 +68,19 @@ def test_full_disk_refuses_a_source_in_french_and_loses_nothing(small_disk):
     # Replacing the same label on a full disk: the old source stays in use, not "removing".
     with pytest.raises(faults.StoreWriteError):
         store.add_source(ASP.read_bytes(), ASP.name, label="SIAE 67", data_date="2019-07-01")
+    assert _snapshot(small_disk) == before
+    _no_half_written(small_disk)
+
+
+def test_cli_add_on_a_full_disk_exits_4_in_french_and_loses_nothing(small_disk, capsys):
+    store.add_source(SIAE67.read_bytes(), SIAE67.name, label="SIAE 67", data_date="2026-01-01")
+    before = _snapshot(small_disk)
+    args = ["directory", "add", str(ASP), "--label", "Liste SIAE nationale", "--date", "2019-07-01"]
+    assert main(args) == EXIT_DATA_FOLDER
+    err = capsys.readouterr().err  # the progress lines, then the error
+    last = err.strip().splitlines()[-1]
+    assert last.startswith("Erreur : Impossible d'écrire") and "le disque est plein" in last
+    assert "Traceback" not in err
     assert _snapshot(small_disk) == before
     _no_half_written(small_disk)
 

@@ -47,6 +47,9 @@ def _add_source_section(is_demo: bool) -> None:
             except (ImportFailure, dates.DateError, PermissionError, faults.StoreWriteError) as exc:
                 bar.empty()
                 st.error(T.UPLOAD_FAILED.format(message=exc))
+            except faults.SourceFilesMissing as exc:  # another source's file: its names and paths escaped
+                bar.empty()
+                st.error(T.UPLOAD_FAILED.format(message=md_text(exc)))
             else:
                 st.session_state.flash = T.SOURCE_ADDED.format(
                     label=md_text(source.label), suppliers=source.suppliers, date=dates.french_date(source.data_date)
@@ -110,8 +113,37 @@ def _sources_section(version: store.Version, admin: bool) -> None:
             except (PermissionError, faults.StoreWriteError) as exc:
                 st.error(T.ACTION_REFUSED.format(message=exc))
                 return
+            except faults.SourceFilesMissing as exc:  # another source's file: its names and paths escaped
+                st.error(T.ACTION_REFUSED.format(message=md_text(exc)))
+                return
             st.session_state.flash = T.SOURCE_REMOVED.format(label=md_text(by_id[target].label))
             st.rerun()
+
+
+def _missing_sources_section(admin: bool) -> None:
+    """The catalogue's sources whose files are missing (`state.directory_problem` says so on every page):
+    listed, and removed together by an administrator when the data folder cannot be put back (one at a
+    time, each new version would still lack the others' files)."""
+    missing = store.missing_sources()
+    if not missing:
+        return
+    st.subheader(T.MISSING_SOURCES_HEADER)
+    st.caption(T.MISSING_SOURCES_EXPLAIN)
+    table = store.sources_table(missing)[["label", "format_label", "suppliers", "data_date", "added"]]
+    st.dataframe(table.rename(columns=T.SOURCES_COLUMNS), hide_index=True, width="stretch")
+    if not admin:
+        return
+    confirmed = st.checkbox(T.MISSING_SOURCES_CONFIRM, key="missing_confirm")
+    label = T.MISSING_SOURCES_REMOVE.format(n=len(missing))
+    if st.button(label, disabled=not confirmed, icon=":material/delete:", key="missing_remove"):
+        try:
+            with st.spinner(T.SPINNER_DIRECTORY):
+                store.remove_sources([s.id for s in missing], removed_by=state.current_user() or "")
+        except (PermissionError, faults.StoreWriteError, faults.SourceFilesMissing) as exc:
+            st.error(T.ACTION_REFUSED.format(message=md_text(exc)))
+            return
+        st.session_state.flash = T.MISSING_SOURCES_REMOVED.format(n=len(missing))
+        st.rerun()
 
 
 def _conflicts_section(version: store.Version, directory: pd.DataFrame) -> None:
@@ -179,6 +211,7 @@ def render() -> None:
             )
         )  # fmt: skip
     admin = state.is_admin()
+    _missing_sources_section(admin)
     if admin:
         _add_source_section(is_demo)
         fetch_section.render()

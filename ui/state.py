@@ -8,6 +8,7 @@ is picked up at the next one.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from sourcing.search import SearchIndex, stored
 from sourcing.search.choices import TerritoryNames, sector_names
 from sourcing.search.choices import territory_names as gazetteer_territory_names
 from sourcing.search.flatlist import FlatList, saved_or_flattened
+from sourcing.store import faults as store_faults
 from sourcing.store import files as store_files
 from sourcing.store import service as store
 from ui import texts as T
@@ -52,7 +54,8 @@ def current_directory_key() -> str:
     """ "v<N>-<id>" for the store's current version, "demo" while the team's directory has no source.
     A small file read: cheap enough for every rerun, which is how new versions are picked up."""
     if database_ready():
-        _synced(database_url())
+        with contextlib.suppress(store_faults.SourceFilesMissing):  # told on every page: `directory_problem`
+            _synced(database_url())
     version = store.current_version()
     if version.is_empty:
         return DEMO_KEY
@@ -65,9 +68,24 @@ def current_directory_key() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _synced(url: str) -> bool:
-    """Once per process and database: settle what a crashed build left (see store.sync)."""
+    """Once per process and database: settle what a crashed build left (see store.sync). Sources whose
+    files are missing raise SourceFilesMissing, which is not cached: each run checks again (a few file
+    checks, before anything is read), so the directory comes back as soon as the folder does."""
     store.sync()
     return True
+
+
+def directory_problem() -> str | None:
+    """Why the team's directory cannot be built from its catalogue (French: the sources whose files are
+    missing from the data folder), None when all agrees. The app keeps serving the last version (or the
+    demo) meanwhile, and says so on every page."""
+    if not database_ready():
+        return None
+    try:
+        _synced(database_url())
+    except store_faults.SourceFilesMissing as exc:
+        return str(exc)
+    return None
 
 
 def version_number(key: str) -> int:

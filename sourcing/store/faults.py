@@ -1,8 +1,12 @@
-"""What a buyer is told when the data folder refuses a write (full disk, read-only, no access).
+"""What a buyer is told when the data folder refuses a write (full disk, read-only, no access), or
+lacks the files of sources the catalogue lists (a folder moved without its database, a volume not
+mounted, a partial backup restored).
 
 Safety rule: a refused write changes nothing a buyer relies on. The version in use stays the
 one CURRENT names (a new version is written aside and renamed into place last), and the service
-puts the catalogue back as it was before the attempt (`sourcing.store.service`).
+puts the catalogue back as it was before the attempt (`sourcing.store.service`). Missing source
+files are found before anything is read or written: the version in use (or the demo, when none is
+published) stays in service, and the message names each source and the file looked for.
 """
 
 from __future__ import annotations
@@ -30,4 +34,21 @@ def write_error(exc: OSError, folder: Path) -> StoreWriteError:
         f"Impossible d'écrire dans le dossier de données de l'annuaire ({folder}) : {reason}. "
         "Rien n'a été modifié : l'annuaire en service et les listes restent tels quels. "
         "Libérez de la place ou rétablissez l'écriture, puis recommencez (ou prévenez l'administrateur)."
+    )
+
+
+class SourceFilesMissing(RuntimeError):
+    """Sources the catalogue lists whose files are not in the data folder; the message is French and
+    names each source and the file looked for."""
+
+
+def missing_files_error(missing: list[tuple[str, Path]], folder: Path) -> SourceFilesMissing:
+    """The French error for the sources `missing` ((label, file looked for), in the catalogue's order)."""
+    named = " ; ".join(f"« {label} » ({path})" for label, path in missing)
+    return SourceFilesMissing(
+        f"Fichiers de source introuvables dans le dossier de données de l'annuaire ({folder}) : {named}. "
+        "La base de données recense ces sources mais le dossier ne contient pas leurs fichiers (dossier "
+        "déplacé, volume non monté, sauvegarde incomplète ?). Rien n'a été modifié : l'annuaire en service "
+        "reste le dernier publié (ou l'annuaire de démonstration s'il n'y en a aucun). Rétablissez le dossier "
+        "de données (variable SOURCING_DATA_DIR), ou retirez ces sources dans la page « Annuaire »."
     )

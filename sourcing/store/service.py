@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,9 +227,11 @@ def _build_with(stored: _Stored, entry: _Entry, progress: Progress, root: Path |
     progress(0.65, "Fusion avec les autres sources de l'annuaire")
     try:
         build(progress=lambda f, m: progress(0.65 + 0.35 * f, m), root=root)
-    except OSError as exc:
+    except (OSError, faults.SourceFilesMissing) as exc:
         _undo_add(stored.source_id, stored.replaced)
         _forget_files(stored.store, stored.uid)
+        if isinstance(exc, faults.SourceFilesMissing):
+            raise
         raise faults.write_error(exc, stored.store) from exc
     with session_scope() as session:  # recorded once the source is in the directory in use
         audit.record(session, entry.added_by, "source_added", entry.label, entry.filename or entry.query)
@@ -279,25 +281,38 @@ def _forget_files(store: Path, uid: str) -> None:
 def remove_source(
     source_id: int, *, removed_by: str = LOCAL_USER, progress: Progress | None = None, root: Path | None = None
 ) -> None:
-    """Remove a source: the next version is built without it. Unknown id: KeyError (French);
-    PermissionError when `removed_by` does not administer the directory."""
+    """Remove a source: the next version is built without it (see `remove_sources`)."""
+    remove_sources([source_id], removed_by=removed_by, progress=progress, root=root)
+
+
+def remove_sources(
+    source_ids: list[int], *, removed_by: str = LOCAL_USER, progress: Progress | None = None, root: Path | None = None
+) -> None:
+    """Remove sources in one new version (sources whose files are missing go together: removed one by one,
+    each build would still lack the others'). Unknown id: KeyError (French); PermissionError when
+    `removed_by` does not administer the directory. A refused build puts every state back."""
     roles.require_admin(removed_by, "retirer une source")
     with session_scope() as session:
-        row = session.get(DirectorySource, source_id)
-        if row is None:
-            raise KeyError(f"Aucune source n° {source_id} dans l'annuaire.")
-        previous, row.state = row.state, "removing"
-        label, filename = row.label, row.filename
+        rows = [session.get(DirectorySource, i) for i in source_ids]
+        if None in rows:
+            raise KeyError(f"Aucune source n° {source_ids[rows.index(None)]} dans l'annuaire.")
+        previous = {r.id: r.state for r in rows}
+        named = [(r.label, r.filename) for r in rows]
+        for row in rows:
+            row.state = "removing"
     try:
         build(progress=progress, root=root)
-    except OSError as exc:
+    except (OSError, faults.SourceFilesMissing) as exc:
         with session_scope() as session:
-            row = session.get(DirectorySource, source_id)
-            if row is not None:
-                row.state = previous  # still in the directory in use
+            for source_id, state in previous.items():
+                if (row := session.get(DirectorySource, source_id)) is not None:
+                    row.state = state  # still in the directory in use
+        if isinstance(exc, faults.SourceFilesMissing):
+            raise
         raise faults.write_error(exc, files.store_dir(root)) from exc
     with session_scope() as session:
-        audit.record(session, removed_by, "source_removed", label, filename)
+        for label, filename in named:
+            audit.record(session, removed_by, "source_removed", label, filename)
 
 
 def sources(root: Path | None = None) -> list[SourceInfo]:
@@ -318,6 +333,22 @@ def _wanted(session) -> list[DirectorySource]:
     )
 
 
+def _check_source_files(store: Path, rows: list[DirectorySource]) -> None:
+    """Every source's file is there, before the build reads or writes anything: SourceFilesMissing
+    (French, naming each missing one) otherwise."""
+    missing = [(r.label, path) for r in rows if not (path := _source_paths(store, r.uid)[0]).exists()]
+    if missing:
+        raise faults.missing_files_error(missing, store)
+
+
+def missing_sources(root: Path | None = None) -> list[SourceInfo]:
+    """The sources of the next version whose files are not in the data folder (to remove them, when the
+    folder cannot be put back): a build refuses to run while there are any."""
+    store = files.store_dir(root)
+    wanted = read(lambda session: [_info(r) for r in _wanted(session)])
+    return [s for s in wanted if not _source_paths(store, s.uid)[0].exists()]
+
+
 def _load_inputs(store: Path, rows: list[DirectorySource], progress: Progress) -> list[SourceInput]:
     inputs = []
     for i, row in enumerate(rows):
@@ -335,11 +366,12 @@ def build(*, progress: Progress | None = None, root: Path | None = None) -> Vers
     progress = progress or _silent
     store = files.store_dir(root)
     with files.build_lock(store):
-        files.clean_leftovers(store)
         with session_scope() as session:
             rows = _wanted(session)
             snapshot = [(r.id, r.uid) for r in rows]
             infos = [_info(r) for r in rows]
+        _check_source_files(store, rows)
+        files.clean_leftovers(store)
         inputs = _load_inputs(store, rows, progress)
         progress(0.55, "Fusion des sources (même SIRET = même fournisseur)")
         merged = merge_sources(inputs)
@@ -441,10 +473,15 @@ def source_report(source: SourceInfo, root: Path | None = None) -> dict | None:
 
 def sources_frame(version: Version, today=None) -> pd.DataFrame:
     """The sources of a version as a buyer reads them: dates, ages, staleness, families (French)."""
+    return sources_table(version.sources, today)
+
+
+def sources_table(sources: Iterable[SourceInfo], today=None) -> pd.DataFrame:
+    """`sources` as `sources_frame` shows a version's."""
     from sourcing.model import FAMILIES
 
     rows = []
-    for s in version.sources:
+    for s in sources:
         age = dates.age_days(s.data_date, today)
         rows.append({
             "id": s.id, "label": s.label, "format_label": s.format_label, "suppliers": s.suppliers,

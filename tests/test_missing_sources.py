@@ -1,0 +1,167 @@
+"""The data folder lacks files of sources the catalogue (the database) lists: a folder moved without its
+database, a volume not mounted, a partial backup restored. Each time the buyer and the administrator are
+told in French which sources and which files, the app still opens (on the version in use, or the demo
+when none is published), nothing is written, and the directory comes back when the folder does."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from sourcing.cli import EXIT_DATA_FOLDER, main
+from sourcing.db import upgrade_database
+from sourcing.directory import load_demo
+from sourcing.store import faults, files
+from sourcing.store import service as store
+from tests.helpers import TEST_DATA_DIR, app_test, open_page
+from tests.test_app import count_in_headline
+from ui import texts as T
+
+SIAE67 = TEST_DATA_DIR / "realdata/les-emplois/siae67.csv"
+CRESS = TEST_DATA_DIR / "store/cress-ain-2026-03.csv"
+# Markdown and HTML in a label: shown as typed in the page's banner, never as markup.
+ODD_LABEL = "CRESS <b>*Ain*</b> [lien](http://x)"
+DIRECTORY_PAGE = "ui/pages/annuaire.py"
+
+
+@pytest.fixture
+def two_sources():
+    upgrade_database()
+    first = store.add_source(SIAE67.read_bytes(), SIAE67.name, label="SIAE 67", data_date="2026-01-01")
+    second = store.add_source(CRESS.read_bytes(), CRESS.name, label=ODD_LABEL, data_date="2026-03-01")
+    return first, second
+
+
+def _source_file(uid: str):
+    return files.store_dir() / "sources" / f"{uid}.parquet"
+
+
+def _uids() -> dict[str, str]:
+    return {s.label: s.uid for s in store.sources()}
+
+
+def _store_listing() -> list[str]:
+    root = files.store_dir()
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.name != ".lock")
+
+
+def test_a_lost_data_folder_is_named_in_french_and_nothing_is_written(two_sources):
+    uids = _uids()
+    shutil.rmtree(files.store_dir())
+    with pytest.raises(faults.SourceFilesMissing) as raised:
+        store.sync()
+    message = str(raised.value)
+    assert message.startswith("Fichiers de source introuvables dans le dossier de données")
+    for label, uid in uids.items():  # each source by its label and the file looked for
+        assert f"« {label} » ({_source_file(uid)})" in message
+    assert "Rien n'a été modifié" in message and "SOURCING_DATA_DIR" in message
+    assert store.current_number() == 0
+    assert _store_listing() == ["sources", "versions"]  # no version, no file written
+    assert [s.label for s in store.sources()] == ["SIAE 67", ODD_LABEL]  # the catalogue kept as it was
+
+
+def test_the_app_opens_on_the_demo_and_says_which_files_are_missing(two_sources):
+    uids = _uids()
+    shutil.rmtree(files.store_dir())
+    at = app_test()
+    at.run()
+    assert not at.exception
+    banners = [e.value for e in at.error]
+    assert len(banners) == 1 and "introuvables" in banners[0]
+    assert uids["SIAE 67"] in banners[0]
+    # The label's markup is escaped: shown as typed, not as bold text or a link.
+    assert r"\<b\>\*Ain\*\</b\> \[lien\]\(http://x\)" in banners[0]
+    assert count_in_headline(at) == len(load_demo())  # the demo, said as such by the page's own banner
+    assert any("démonstration" in i.value for i in at.info)
+
+
+def test_the_directory_comes_back_with_its_folder(two_sources, tmp_path):
+    root, kept = files.store_dir(), tmp_path / "kept"
+    shutil.move(root, kept)
+    at = app_test()
+    at.run()
+    assert [e.value for e in at.error] and store.current_number() == 0
+    shutil.rmtree(root)  # what the failed attempt left: its lock file, empty folders
+    shutil.move(kept, root)
+    at.run()
+    assert not at.exception and not at.error
+    first, second = two_sources
+    assert count_in_headline(at) == first.suppliers + second.suppliers
+
+
+def test_one_missing_file_blocks_a_new_version_not_the_one_in_use(two_sources):
+    """The version in use holds its own copy: it stays in service. Adding or removing another source
+    needs a new version from every source: refused in French, the catalogue and the folder unchanged;
+    removing the source whose file is missing works."""
+    first, second = two_sources
+    number, suppliers = store.current_number(), len(store.read_version(store.current_number()))
+    _source_file(second.uid).unlink()
+    assert store.sync().number == number  # nothing to build: the version in use agrees with the catalogue
+    before = (_store_listing(), [(s.id, s.state) for s in store.sources()])
+    with pytest.raises(faults.SourceFilesMissing, match="Fichiers de source introuvables"):
+        store.add_source(SIAE67.read_bytes(), SIAE67.name, label="SIAE 67 bis", data_date="2026-02-01")
+    with pytest.raises(faults.SourceFilesMissing, match=str(_source_file(second.uid))):
+        store.remove_source(first.id)
+    assert (_store_listing(), [(s.id, s.state) for s in store.sources()]) == before
+    assert len(store.read_version(store.current_number())) == suppliers
+    store.remove_source(second.id)
+    assert [s.label for s in store.sources()] == ["SIAE 67"]
+    assert len(store.read_version(store.current_number())) == first.suppliers
+
+
+def test_cli_lists_the_sources_then_exits_4_in_french(two_sources, capsys):
+    shutil.rmtree(files.store_dir())
+    assert main(["directory", "list"]) == EXIT_DATA_FOLDER
+    out, err = capsys.readouterr()
+    assert "SIAE 67" in out and ODD_LABEL in out  # the administrator sees what to remove
+    assert err.startswith("Erreur : Fichiers de source introuvables") and "Traceback" not in err
+    assert main(["directory", "export", "--out", "x.csv"]) == EXIT_DATA_FOLDER
+    assert main(["directory", "remove", str(two_sources[1].id)]) == EXIT_DATA_FOLDER  # the other one is missing too
+
+
+def _missing_section_labels(at) -> list[str]:
+    tables = [d.value for d in at.dataframe if T.SOURCES_COLUMNS["label"] in d.value.columns]
+    headers = [h.value for h in at.subheader]
+    if T.MISSING_SOURCES_HEADER not in headers:
+        return []
+    return list(tables[0][T.SOURCES_COLUMNS["label"]])  # the section comes first on the page
+
+
+def test_an_administrator_removes_the_missing_sources_on_the_directory_page(two_sources):
+    """The folder cannot be put back: the sources named are listed on page « Annuaire » and removed there,
+    together (one at a time, each new version would still lack the other's file); then the banner goes and
+    the directory is the sources left (here none: the demo)."""
+    shutil.rmtree(files.store_dir())
+    at = open_page(DIRECTORY_PAGE)
+    assert _missing_section_labels(at) == ["SIAE 67", ODD_LABEL]
+    assert at.button(key="missing_remove").disabled  # a confirmation first, as for any source
+    at.checkbox(key="missing_confirm").check().run()
+    at.button(key="missing_remove").click().run()
+    assert not at.exception and not at.error
+    assert [s.value for s in at.success] == [T.MISSING_SOURCES_REMOVED.format(n=2)]
+    assert _missing_section_labels(at) == []
+    assert store.sources() == [] and store.current_version().is_empty
+
+
+def test_removing_one_of_two_missing_sources_is_refused_and_changes_nothing(two_sources):
+    first, second = two_sources
+    shutil.rmtree(files.store_dir())
+    with pytest.raises(faults.SourceFilesMissing, match="CRESS"):
+        store.remove_source(first.id)
+    assert [(s.label, s.state) for s in store.sources()] == [("SIAE 67", "active"), (ODD_LABEL, "active")]
+    assert [s.id for s in store.missing_sources()] == [first.id, second.id]
+
+
+def test_cli_removes_the_missing_sources_together(two_sources, capsys):
+    shutil.rmtree(files.store_dir())
+    ids = [str(s.id) for s in two_sources]
+    assert main(["directory", "remove", *ids]) == 0
+    assert f"Sources n° {', '.join(ids)} retirées." in capsys.readouterr().out
+    assert main(["directory", "list"]) == 0 and store.sources() == []
+
+
+def test_no_missing_section_when_the_folder_is_whole(two_sources):
+    at = open_page(DIRECTORY_PAGE)
+    assert _missing_section_labels(at) == [] and not at.error
+    assert store.missing_sources() == []
