@@ -5,6 +5,7 @@ when none is published), nothing is written, and the directory comes back when t
 
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -165,3 +166,43 @@ def test_no_missing_section_when_the_folder_is_whole(two_sources):
     at = open_page(DIRECTORY_PAGE)
     assert _missing_section_labels(at) == [] and not at.error
     assert store.missing_sources() == []
+
+
+# --- The version in use lost, the sources there: rebuilt from them, by the app and by the CLI alike ---
+
+
+def _lose_version_folder(root, number):
+    shutil.rmtree(root / "versions" / str(number))
+
+
+def _lose_manifest(root, number):
+    (root / "versions" / str(number) / files.MANIFEST).unlink()
+
+
+def _lose_every_version(root, number):
+    shutil.rmtree(root / "versions")
+    (root / "versions").mkdir()
+
+
+def _garble_current(root, number):
+    (root / "CURRENT").write_text("version ?")
+
+
+@pytest.mark.parametrize("lose", [_lose_version_folder, _lose_manifest, _lose_every_version, _garble_current])
+@pytest.mark.parametrize("reader", ["app", "cli"])
+def test_a_lost_version_is_rebuilt_from_the_sources(two_sources, lose, reader, capsys):
+    first, second = two_sources
+    root, number = files.store_dir(), store.current_number()
+    lose(root, number)
+    assert store.current_number() == 0  # no version usable: none, rather than a failing manifest read
+    if reader == "app":
+        at = app_test()
+        at.run()
+        assert not at.exception and not at.error
+        assert count_in_headline(at) == first.suppliers + second.suppliers
+    else:
+        assert main(["search", "--limit", "0", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["total"] == first.suppliers + second.suppliers
+    rebuilt = store.current_version()
+    assert [s.label for s in rebuilt.sources] == ["SIAE 67", ODD_LABEL]
+    assert len(store.read_version(rebuilt.number)) == first.suppliers + second.suppliers

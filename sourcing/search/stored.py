@@ -376,6 +376,11 @@ def current_paths() -> tuple[Path, Path]:
 
     store = files.store_dir()
     number = files.current_version(store)
+    if number is None and any((store / "sources").glob("*.parquet")):
+        # Sources but no usable version (its folder lost): rebuilt from them, as the app does at start.
+        from sourcing.store import service
+
+        number = service.sync().number or None
     if number is not None and files.read_manifest(store, number).get("sources"):
         folder = files.version_dir(store, number)
         return folder / "directory.parquet", index_dir(folder)

@@ -117,10 +117,14 @@ def build_lock(root: Path) -> Iterator[None]:
 
 
 def current_version(root: Path) -> int | None:
+    """The version CURRENT names; None when there is none, or when that version's folder is gone (a
+    backup restored without it, a folder deleted by hand): the catalogue's sources then build a new
+    version (`service.sync`) instead of every page failing on the missing manifest."""
     try:
-        return int((root / "CURRENT").read_text().strip())
+        number = int((root / "CURRENT").read_text().strip())
     except (FileNotFoundError, ValueError):
         return None
+    return number if (version_dir(root, number) / MANIFEST).exists() else None
 
 
 def version_dir(root: Path, number: int) -> Path:
