@@ -33,6 +33,6 @@ navigation = st.navigation(pages)
 st.title(T.APP_TITLE)
 st.caption(T.APP_SUBTITLE)
 if problem := state.directory_problem():
-    st.error(md_text(problem), icon=":material/folder_off:")
+    st.error(md_text(str(problem)), icon=":material/folder_off:")
 with warmup.PAGE_RUNS.running():  # the warm-up's last imports wait for quiet moments
     navigation.run()

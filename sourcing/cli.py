@@ -463,7 +463,8 @@ def main(argv: list[str] | None = None) -> int:
         if db_faults is not None and isinstance(exc, db_faults.DatabaseFault):
             print(f"Erreur : {exc}", file=sys.stderr)
             return EXIT_DATABASE
-        if store_faults is not None and isinstance(exc, store_faults.SourceFilesMissing | store_faults.StoreWriteError):
+        folder_faults = () if store_faults is None else (store_faults.SourceFilesUnusable, store_faults.StoreWriteError)
+        if isinstance(exc, folder_faults):
             print(f"Erreur : {exc}", file=sys.stderr)
             return EXIT_DATA_FOLDER
         raise

@@ -101,7 +101,7 @@ def _list(service, as_json: bool) -> int:
 
     try:
         version = service.sync()
-    except faults.SourceFilesMissing:
+    except faults.SourceFilesUnusable:
         # The list first (the administrator picks there the sources to remove), then the error (exit 4).
         _print_sources(service.sources(), service.current_version())
         raise

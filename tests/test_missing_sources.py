@@ -1,13 +1,16 @@
-"""The data folder lacks files of sources the catalogue (the database) lists: a folder moved without its
-database, a volume not mounted, a partial backup restored. Each time the buyer and the administrator are
-told in French which sources and which files, the app still opens (on the version in use, or the demo
-when none is published), nothing is written, and the directory comes back when the folder does."""
+"""The data folder lacks files of sources the catalogue (the database) lists, or holds them damaged: a
+folder moved without its database, a volume not mounted, a partial backup restored, a failing disk.
+Each time the buyer and the administrator are told in French which sources, which files and what is
+wrong, the app still opens (on the version in use, or the demo when none is published), nothing is
+written, and the directory comes back when the folder does. A lost version with its sources there is
+rebuilt from them."""
 
 from __future__ import annotations
 
 import json
 import shutil
 
+import pyarrow.parquet as pq
 import pytest
 
 from sourcing.cli import EXIT_DATA_FOLDER, main
@@ -50,12 +53,13 @@ def _store_listing() -> list[str]:
 def test_a_lost_data_folder_is_named_in_french_and_nothing_is_written(two_sources):
     uids = _uids()
     shutil.rmtree(files.store_dir())
-    with pytest.raises(faults.SourceFilesMissing) as raised:
+    with pytest.raises(faults.SourceFilesUnusable) as raised:
         store.sync()
     message = str(raised.value)
-    assert message.startswith("Fichiers de source introuvables dans le dossier de données")
-    for label, uid in uids.items():  # each source by its label and the file looked for
-        assert f"« {label} » ({_source_file(uid)})" in message
+    assert message.startswith("Fichiers de source introuvables ou illisibles dans le dossier de données")
+    for label, uid in uids.items():  # each source by its label, the file looked for and what is wrong
+        assert f"« {label} » ({_source_file(uid)} : introuvable)" in message
+    assert raised.value.source_ids == tuple(s.id for s in two_sources)
     assert "Rien n'a été modifié" in message and "SOURCING_DATA_DIR" in message
     assert store.current_number() == 0
     assert _store_listing() == ["sources", "versions"]  # no version, no file written
@@ -100,9 +104,9 @@ def test_one_missing_file_blocks_a_new_version_not_the_one_in_use(two_sources):
     _source_file(second.uid).unlink()
     assert store.sync().number == number  # nothing to build: the version in use agrees with the catalogue
     before = (_store_listing(), [(s.id, s.state) for s in store.sources()])
-    with pytest.raises(faults.SourceFilesMissing, match="Fichiers de source introuvables"):
+    with pytest.raises(faults.SourceFilesUnusable, match="Fichiers de source introuvables ou illisibles"):
         store.add_source(SIAE67.read_bytes(), SIAE67.name, label="SIAE 67 bis", data_date="2026-02-01")
-    with pytest.raises(faults.SourceFilesMissing, match=str(_source_file(second.uid))):
+    with pytest.raises(faults.SourceFilesUnusable, match=str(_source_file(second.uid))):
         store.remove_source(first.id)
     assert (_store_listing(), [(s.id, s.state) for s in store.sources()]) == before
     assert len(store.read_version(store.current_number())) == suppliers
@@ -116,15 +120,15 @@ def test_cli_lists_the_sources_then_exits_4_in_french(two_sources, capsys):
     assert main(["directory", "list"]) == EXIT_DATA_FOLDER
     out, err = capsys.readouterr()
     assert "SIAE 67" in out and ODD_LABEL in out  # the administrator sees what to remove
-    assert err.startswith("Erreur : Fichiers de source introuvables") and "Traceback" not in err
+    assert err.startswith("Erreur : Fichiers de source introuvables ou illisibles") and "Traceback" not in err
     assert main(["directory", "export", "--out", "x.csv"]) == EXIT_DATA_FOLDER
     assert main(["directory", "remove", str(two_sources[1].id)]) == EXIT_DATA_FOLDER  # the other one is missing too
 
 
-def _missing_section_labels(at) -> list[str]:
+def _unusable_section_labels(at) -> list[str]:
     tables = [d.value for d in at.dataframe if T.SOURCES_COLUMNS["label"] in d.value.columns]
     headers = [h.value for h in at.subheader]
-    if T.MISSING_SOURCES_HEADER not in headers:
+    if T.UNUSABLE_SOURCES_HEADER not in headers:
         return []
     return list(tables[0][T.SOURCES_COLUMNS["label"]])  # the section comes first on the page
 
@@ -135,23 +139,23 @@ def test_an_administrator_removes_the_missing_sources_on_the_directory_page(two_
     the directory is the sources left (here none: the demo)."""
     shutil.rmtree(files.store_dir())
     at = open_page(DIRECTORY_PAGE)
-    assert _missing_section_labels(at) == ["SIAE 67", ODD_LABEL]
-    assert at.button(key="missing_remove").disabled  # a confirmation first, as for any source
-    at.checkbox(key="missing_confirm").check().run()
-    at.button(key="missing_remove").click().run()
+    assert _unusable_section_labels(at) == ["SIAE 67", ODD_LABEL]
+    assert at.button(key="unusable_remove").disabled  # a confirmation first, as for any source
+    at.checkbox(key="unusable_confirm").check().run()
+    at.button(key="unusable_remove").click().run()
     assert not at.exception and not at.error
-    assert [s.value for s in at.success] == [T.MISSING_SOURCES_REMOVED.format(n=2)]
-    assert _missing_section_labels(at) == []
+    assert [s.value for s in at.success] == [T.UNUSABLE_SOURCES_REMOVED.format(n=2)]
+    assert _unusable_section_labels(at) == []
     assert store.sources() == [] and store.current_version().is_empty
 
 
 def test_removing_one_of_two_missing_sources_is_refused_and_changes_nothing(two_sources):
     first, second = two_sources
     shutil.rmtree(files.store_dir())
-    with pytest.raises(faults.SourceFilesMissing, match="CRESS"):
+    with pytest.raises(faults.SourceFilesUnusable, match="CRESS") as raised:
         store.remove_source(first.id)
+    assert raised.value.source_ids == (second.id,)  # the one left to build from
     assert [(s.label, s.state) for s in store.sources()] == [("SIAE 67", "active"), (ODD_LABEL, "active")]
-    assert [s.id for s in store.missing_sources()] == [first.id, second.id]
 
 
 def test_cli_removes_the_missing_sources_together(two_sources, capsys):
@@ -162,10 +166,55 @@ def test_cli_removes_the_missing_sources_together(two_sources, capsys):
     assert main(["directory", "list"]) == 0 and store.sources() == []
 
 
-def test_no_missing_section_when_the_folder_is_whole(two_sources):
+def test_no_unusable_section_when_the_folder_is_whole(two_sources):
     at = open_page(DIRECTORY_PAGE)
-    assert _missing_section_labels(at) == [] and not at.error
-    assert store.missing_sources() == []
+    assert _unusable_section_labels(at) == [] and not at.error
+
+
+# --- One source's file damaged: missing, cut short (no footer), or damaged past its footer ---
+
+
+def _delete(path) -> str:
+    path.unlink()
+    return "introuvable"
+
+
+def _cut_short(path) -> str:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    return "illisible"
+
+
+def _damage_pages(path) -> str:
+    """Bytes of the first data pages overwritten: the footer still reads, the data does not."""
+    data = bytearray(path.read_bytes())
+    data[8:3000] = b"Z" * (3000 - 8)
+    path.write_bytes(bytes(data))
+    assert pq.read_metadata(path).num_rows > 0
+    return "illisible"
+
+
+@pytest.mark.parametrize("damage", [_delete, _cut_short, _damage_pages])
+def test_a_damaged_source_is_named_and_an_administrator_removes_it(two_sources, damage):
+    first, second = two_sources
+    problem = damage(_source_file(second.uid))
+    versions = files.store_dir() / "versions"
+    shutil.rmtree(versions)  # a version to build at start, as after a partial restore
+    versions.mkdir()
+    with pytest.raises(faults.SourceFilesUnusable) as raised:
+        store.sync()
+    assert f"« {ODD_LABEL} » ({_source_file(second.uid)} : {problem})" in str(raised.value)
+    assert "SIAE 67" not in str(raised.value) and raised.value.source_ids == (second.id,)
+    at = open_page(DIRECTORY_PAGE)
+    assert next(e.value for e in at.error).startswith("Fichiers de source introuvables ou illisibles")
+    assert _unusable_section_labels(at) == [ODD_LABEL]
+    at.checkbox(key="unusable_confirm").check().run()
+    at.button(key="unusable_remove").click().run()
+    assert not at.exception and not at.error
+    assert T.UNUSABLE_SOURCES_REMOVED.format(n=1) in [s.value for s in at.success]
+    assert _unusable_section_labels(at) == []
+    assert [s.label for s in store.sources()] == ["SIAE 67"]
+    assert len(store.read_version(store.current_number())) == first.suppliers
 
 
 # --- The version in use lost, the sources there: rebuilt from them, by the app and by the CLI alike ---
@@ -206,3 +255,26 @@ def test_a_lost_version_is_rebuilt_from_the_sources(two_sources, lose, reader, c
     rebuilt = store.current_version()
     assert [s.label for s in rebuilt.sources] == ["SIAE 67", ODD_LABEL]
     assert len(store.read_version(rebuilt.number)) == first.suppliers + second.suppliers
+
+
+def test_a_failure_is_tried_again_when_the_folder_changes_not_at_every_page(two_sources, monkeypatch):
+    """A file damaged past its footer is found only by reading every source (seconds at 1,000,000
+    suppliers): the app does not read them again at every page until the folder changes."""
+    first, second = two_sources
+    path = _source_file(second.uid)
+    good = path.read_bytes()
+    _damage_pages(path)
+    versions = files.store_dir() / "versions"
+    shutil.rmtree(versions)
+    versions.mkdir()
+    calls = []
+    real_sync = store.sync
+    monkeypatch.setattr(store, "sync", lambda *a, **k: calls.append(1) or real_sync(*a, **k))
+    at = app_test()
+    at.run()
+    at.run()
+    assert len(calls) == 1 and "illisible" in at.error[0].value
+    path.write_bytes(good)  # the file put back (from a backup)
+    at.run()
+    assert len(calls) == 2 and not at.error
+    assert count_in_headline(at) == first.suppliers + second.suppliers

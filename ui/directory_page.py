@@ -12,7 +12,7 @@ from sourcing.frenchfmt import french_number, percent
 from sourcing.importer import ImportFailure
 from sourcing.model import GEO_PRECISIONS
 from sourcing.normalise import ImportReport
-from sourcing.store import dates, faults, provenance
+from sourcing.store import dates, faults, listing, provenance
 from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
 from ui import contracts_section, fetch_section, geocode_section, state
@@ -47,7 +47,7 @@ def _add_source_section(is_demo: bool) -> None:
             except (ImportFailure, dates.DateError, PermissionError, faults.StoreWriteError) as exc:
                 bar.empty()
                 st.error(T.UPLOAD_FAILED.format(message=exc))
-            except faults.SourceFilesMissing as exc:  # another source's file: its names and paths escaped
+            except faults.SourceFilesUnusable as exc:  # another source's file: its names and paths escaped
                 bar.empty()
                 st.error(T.UPLOAD_FAILED.format(message=md_text(exc)))
             else:
@@ -88,7 +88,7 @@ def _report_section(report: ImportReport) -> None:
 
 def _sources_section(version: store.Version, admin: bool) -> None:
     st.subheader(T.SOURCES_HEADER)
-    table = store.sources_frame(version)
+    table = listing.sources_frame(version)
     table["stale"] = table["stale"].map({True: T.SOURCE_STALE, False: ""})
     st.dataframe(table.rename(columns=T.SOURCES_COLUMNS), hide_index=True, width="stretch")
     by_id = {s.id: s for s in version.sources}
@@ -113,36 +113,37 @@ def _sources_section(version: store.Version, admin: bool) -> None:
             except (PermissionError, faults.StoreWriteError) as exc:
                 st.error(T.ACTION_REFUSED.format(message=exc))
                 return
-            except faults.SourceFilesMissing as exc:  # another source's file: its names and paths escaped
+            except faults.SourceFilesUnusable as exc:  # another source's file: its names and paths escaped
                 st.error(T.ACTION_REFUSED.format(message=md_text(exc)))
                 return
             st.session_state.flash = T.SOURCE_REMOVED.format(label=md_text(by_id[target].label))
             st.rerun()
 
 
-def _missing_sources_section(admin: bool) -> None:
-    """The catalogue's sources whose files are missing (`state.directory_problem` says so on every page):
-    listed, and removed together by an administrator when the data folder cannot be put back (one at a
-    time, each new version would still lack the others' files)."""
-    missing = store.missing_sources()
+def _unusable_sources_section(admin: bool) -> None:
+    """The catalogue's sources whose files are missing or unreadable (`state.directory_problem` says so on
+    every page): listed, and removed together by an administrator when the data folder cannot be put back
+    (one at a time, each new version would still lack the others' files)."""
+    problem = state.directory_problem()
+    missing = [s for s in store.sources() if problem is not None and s.id in problem.source_ids]
     if not missing:
         return
-    st.subheader(T.MISSING_SOURCES_HEADER)
-    st.caption(T.MISSING_SOURCES_EXPLAIN)
-    table = store.sources_table(missing)[["label", "format_label", "suppliers", "data_date", "added"]]
+    st.subheader(T.UNUSABLE_SOURCES_HEADER)
+    st.caption(T.UNUSABLE_SOURCES_EXPLAIN)
+    table = listing.sources_table(missing)[["label", "format_label", "suppliers", "data_date", "added"]]
     st.dataframe(table.rename(columns=T.SOURCES_COLUMNS), hide_index=True, width="stretch")
     if not admin:
         return
-    confirmed = st.checkbox(T.MISSING_SOURCES_CONFIRM, key="missing_confirm")
-    label = T.MISSING_SOURCES_REMOVE.format(n=len(missing))
-    if st.button(label, disabled=not confirmed, icon=":material/delete:", key="missing_remove"):
+    confirmed = st.checkbox(T.UNUSABLE_SOURCES_CONFIRM, key="unusable_confirm")
+    label = T.UNUSABLE_SOURCES_REMOVE.format(n=len(missing))
+    if st.button(label, disabled=not confirmed, icon=":material/delete:", key="unusable_remove"):
         try:
             with st.spinner(T.SPINNER_DIRECTORY):
                 store.remove_sources([s.id for s in missing], removed_by=state.current_user() or "")
-        except (PermissionError, faults.StoreWriteError, faults.SourceFilesMissing) as exc:
+        except (PermissionError, faults.StoreWriteError, faults.SourceFilesUnusable) as exc:
             st.error(T.ACTION_REFUSED.format(message=md_text(exc)))
             return
-        st.session_state.flash = T.MISSING_SOURCES_REMOVED.format(n=len(missing))
+        st.session_state.flash = T.UNUSABLE_SOURCES_REMOVED.format(n=len(missing))
         st.rerun()
 
 
@@ -211,7 +212,7 @@ def render() -> None:
             )
         )  # fmt: skip
     admin = state.is_admin()
-    _missing_sources_section(admin)
+    _unusable_sources_section(admin)
     if admin:
         _add_source_section(is_demo)
         fetch_section.render()

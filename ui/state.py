@@ -8,7 +8,6 @@ is picked up at the next one.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from pathlib import Path
 
@@ -53,9 +52,7 @@ def init_state() -> None:
 def current_directory_key() -> str:
     """ "v<N>-<id>" for the store's current version, "demo" while the team's directory has no source.
     A small file read: cheap enough for every rerun, which is how new versions are picked up."""
-    if database_ready():
-        with contextlib.suppress(store_faults.SourceFilesMissing):  # told on every page: `directory_problem`
-            _synced(database_url())
+    directory_problem()  # told on every page (app.py); the version in use, or the demo, meanwhile
     version = store.current_version()
     if version.is_empty:
         return DEMO_KEY
@@ -68,24 +65,46 @@ def current_directory_key() -> str:
 
 @st.cache_resource(show_spinner=False)
 def _synced(url: str) -> bool:
-    """Once per process and database: settle what a crashed build left (see store.sync). Sources whose
-    files are missing raise SourceFilesMissing, which is not cached: each run checks again (a few file
-    checks, before anything is read), so the directory comes back as soon as the folder does."""
+    """Once per process and database: settle what a crashed build left (see store.sync). Unusable source
+    files raise SourceFilesUnusable, which is not cached (see `directory_problem`)."""
     store.sync()
     return True
 
 
-def directory_problem() -> str | None:
-    """Why the team's directory cannot be built from its catalogue (French: the sources whose files are
-    missing from the data folder), None when all agrees. The app keeps serving the last version (or the
-    demo) meanwhile, and says so on every page."""
+_SYNCED: set[str] = set()  # the databases whose directory agreed with the folder in this process
+_FAILED: dict[tuple, store_faults.SourceFilesUnusable] = {}  # the last failure, by database and folder state
+
+
+def directory_problem() -> store_faults.SourceFilesUnusable | None:
+    """Why the team's directory cannot be built from its catalogue (its message French: the sources whose
+    files are missing or unreadable; their ids), None when all agrees. The app keeps serving the last
+    version (or the demo) meanwhile, and says so on every page. A failure is tried again once the folder
+    changes (a file put back, a version published), not at every run: a file damaged past its footer is
+    found only by reading every source, seconds at 1,000,000 suppliers."""
     if not database_ready():
         return None
+    url = database_url()
+    if url in _SYNCED:
+        return None
+    key = (url, _folder_state())
+    if key in _FAILED:
+        return _FAILED[key]
     try:
-        _synced(database_url())
-    except store_faults.SourceFilesMissing as exc:
-        return str(exc)
+        _synced(url)
+    except store_faults.SourceFilesUnusable as exc:
+        _FAILED.clear()
+        _FAILED[key] = exc
+        return exc
+    _SYNCED.add(url)
     return None
+
+
+def _folder_state() -> tuple:
+    """What changes when the data folder's sources or its version in use do (names, sizes, times)."""
+    root = store_files.store_dir()
+    current = root / "CURRENT"
+    stats = [(p.name, p.stat().st_size, p.stat().st_mtime_ns) for p in (root / "sources").glob("*.parquet")]
+    return str(root), current.read_bytes() if current.exists() else b"", tuple(sorted(stats))
 
 
 def version_number(key: str) -> int:

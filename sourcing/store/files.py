@@ -127,6 +127,23 @@ def current_version(root: Path) -> int | None:
     return number if (version_dir(root, number) / MANIFEST).exists() else None
 
 
+MISSING, UNREADABLE = "introuvable", "illisible"
+
+
+def parquet_problem(path: Path) -> str | None:
+    """Why `path` cannot be read as a Parquet file (French: MISSING, UNREADABLE), None when its footer
+    reads (a file cut short, by a full disk or a copy, has none)."""
+    import pyarrow.parquet as pq  # here, as in read_parquet
+
+    if not path.exists():
+        return MISSING
+    try:
+        pq.read_metadata(path)
+    except (OSError, ValueError):  # pyarrow's ArrowInvalid is a ValueError
+        return UNREADABLE
+    return None
+
+
 def version_dir(root: Path, number: int) -> Path:
     return root / "versions" / str(number)
 

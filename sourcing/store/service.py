@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import shutil
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -227,10 +227,10 @@ def _build_with(stored: _Stored, entry: _Entry, progress: Progress, root: Path |
     progress(0.65, "Fusion avec les autres sources de l'annuaire")
     try:
         build(progress=lambda f, m: progress(0.65 + 0.35 * f, m), root=root)
-    except (OSError, faults.SourceFilesMissing) as exc:
+    except (OSError, faults.SourceFilesUnusable) as exc:
         _undo_add(stored.source_id, stored.replaced)
         _forget_files(stored.store, stored.uid)
-        if isinstance(exc, faults.SourceFilesMissing):
+        if isinstance(exc, faults.SourceFilesUnusable):
             raise
         raise faults.write_error(exc, stored.store) from exc
     with session_scope() as session:  # recorded once the source is in the directory in use
@@ -288,7 +288,7 @@ def remove_source(
 def remove_sources(
     source_ids: list[int], *, removed_by: str = LOCAL_USER, progress: Progress | None = None, root: Path | None = None
 ) -> None:
-    """Remove sources in one new version (sources whose files are missing go together: removed one by one,
+    """Remove sources in one new version (sources whose files are unusable go together: removed one by one,
     each build would still lack the others'). Unknown id: KeyError (French); PermissionError when
     `removed_by` does not administer the directory. A refused build puts every state back."""
     roles.require_admin(removed_by, "retirer une source")
@@ -302,12 +302,12 @@ def remove_sources(
             row.state = "removing"
     try:
         build(progress=progress, root=root)
-    except (OSError, faults.SourceFilesMissing) as exc:
+    except (OSError, faults.SourceFilesUnusable) as exc:
         with session_scope() as session:
             for source_id, state in previous.items():
                 if (row := session.get(DirectorySource, source_id)) is not None:
                     row.state = state  # still in the directory in use
-        if isinstance(exc, faults.SourceFilesMissing):
+        if isinstance(exc, faults.SourceFilesUnusable):
             raise
         raise faults.write_error(exc, files.store_dir(root)) from exc
     with session_scope() as session:
@@ -334,27 +334,23 @@ def _wanted(session) -> list[DirectorySource]:
 
 
 def _check_source_files(store: Path, rows: list[DirectorySource]) -> None:
-    """Every source's file is there, before the build reads or writes anything: SourceFilesMissing
-    (French, naming each missing one) otherwise."""
-    missing = [(r.label, path) for r in rows if not (path := _source_paths(store, r.uid)[0]).exists()]
-    if missing:
-        raise faults.missing_files_error(missing, store)
-
-
-def missing_sources(root: Path | None = None) -> list[SourceInfo]:
-    """The sources of the next version whose files are not in the data folder (to remove them, when the
-    folder cannot be put back): a build refuses to run while there are any."""
-    store = files.store_dir(root)
-    wanted = read(lambda session: [_info(r) for r in _wanted(session)])
-    return [s for s in wanted if not _source_paths(store, s.uid)[0].exists()]
+    """Every source's file is there and its footer reads, before the build reads or writes anything:
+    SourceFilesUnusable (French, naming each one and why) otherwise."""
+    unusable = [(r.id, r.label, path, problem) for r in rows
+                if (problem := files.parquet_problem(path := _source_paths(store, r.uid)[0]))]  # fmt: skip
+    if unusable:
+        raise faults.unusable_files_error(unusable, store)
 
 
 def _load_inputs(store: Path, rows: list[DirectorySource], progress: Progress) -> list[SourceInput]:
     inputs = []
     for i, row in enumerate(rows):
         progress(0.1 + 0.4 * i / max(len(rows), 1), f"Lecture de la source « {row.label} »")
-        # Canonical columns only: sources added before the raw rows were kept apart still hold them.
-        frame = files.read_parquet(_source_paths(store, row.uid)[0], columns=list(CANONICAL_COLUMNS))
+        path = _source_paths(store, row.uid)[0]
+        try:  # canonical columns only: sources added before the raw rows were kept apart still hold them
+            frame = files.read_parquet(path, columns=list(CANONICAL_COLUMNS))
+        except (OSError, ValueError) as exc:  # damaged past its footer (pyarrow's ArrowInvalid is a ValueError)
+            raise faults.unusable_files_error([(row.id, row.label, path, files.UNREADABLE)], store) from exc
         inputs.append(
             SourceInput(row.id, SourceInfo.display.fget(_info(row)), row.format, row.data_date, row.id, frame)
         )
@@ -469,29 +465,6 @@ def source_report(source: SourceInfo, root: Path | None = None) -> dict | None:
     """The import report of a source (as `ImportReport.to_dict()`), None when its files are gone."""
     path = _source_paths(files.store_dir(root), source.uid)[1]
     return json.loads(path.read_text(encoding="utf-8")) if source.uid and path.exists() else None
-
-
-def sources_frame(version: Version, today=None) -> pd.DataFrame:
-    """The sources of a version as a buyer reads them: dates, ages, staleness, families (French)."""
-    return sources_table(version.sources, today)
-
-
-def sources_table(sources: Iterable[SourceInfo], today=None) -> pd.DataFrame:
-    """`sources` as `sources_frame` shows a version's."""
-    from sourcing.model import FAMILIES
-
-    rows = []
-    for s in sources:
-        age = dates.age_days(s.data_date, today)
-        rows.append({
-            "id": s.id, "label": s.label, "format_label": s.format_label, "suppliers": s.suppliers,
-            "rows": f"{s.rows_read} / {s.rows_loaded} / {s.rows_rejected}",
-            "data_date": dates.french_date(s.data_date), "age": dates.french_age(age),
-            "stale": dates.is_stale(s.data_date, today), "families": ", ".join(FAMILIES[f] for f in s.families),
-            "added": f"{s.added_by}, {dates.french_date(s.added_at[:10])}",
-        })  # fmt: skip
-    return pd.DataFrame(rows, columns=["id", "label", "format_label", "suppliers", "rows", "data_date", "age",
-                                       "stale", "families", "added"])  # fmt: skip
 
 
 def remove_all_files(root: Path | None = None) -> None:
