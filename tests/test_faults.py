@@ -7,6 +7,7 @@ with ENOSPC or EROFS, no mock."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 
@@ -14,9 +15,11 @@ import pytest
 
 from sourcing.cli import EXIT_DATA_FOLDER, main
 from sourcing.db import service, session_scope, upgrade_database
+from sourcing.directory import load_demo
 from sourcing.store import faults, files
 from sourcing.store import service as store
-from tests.helpers import TEST_DATA_DIR
+from tests.helpers import TEST_DATA_DIR, app_test
+from tests.test_app import count_in_headline
 
 SIAE67 = TEST_DATA_DIR / "realdata/les-emplois/siae67.csv"
 ASP = TEST_DATA_DIR / "realdata/les-emplois/2019_07_liste_siae.csv"
@@ -122,6 +125,23 @@ def test_read_only_folder_refuses_add_and_remove_in_french_and_loses_nothing(sma
         subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
     store.remove_source(source.id)  # writable again: the same action now works
     assert store.sources() == []
+
+
+def test_a_new_read_only_data_folder_opens_on_the_demo_and_refuses_a_source_in_french(small_disk, capsys):
+    """A data folder mounted read-only before the app ever wrote to it: the pages and the CLI search the
+    demo (said as such), adding a source says why it cannot."""
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    try:
+        at = app_test()
+        at.run()
+        assert not at.exception and count_in_headline(at) == len(load_demo())
+        assert main(["search", "--limit", "0", "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["total"] == len(load_demo())
+        with pytest.raises(faults.StoreWriteError, match="lecture seule"):
+            store.add_source(SIAE67.read_bytes(), SIAE67.name, label="SIAE 67", data_date="2026-01-01")
+        assert store.sources() == []
+    finally:
+        subprocess.run(["mount", "-o", "remount,rw", str(small_disk)], check=True)
 
 
 @pytest.mark.parametrize(

@@ -44,9 +44,13 @@ def data_dir() -> Path:
 
 
 def store_dir(root: Path | None = None) -> Path:
+    """The store's folder, its `sources` and `versions` made when missing. A data folder that refuses them
+    (read-only, no access) is given as it is: a read finds no version there (the demo is searched), and a
+    write says why in French (StoreWriteError), instead of every page failing on the mkdir."""
     path = (root or data_dir()) / "store"
-    (path / "sources").mkdir(parents=True, exist_ok=True)
-    (path / "versions").mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        (path / "sources").mkdir(parents=True, exist_ok=True)
+        (path / "versions").mkdir(parents=True, exist_ok=True)
     return path
 
 

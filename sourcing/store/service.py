@@ -209,6 +209,7 @@ def _store_source(
     uid = uuid.uuid4().hex
     parquet, report_path, raw_parquet = _source_paths(store, uid)
     try:
+        parquet.parent.mkdir(parents=True, exist_ok=True)  # a folder store_dir could not make: the reason why
         files.write_parquet(frame, parquet)
         if raw is not None:
             raw.write_parquet(raw_parquet)
