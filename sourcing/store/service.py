@@ -350,7 +350,7 @@ def _load_inputs(store: Path, rows: list[DirectorySource], progress: Progress) -
         path = _source_paths(store, row.uid)[0]
         try:  # canonical columns only: sources added before the raw rows were kept apart still hold them
             frame = files.read_parquet(path, columns=list(CANONICAL_COLUMNS))
-        except (OSError, ValueError) as exc:  # damaged past its footer (pyarrow's ArrowInvalid is a ValueError)
+        except OSError as exc:  # damaged past its footer (not ValueError: a column missing is a bug, not the file)
             raise faults.unusable_files_error([(row.id, row.label, path, files.UNREADABLE)], store) from exc
         inputs.append(
             SourceInput(row.id, SourceInfo.display.fget(_info(row)), row.format, row.data_date, row.id, frame)
