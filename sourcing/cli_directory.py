@@ -101,25 +101,26 @@ def _list(service, as_json: bool) -> int:
 
     try:
         version = service.sync()
-    except faults.SourceFilesUnusable:
+    except faults.SourceFilesUnusable as exc:
         # The list first (the administrator picks there the sources to remove), then the error (exit 4).
-        _print_sources(service.sources(), service.current_version())
+        _print_sources(service.sources(), service.current_version(), as_json, unusable=exc.source_ids)
         raise
-    sources = service.sources()
-    if as_json:
-        print(json.dumps({"version": version.number, "suppliers": version.suppliers_out,
-                          "sources": [_source_dict(s) for s in sources]}, ensure_ascii=False))  # fmt: skip
-        return 0
-    _print_sources(sources, version)
+    _print_sources(service.sources(), version, as_json)
     return 0
 
 
-def _print_sources(sources, version) -> None:
+def _print_sources(sources, version, as_json: bool, unusable: tuple[int, ...] = ()) -> None:
+    if as_json:
+        listed = [_source_dict(s) | ({"unusable": s.id in unusable} if unusable else {}) for s in sources]
+        print(json.dumps({"version": version.number, "suppliers": version.suppliers_out, "sources": listed},
+                         ensure_ascii=False))  # fmt: skip
+        return
     if not sources:
         print("Aucune source : l'outil utilise l'annuaire de démonstration (données fictives).")
     for s in sources:
+        flag = "  [fichier introuvable ou illisible]" if s.id in unusable else ""
         print(f"{s.id:>4}  {s.label}  ({s.format_label}, {s.suppliers} fournisseurs, "
-              f"données du {s.data_date or 'date inconnue'}, ajoutée par {s.added_by})")  # fmt: skip
+              f"données du {s.data_date or 'date inconnue'}, ajoutée par {s.added_by}){flag}")  # fmt: skip
     print(f"Version {version.number} : {version.suppliers_out} fournisseurs ({version.merged} fusionnés).")
 
 

@@ -120,7 +120,14 @@ def test_cli_lists_the_sources_then_exits_4_in_french(two_sources, capsys):
     assert main(["directory", "list"]) == EXIT_DATA_FOLDER
     out, err = capsys.readouterr()
     assert "SIAE 67" in out and ODD_LABEL in out  # the administrator sees what to remove
+    assert out.count("[fichier introuvable ou illisible]") == 2
     assert err.startswith("Erreur : Fichiers de source introuvables ou illisibles") and "Traceback" not in err
+    assert main(["directory", "list", "--json"]) == EXIT_DATA_FOLDER
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["version"] == 0 and [(s["label"], s["unusable"]) for s in listed["sources"]] == [
+        ("SIAE 67", True),
+        (ODD_LABEL, True),
+    ]
     assert main(["directory", "export", "--out", "x.csv"]) == EXIT_DATA_FOLDER
     assert main(["directory", "remove", str(two_sources[1].id)]) == EXIT_DATA_FOLDER  # the other one is missing too
 
