@@ -125,7 +125,9 @@ def _unusable_sources_section(admin: bool) -> None:
     every page): listed, and removed together by an administrator when the data folder cannot be put back
     (one at a time, each new version would still lack the others' files)."""
     problem = state.directory_problem()
-    missing = [s for s in store.sources() if problem is not None and s.id in problem.source_ids]
+    if problem is None:
+        return
+    missing = [s for s in store.sources() if s.id in problem.source_ids]
     if not missing:
         return
     st.subheader(T.UNUSABLE_SOURCES_HEADER)

@@ -71,8 +71,8 @@ def _synced(url: str) -> bool:
     return True
 
 
-_SYNCED: set[str] = set()  # the databases whose directory agreed with the folder in this process
-_FAILED: dict[tuple, store_faults.SourceFilesUnusable] = {}  # the last failure, by database and folder state
+# The last failure, by database: the folder's state when it happened, and the fault.
+_FAILED: dict[str, tuple[tuple, store_faults.SourceFilesUnusable]] = {}
 
 
 def directory_problem() -> store_faults.SourceFilesUnusable | None:
@@ -80,22 +80,21 @@ def directory_problem() -> store_faults.SourceFilesUnusable | None:
     files are missing or unreadable; their ids), None when all agrees. The app keeps serving the last
     version (or the demo) meanwhile, and says so on every page. A failure is tried again once the folder
     changes (a file put back, a version published), not at every run: a file damaged past its footer is
-    found only by reading every source, seconds at 1,000,000 suppliers."""
+    found only by reading every source, seconds at 1,000,000 suppliers. When all agrees this is `_synced`'s
+    cached answer, as before."""
     if not database_ready():
         return None
     url = database_url()
-    if url in _SYNCED:
-        return None
-    key = (url, _folder_state())
-    if key in _FAILED:
-        return _FAILED[key]
+    failed = _FAILED.get(url)
+    if failed is not None and failed[0] == _folder_state():
+        return failed[1]
     try:
         _synced(url)
     except store_faults.SourceFilesUnusable as exc:
         _FAILED.clear()
-        _FAILED[key] = exc
+        _FAILED[url] = (_folder_state(), exc)  # a failed build wrote nothing there: the state it met
         return exc
-    _SYNCED.add(url)
+    _FAILED.pop(url, None)
     return None
 
 
