@@ -132,6 +132,29 @@ def test_cli_lists_the_sources_then_exits_4_in_french(two_sources, capsys):
     assert main(["directory", "remove", str(two_sources[1].id)]) == EXIT_DATA_FOLDER  # the other one is missing too
 
 
+@pytest.mark.parametrize("output", [[], ["--json"]])
+def test_cli_search_on_a_lost_folder_exits_4_never_answering_from_the_demo(two_sources, output, capsys):
+    """The whole data folder gone: nothing in it says the team had a directory, the catalogue does. A
+    search answering from the demo would give its suppliers as the team's."""
+    shutil.rmtree(files.store_dir())
+    assert main(["search", "--kind", "ESAT", *output]) == EXIT_DATA_FOLDER
+    out, err = capsys.readouterr()
+    assert out == ""  # no result printed, not even a count
+    assert err.startswith("Erreur : Fichiers de source introuvables ou illisibles") and "Traceback" not in err
+    assert "« SIAE 67 »" in err
+    assert _store_listing() == ["sources", "versions"]  # nothing written
+
+
+def test_cli_search_answers_from_the_demo_when_the_catalogue_is_empty(capsys):
+    upgrade_database()
+    assert main(["search", "--limit", "0", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == len(load_demo())
+    first = store.add_source(SIAE67.read_bytes(), SIAE67.name, label="SIAE 67", data_date="2026-01-01")
+    store.remove_source(first.id)  # a catalogue whose every source was removed: the demo again
+    assert main(["search", "--limit", "0", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] == len(load_demo())
+
+
 def _unusable_section_labels(at) -> list[str]:
     tables = [d.value for d in at.dataframe if T.SOURCES_COLUMNS["label"] in d.value.columns]
     headers = [h.value for h in at.subheader]

@@ -376,10 +376,16 @@ def current_paths() -> tuple[Path, Path]:
 
     store = files.store_dir()
     number = files.current_version(store)
-    if number is None and any((store / "sources").glob("*.parquet")):
-        # Sources but no usable version (its folder lost): rebuilt from them, as the app does at start.
+    if number is None:
+        # No usable version: the catalogue (the database) says whether there should be one. Sources there
+        # but the version lost: rebuilt from them, as the app does at start; sources' files lost with the
+        # folder: SourceFilesUnusable, never the demo's results given as the team's. Only on this path
+        # (the demo, or a folder in trouble) does a search open the database (brought to its schema first,
+        # as the app's start and every other command do).
+        from sourcing.db import upgrade_database
         from sourcing.store import service
 
+        upgrade_database()
         number = service.sync().number or None
     if number is not None and files.read_manifest(store, number).get("sources"):
         folder = files.version_dir(store, number)
