@@ -123,3 +123,23 @@ def test_results_export_holds_every_result_not_only_the_shown_rows(demo_index):
     assert sheet.max_row - 1 == total
     siret_col = [c.value for c in sheet[1]].index("SIRET") + 1
     assert all(isinstance(sheet.cell(r, siret_col).value, str | None) for r in range(2, 50))
+
+
+@pytest.mark.parametrize("limit", [631, 632])
+def test_the_excel_button_is_offered_up_to_the_page_limit_the_csv_always(monkeypatch, limit):
+    """Above `XLSX_PAGE_MAX_ROWS` results a workbook would take longer than the browser waits for it (3
+    minutes at 1,000,000 suppliers): the page says so in French and offers the CSV. 632 ESAT on the demo,
+    the limit set just under and at it."""
+    import ui.search_page
+
+    monkeypatch.setattr(ui.search_page, "XLSX_PAGE_MAX_ROWS", limit)
+    at = app_test()
+    at.query_params["t_ESAT"] = "true"
+    at.run()
+    assert not at.exception and count_in_headline(at) == 632
+    buttons = {b.proto.label: b.proto for b in at.get("download_button")}
+    csv_button, xlsx_button = buttons["CSV (données brutes)"], buttons["Classeur Excel (.xlsx)"]
+    assert not csv_button.disabled
+    assert xlsx_button.disabled == (limit < 632)
+    if limit < 632:
+        assert xlsx_button.help.startswith(f"Plus de {limit} résultats") and "CSV" in xlsx_button.help

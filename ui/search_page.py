@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from sourcing.contracts.summary import supplier_summary
-from sourcing.exports import TABLES, export_suppliers
+from sourcing.exports import TABLES
+from sourcing.exports.search_results import export_search
 from sourcing.exports.tables import XLSX_MAX_ROWS
 from sourcing.frenchfmt import french_number, iso_date
 from sourcing.model import GEO_PRECISION_LABELS, KIND_BY_CODE
@@ -140,11 +141,17 @@ def _results_table(shown: pd.DataFrame, table: pd.DataFrame, map_pick: str | Non
     return [str(shown["id"].iloc[r]) for r in rows]
 
 
-@st.cache_data(max_entries=4, show_spinner=False)
+# The browser gives up on a file the server has not made within 3 minutes (Streamlit's deferred download,
+# with an English « Request timed out »): a workbook takes about 0.25 ms a result on the 2-core test machine
+# (133,116 in 33 s), so above this many results the page offers the CSV only (999,000 results: 25 s).
+XLSX_PAGE_MAX_ROWS = min(300_000, XLSX_MAX_ROWS)
+
+
+# Not cached: made once per click (Streamlit's deferred download), and a file of every result of a national
+# search is 300 MB of CSV that a cache would hold a pickled copy of (docs/performance.md).
 def results_file(directory_key: str, query: SearchQuery, fmt: str) -> bytes:
     """Every result of the search (not only the shown rows) as CSV or XLSX, built on demand."""
-    found = search(search_index(directory_key), replace(query, limit=None))
-    return export_suppliers(found.results, fmt)  # type: ignore[arg-type]
+    return export_search(search_index(directory_key), query, fmt)  # type: ignore[arg-type]
 
 
 def _results_export(directory_key: str, query: SearchQuery, total: int) -> None:
@@ -152,16 +159,17 @@ def _results_export(directory_key: str, query: SearchQuery, total: int) -> None:
     cols[0].caption(T.RESULTS_EXPORT.format(n=french_number(total)))
     stem = f"fournisseurs-{date.today().isoformat()}"
     for col, (fmt, export) in zip(cols[1:], TABLES.items(), strict=True):
+        too_many = fmt == "xlsx" and total > XLSX_PAGE_MAX_ROWS
         col.download_button(
             export.label,
             data=partial(results_file, directory_key, query, fmt),
             file_name=f"{stem}{export.suffix}",
             mime=export.mime,
             icon=":material/download:",
-            help=export.help,
+            help=T.RESULTS_XLSX_TOO_MANY.format(max=french_number(XLSX_PAGE_MAX_ROWS)) if too_many else export.help,
             on_click="ignore",
             key=f"results_export_{fmt}",
-            disabled=fmt == "xlsx" and total > XLSX_MAX_ROWS,
+            disabled=too_many,
         )
 
 

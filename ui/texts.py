@@ -441,6 +441,10 @@ ADD_ONE = "Ajouter à la liste « {name} »"
 ADD_DONE = "{added} fournisseur(s) ajouté(s) à « {name} » ({already} déjà présent(s))."
 ADD_GO = "Ouvrir mes listes"
 RESULTS_EXPORT = "Exporter les {n} résultats"
+RESULTS_XLSX_TOO_MANY = (
+    "Plus de {max} résultats : un classeur Excel prendrait plusieurs minutes à préparer. "
+    "Téléchargez le CSV (Excel l'ouvre aussi) ou précisez la recherche."
+)
 TABLE_MULTI_HINT = (
     "Cochez une ou plusieurs lignes (ou cliquez sur un point de la carte) : la dernière cochée s'affiche dans la fiche."
 )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Mapping
+from datetime import date
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,12 +89,13 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """CSV for French Excel: `;` separator, decimal comma, UTF-8 with BOM, CRLF, formulas neutralised."""
+def csv_bytes(frame: pd.DataFrame, *, header: bool = True) -> bytes:
+    """CSV for French Excel: `;` separator, decimal comma, UTF-8 with BOM, CRLF, formulas neutralised.
+    Without `header`: the rows only, no BOM (a file's next part)."""
     # CRLF line ends (what Excel writes) also make the csv module quote cells holding a bare CR.
     # Decimal comma: French Excel reads "12.5" as text (or a date), "12,5" as a number.
-    text = neutralise_frame(frame).to_csv(sep=";", index=False, lineterminator="\r\n", decimal=",")
-    return text.encode("utf-8-sig")
+    text = neutralise_frame(frame).to_csv(sep=";", index=False, lineterminator="\r\n", decimal=",", header=header)
+    return text.encode("utf-8-sig" if header else "utf-8")
 
 
 # --- The supplier table ---------------------------------------------------------------------
@@ -105,6 +107,30 @@ def _join(values: object, label: Callable[[str], str] | None = None) -> object:
         return pd.NA if values is None or pd.isna(values) else str(values)
     parts = [label(v) if label else str(v) for v in values if v is not None]
     return ", ".join(parts) if parts else pd.NA
+
+
+def _joined(cells: pd.Series, label: Callable[[str], str] | None = None) -> list[object]:
+    """`_join` of each cell, each distinct list joined once: a national directory repeats a few thousand
+    lists of kinds and sectors over a million rows (2 M joins took 6 s of a 999,000-row CSV)."""
+    done: dict[object, object] = {}
+    out: list[object] = []
+    for value in cells:
+        key = tuple(value) if isinstance(value, (list, tuple, np.ndarray)) else value
+        try:
+            out.append(done[key])
+        except KeyError:
+            out.append(done.setdefault(key, _join(value, label)))
+        except TypeError:  # a cell that is no hashable list (a list of lists): joined as it is
+            out.append(_join(value, label))
+    return out
+
+
+def _stale_marks(dates: pd.Series) -> list[str]:
+    """« oui » where `is_stale` says so, judged once per distinct date (against today's date, once)."""
+    today = date.today()
+    values = dates.astype(object).where(dates.notna(), None)
+    stale = {d: "oui" if is_stale(d, today) else "" for d in set(values)}
+    return [stale[d] for d in values]
 
 
 def _sector_labels() -> dict[str, str]:
@@ -133,16 +159,16 @@ def supplier_table(frame: pd.DataFrame) -> pd.DataFrame:
     for col, header in HEADERS.items():
         if col == "data_stale":  # derived: a buyer must check data no source confirmed within a year
             dates = frame["source_date"] if "source_date" in frame.columns else pd.Series(None, index=frame.index)
-            out[header] = pd.Series(["oui" if is_stale(d) else "" for d in dates], index=frame.index, dtype="string")
+            out[header] = pd.Series(_stale_marks(dates), index=frame.index, dtype="string")
         elif col not in frame.columns:
             if col in OPTIONAL:
                 continue
             out[header] = pd.Series(pd.NA, index=frame.index, dtype="string")
         elif col == "kinds":
-            out[header] = pd.Series([_join(v) for v in frame[col]], index=frame.index, dtype="string")
+            out[header] = pd.Series(_joined(frame[col]), index=frame.index, dtype="string")
         elif col == "sectors":
             label = lambda sid: labels.get(sid, sid)  # noqa: E731
-            out[header] = pd.Series([_join(v, label) for v in frame[col]], index=frame.index, dtype="string")
+            out[header] = pd.Series(_joined(frame[col], label), index=frame.index, dtype="string")
         elif col == "department":
             codes = frame[col].astype("string")
             out[header] = codes.map(_department_names(), na_action="ignore").fillna(codes).astype("string")

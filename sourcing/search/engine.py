@@ -157,6 +157,14 @@ def search_table(index: SearchIndex, query: SearchQuery) -> tuple[pa.Table, int]
     return table.append_column("distance_km", distance), len(selection.rows)
 
 
+def result_rows(index: SearchIndex, query: SearchQuery) -> tuple[np.ndarray, np.ndarray]:
+    """The rows of `search(index, query).results` (positions in the index, in result order) and their
+    ``distance_km``, without taking a row: for code that reads them a part at a time (a file of every
+    result of a national search)."""
+    query, selection, order = _found(index, query)
+    return selection.rows[order], np.asarray(selection.distance[order], dtype=np.float64)
+
+
 def _found(index: SearchIndex, query: SearchQuery) -> tuple[SearchQuery, _Selection, np.ndarray]:
     """The query cleaned, what it selects, and the positions of the selected rows in result order (only
     the first ``limit`` of them with a limit)."""
