@@ -27,7 +27,7 @@ QUERIES = {
     "a page's limit": SearchQuery(kinds=("EI",), limit=50),  # the file holds every result, not the page's
 }
 # Cells a spreadsheet would run as formulas, written by a hostile directory file.
-HOSTILE = ["=HYPERLINK(\"http://x\";\"clic\")", "+33 1 23", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
+HOSTILE = ['=HYPERLINK("http://x";"clic")', "+33 1 23", "-2+3", "@SUM(A1)", "\tTab", "\rCR"]
 
 
 @pytest.fixture(scope="module")
