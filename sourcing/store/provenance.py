@@ -6,6 +6,8 @@ DataFrames, which the pages show as text (never HTML) and the exports neutralise
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 
 from sourcing.model import CANONICAL_COLUMNS
@@ -69,12 +71,18 @@ def supplier_sources(number: int, supplier_id: str, root=None) -> pd.DataFrame:
     return supplier_provenance(version, supplier, root)
 
 
-def conflicts_table(version: Version, directory: pd.DataFrame, root=None) -> pd.DataFrame:
+def conflicts_table(
+    version: Version, directory: pd.DataFrame | Callable[[list[str]], pd.DataFrame], root=None
+) -> pd.DataFrame:
     """Every disagreement between sources, one row per supplier and field:
-    'CRESS 2026-03 : ACI · liste SIAE 2026-10 : EI', with the value the merge kept."""
+    'CRESS 2026-03 : ACI · liste SIAE 2026-10 : EI', with the value the merge kept. `directory` holds the
+    version's rows, or gives those of a list of ids (`sourcing.search.overview.rows_of`: only the suppliers
+    in disagreement are read)."""
     conflicts = read_version(version.number, "conflicts", root)
     if conflicts.empty:
         return pd.DataFrame(columns=list(CONFLICT_COLUMNS.values()))
+    if callable(directory):
+        directory = directory(conflicts["id"].unique().tolist())
     display = {s.id: s.display for s in version.sources}
     conflicts["said"] = conflicts["source_id"].map(display).fillna("?") + " : " + conflicts["value"].astype(str)
     grouped = conflicts.groupby(["id", "field"], sort=False)["said"].agg(" · ".join).reset_index()
