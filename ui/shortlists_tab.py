@@ -13,6 +13,7 @@ import streamlit as st
 
 from sourcing.db import STATUSES, service
 from sourcing.exports import TABLES, export_shortlist, shortlist_file_name
+from sourcing.search import overview
 from ui import state
 from ui import texts as T
 from ui.db_actions import delete_with_confirmation, flash, prepare_pick, read, run
@@ -127,7 +128,9 @@ def lists_tab(user: str) -> None:
     counts = frame["status"].value_counts()
     by_status = ", ".join(f"{int(counts[s])} {s}" for s in STATUSES if s in counts.index)
     st.markdown(md_text(T.LIST_SUMMARY.format(n=len(frame), by_status=by_status)))
-    review = service.review_changes(frame, state.load_directory(st.session_state.directory_key))
+    # The list's suppliers only, from the search index: never the whole directory (10 s at 1,000,000).
+    suppliers = overview.rows_of(state.search_index(st.session_state.directory_key), frame["id"].astype(str))
+    review = service.review_changes(frame, suppliers)
     if review.changed:
         st.info(T.LIST_CHANGED_NOTE.format(n=review.changed), icon=":material/update:")
     entries_grid(user, frame, review)

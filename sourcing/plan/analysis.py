@@ -68,10 +68,13 @@ class PlanContext:
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
-        kept = [c for c in ("headcount_band", "source_date") if c in index.frame.columns]
         # `advise` copies the frame's rows it counts and reads their headcount: with two plain numpy
-        # columns instead of fifty Arrow ones, no conversion of the whole column at every line.
-        frame = pd.DataFrame({c: pd.Series(index.frame[c].to_numpy(dtype=object), dtype=object) for c in kept})
+        # columns instead of fifty Arrow ones, no conversion of the whole column at every line. Read one
+        # column at a time (`directory_column`): a saved index never loads its whole directory for them.
+        columns = {c: index.directory_column(c) for c in ("headcount_band", "source_date")}
+        frame = pd.DataFrame(
+            {c: pd.Series(v.to_numpy(dtype=object), dtype=object) for c, v in columns.items() if v is not None}
+        )
         self.slim = dataclasses.replace(index, frame=frame)
         self.places = _Places()
         self.suppliers: dict[tuple, tuple[np.ndarray, int]] = {}

@@ -34,6 +34,8 @@ NUMBERS: Final[frozenset[str]] = frozenset({
 })  # fmt: skip
 FAMILY_LABELS: Final[dict[str, str]] = {"handicap": "Handicap", "insertion": "Insertion", "ess": "ESS"}
 YES, NO = "oui", "non"
+# What the suppliers view shows of each supplier.
+SUPPLIER_COLUMNS: Final[tuple[str, ...]] = ("siret", "name", "kinds", "city", "postal_code", "email", "phone")
 LINE_COLUMNS: Final[list[str]] = [
     "Ligne", "Référence", "Objet", "Nature", "CPV", AMOUNT, "Durée (mois)", "Date prévue", "Lieu retenu", "Secteurs",
     "Leviers applicables", "Articles", *FAMILY_LABELS.values(), "Structures éligibles", HOURS, "Opportunités",
@@ -121,9 +123,9 @@ def suppliers_table(analysis: PlanAnalysis, limit: int = 50) -> pd.DataFrame:
             lines_of.setdefault(row, []).append(a)
     ordered = sorted(lines_of.items(), key=lambda kv: (-len(kv[1]), -sum(a.line.amount_eur for a in kv[1]), kv[0]))
     ordered = ordered[:limit]
-    frame = analysis.index.frame
-    keep = [c for c in ("siret", "name", "kinds", "city", "postal_code", "email", "phone") if c in frame.columns]
-    picked = frame.take([row for row, _ in ordered])[keep] if ordered else frame.head(0)[keep]
+    # The rows taken from the index (a saved one reads them from its table, never the whole directory).
+    picked = analysis.index.take(np.array([row for row, _ in ordered], dtype=np.int64), SUPPLIER_COLUMNS)
+    keep = [c for c in SUPPLIER_COLUMNS if c in picked.columns]
     table = pd.DataFrame({
         "Raison sociale": picked["name"].tolist() if "name" in keep else [],
         "SIRET": picked["siret"].tolist() if "siret" in keep else [],
@@ -155,7 +157,7 @@ def line_levers(line: LineAnalysis) -> pd.DataFrame:
 
 def line_suppliers(analysis: PlanAnalysis, line: LineAnalysis) -> pd.DataFrame:
     """The eligible suppliers of one line as directory rows (all columns), nearest first."""
-    return analysis.index.frame.take(line.supplier_rows)
+    return analysis.index.take(np.asarray(line.supplier_rows, dtype=np.int64))
 
 
 def report_table(report: RowReport) -> pd.DataFrame:

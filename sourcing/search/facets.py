@@ -97,7 +97,10 @@ def supplier_row(
     rows = results[results["id"] == supplier_id]
     if len(rows):
         return rows.iloc[0]
-    rows = index.frame[index.frame["id"] == supplier_id]
+    ids = index.directory_column("id")  # one column: a saved index never loads its whole directory for a card
+    if ids is None:
+        return None
+    rows = index.take(np.flatnonzero(ids.to_numpy(dtype=object) == supplier_id))
     if not len(rows):
         return None
     row = rows.iloc[0].copy()
