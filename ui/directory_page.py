@@ -14,7 +14,7 @@ from sourcing.frenchfmt import french_number, percent
 from sourcing.importer import ImportFailure
 from sourcing.model import GEO_PRECISIONS
 from sourcing.normalise import ImportReport
-from sourcing.search import SearchIndex, overview
+from sourcing.search import overview
 from sourcing.store import dates, faults, listing, provenance
 from sourcing.store import service as store
 from sourcing.taxonomy import load_taxonomy
@@ -156,8 +156,16 @@ def _unusable_sources_section(admin: bool) -> None:
         st.rerun()
 
 
-def _conflicts_section(version: store.Version, index: SearchIndex) -> None:
-    table = provenance.conflicts_table(version, partial(overview.rows_of, index))
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _conflicts(key: str) -> tuple[pd.DataFrame, bytes | None]:
+    """The version's disagreements and their workbook, made once per version (the page reruns at each click)."""
+    version = store.version_info(state.version_number(key))
+    table = provenance.conflicts_table(version, partial(overview.rows_of, state.search_index(key)))
+    return table, table_to_xlsx(table, sheet="Désaccords") if len(table) else None
+
+
+def _conflicts_section(version: store.Version, key: str) -> None:
+    table, workbook = _conflicts(key)
     with st.expander(T.CONFLICTS_HEADER.format(n=len(table)), expanded=False):
         st.caption(T.CONFLICTS_EXPLAIN)
         if table.empty:
@@ -166,7 +174,7 @@ def _conflicts_section(version: store.Version, index: SearchIndex) -> None:
         st.dataframe(table.head(REPORT_ROWS), hide_index=True, width="stretch")
         st.download_button(
             T.CONFLICTS_DOWNLOAD,
-            data=table_to_xlsx(table, sheet="Désaccords"),
+            data=workbook,
             file_name=f"desaccords-annuaire-v{version.number}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
@@ -211,7 +219,6 @@ def _overview(key: str) -> overview.Overview:
 
 def render() -> None:
     key = st.session_state.directory_key
-    index = state.search_index(key)
     view = _overview(key)
     if message := st.session_state.pop("flash", None):
         st.success(message)
@@ -246,7 +253,7 @@ def render() -> None:
             _report_section(state.report_from_dict(report_data))
     else:
         _sources_section(version, admin)
-        _conflicts_section(version, index)
+        _conflicts_section(version, key)
     _suppliers_table(view)
     if admin:
         _audit_section()

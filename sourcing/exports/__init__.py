@@ -29,10 +29,15 @@ from sourcing.schedule import MeetingPlan
 Format = Literal["csv", "xlsx", "ics", "docx", "pdf"]
 
 
-def export_suppliers(frame: pd.DataFrame, fmt: Literal["csv", "xlsx"]) -> bytes:
-    """Supplier rows as a CSV (French Excel) or XLSX table with French headers."""
+def check_table_format(fmt: str) -> None:
+    """ValueError in French unless `fmt` is a supplier table's format (`TABLES`)."""
     if fmt not in TABLES:
         raise ValueError(f"Format d'export inconnu pour un annuaire : « {fmt} » (attendu : {or_list(list(TABLES))}).")
+
+
+def export_suppliers(frame: pd.DataFrame, fmt: Literal["csv", "xlsx"]) -> bytes:
+    """Supplier rows as a CSV (French Excel) or XLSX table with French headers."""
+    check_table_format(fmt)
     return TABLES[fmt].build(Selection(frame))
 
 
@@ -55,6 +60,7 @@ __all__ = [
     "Export",
     "Format",
     "Selection",
+    "check_table_format",
     "csv_bytes",
     "export_shortlist",
     "export_suppliers",

@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from sourcing.exports import check_table_format
 from sourcing.exports.tables import HEADERS, OPTIONAL, csv_bytes, supplier_table, table_to_xlsx
 from sourcing.search import SearchIndex, SearchQuery, result_rows
 
@@ -35,11 +36,10 @@ def export_search(
     index: SearchIndex, query: SearchQuery, fmt: Literal["csv", "xlsx"], *, chunk_rows: int = CHUNK_ROWS
 ) -> bytes:
     """Every result of `query` (its limit ignored), in result order, as the supplier table's CSV or XLSX."""
+    check_table_format(fmt)
     rows, distance = result_rows(index, replace(query, limit=None))
     if fmt == "xlsx":  # one table: the columns' widths are those of the longest cell of each
         return table_to_xlsx(supplier_table(_part(index, rows, distance)))
-    if fmt != "csv":
-        raise ValueError(f"Format d'export inconnu pour un annuaire : « {fmt} » (attendu : csv ou xlsx).")
     out = io.BytesIO()
     out.write(csv_bytes(supplier_table(_part(index, rows[:chunk_rows], distance[:chunk_rows]))))
     for start in range(chunk_rows, len(rows), chunk_rows):
