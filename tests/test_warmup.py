@@ -200,7 +200,7 @@ warm_up()
 warm_directory()
 index = state.search_index(state.current_directory_key())
 before = list(index.held_columns)
-warm_other_pages(quiet_s=0)
+warm_other_pages(quiet_s=0, import_quiet_s=0)
 print(json.dumps([before, list(index.held_columns)]))
 """
 
@@ -222,7 +222,7 @@ import json, sys
 from streamlit.testing.v1 import AppTest
 from ui.warmup import warm_other_pages, warm_up
 warm_up()
-warm_other_pages(quiet_s=0)
+warm_other_pages(quiet_s=0, import_quiet_s=0)
 imported = {}
 at = AppTest.from_file(sys.argv[1], default_timeout=180)
 at.run()
@@ -243,24 +243,50 @@ def test_after_the_other_pages_warm_up_no_page_imports_a_library(tmp_path):
 
 
 def test_the_other_pages_wait_for_a_quiet_moment(monkeypatch):
-    """While a page runs, and for `quiet_s` after it ends, the warm-up imports nothing: a buyer who
-    arrives early does not share the interpreter with the other pages' imports."""
+    """While a page runs, and for `quiet_s` after it ends, the warm-up does nothing: a buyer who arrives
+    early does not share the interpreter with it. The search page's columns come first (tens of ms each),
+    the other pages' imports (up to 0.4 s each, Altair) only after the longer pause `import_quiet_s`: a
+    buyer ticking a box right after the first map does not wait behind an import."""
     from ui import warmup
 
-    imported: list[tuple[str, float]] = []
+    done: list[tuple[str, float]] = []
     monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json", "csv"))
-    monkeypatch.setattr(warmup.importlib, "import_module", lambda name: imported.append((name, time.monotonic())))
-    monkeypatch.setattr(warmup, "_first_chart", lambda: imported.append(("chart", time.monotonic())))
+    monkeypatch.setattr(warmup.importlib, "import_module", lambda name: done.append((name, time.monotonic())))
+    monkeypatch.setattr(warmup, "_first_chart", lambda: done.append(("chart", time.monotonic())))
+
+    def hold_columns(quiet_s: float) -> None:
+        warmup.PAGE_RUNS.wait_until_quiet(quiet_s)
+        done.append((f"columns {quiet_s}", time.monotonic()))
+
+    monkeypatch.setattr(warmup, "_hold_search_page_columns", hold_columns)
     monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
-    thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.3})
+    thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.2, "import_quiet_s": 0.6})
     with warmup.PAGE_RUNS.running():
         thread.start()
         time.sleep(0.5)
-        assert imported == []  # a page is running
+        assert done == []  # a page is running
         ended = time.monotonic()
     thread.join(timeout=10)
-    assert [name for name, _ in imported] == ["json", "csv", "chart"]
-    assert imported[0][1] >= ended + 0.3  # not before the quiet moment
+    assert [name for name, _ in done] == ["columns 0.2", "json", "csv", "chart"]
+    assert done[1][1] >= ended + 0.6  # the imports wait for the longer pause
+
+
+def test_the_search_pages_columns_are_held_one_per_quiet_moment(monkeypatch):
+    from ui import warmup
+
+    steps: list[tuple[str, object]] = []
+
+    class Index:
+        def hold_columns(self, names):
+            steps.append(("hold", names))
+
+    monkeypatch.setattr(warmup.PAGE_RUNS, "wait_until_quiet", lambda quiet_s: steps.append(("wait", quiet_s)))
+    monkeypatch.setattr("ui.state.search_index", lambda key: Index())
+    monkeypatch.setattr("ui.state.current_directory_key", lambda: ("demo",))
+    warmup._hold_search_page_columns(0.7)
+    held = [names for step, names in steps if step == "hold"]
+    assert len(held) > 1 and all(len(names) == 1 for names in held)
+    assert steps == [item for names in held for item in (("wait", 0.7), ("hold", names))]  # a wait before each
 
 
 def test_without_any_page_run_the_other_pages_are_warmed_at_once(monkeypatch):
@@ -271,7 +297,7 @@ def test_without_any_page_run_the_other_pages_are_warmed_at_once(monkeypatch):
     monkeypatch.setattr(warmup.importlib, "import_module", imported.append)
     monkeypatch.setattr(warmup, "_first_chart", lambda: imported.append("chart"))
     monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
-    assert warmup.warm_other_pages(quiet_s=5) < 1
+    assert warmup.warm_other_pages(quiet_s=5, import_quiet_s=5) < 1
     assert imported == ["json", "chart"]
 
 
@@ -309,7 +335,7 @@ def test_a_file_sent_to_a_browser_delays_the_other_pages(monkeypatch, tmp_path):
     monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json",))
     monkeypatch.setattr(warmup.importlib, "import_module", lambda name: imported.append(time.monotonic()))
     monkeypatch.setattr(warmup, "_first_chart", lambda: None)
-    thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.3})
+    thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.3, "import_quiet_s": 0.3})
     sent = time.monotonic()
     assert client.get("/index.js").text == "// the page's script"
     assert client.get("/missing.js").status_code == 404  # a refused file counts too: the browser asked

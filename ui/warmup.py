@@ -152,17 +152,23 @@ def warm_up() -> float:
     return time.perf_counter() - start
 
 
-def warm_other_pages(quiet_s: float = 0.5) -> float:
-    """Import `OTHER_PAGE_MODULES` one at a time, each in a quiet moment (`PAGE_RUNS`): a visitor's
-    page comes first; last, keep the search page's columns in memory. Returns the seconds it took, waits
-    included."""
+def warm_other_pages(quiet_s: float = 1.0, import_quiet_s: float = 2.0) -> float:
+    """Keep the search page's columns in memory, one column per quiet moment of `quiet_s` (`PAGE_RUNS`:
+    a visitor's page comes first), then import `OTHER_PAGE_MODULES` one at a time, each after a pause of
+    `import_quiet_s`. Returns the seconds it took, waits included.
+
+    Why this order and two pauses: a column is tens of ms, an import up to 0.4 s (Altair) that holds the
+    interpreter lock; a buyer who ticks a box right after the first map (0.5 s after the page's run, with
+    the map's clustering in between) would share the interpreter with it. The columns make the search
+    page's next searches faster; the other pages' imports only matter once the buyer leaves the page,
+    which comes after a pause."""
     start = time.perf_counter()
-    for name in OTHER_PAGE_MODULES:
-        PAGE_RUNS.wait_until_quiet(quiet_s)
-        importlib.import_module(name)
-    PAGE_RUNS.wait_until_quiet(quiet_s)
-    _first_chart()
     _hold_search_page_columns(quiet_s)
+    for name in OTHER_PAGE_MODULES:
+        PAGE_RUNS.wait_until_quiet(import_quiet_s)
+        importlib.import_module(name)
+    PAGE_RUNS.wait_until_quiet(import_quiet_s)
+    _first_chart()
     return time.perf_counter() - start
 
 
