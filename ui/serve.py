@@ -16,12 +16,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from streamlit.logger import get_logger
-
 APP = Path(__file__).resolve().parents[1] / "app.py"
 # Our packages, whose bytecode the launcher writes (`compile_bytecode`).
 PACKAGES = (APP.parent / "ui", APP.parent / "sourcing")
-_LOG = get_logger(__name__)  # Streamlit's handler, format and --logger.level
 
 
 def _wait_for_runtime(timeout_s: float = 60) -> bool:
@@ -37,19 +34,27 @@ def _wait_for_runtime(timeout_s: float = 60) -> bool:
 
 
 def _warm() -> None:
-    from ui.warmup import quiet_bare_mode, warm_directory, warm_other_pages, warm_up
+    from streamlit.logger import get_logger
 
+    from ui.warmup import quiet_bare_mode, resume_collector, warm_directory, warm_other_pages, warm_up
+
+    log = get_logger(__name__)  # Streamlit's handler, format and --logger.level
     try:
         # Once the runtime exists: the caches warm_directory fills are then the ones the pages read.
         if not _wait_for_runtime():
-            _LOG.warning("warm-up skipped: the server did not start")
+            log.warning("warm-up skipped: the server did not start")
             return
         with quiet_bare_mode():
-            seconds = warm_up() + warm_directory()
-            _LOG.info("warm-up done in %.1f s", seconds)
-            _LOG.info("other pages warmed up in %.1f s", warm_other_pages())
+            try:
+                seconds = warm_up() + warm_directory()
+            finally:
+                resume_collector()  # paused by `main` since the process started
+            log.info("warm-up done in %.1f s", seconds)
+            log.info("other pages warmed up in %.1f s", warm_other_pages())
     except Exception:  # never stops the server: the first page loads what is missing
-        _LOG.exception("warm-up failed")
+        log.exception("warm-up failed")
+    finally:
+        resume_collector()
 
 
 def count_file_requests() -> None:
@@ -92,8 +97,9 @@ def compile_bytecode(packages: tuple[Path, ...] = PACKAGES) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    from ui.warmup import WARM_UP_THREAD
+    from ui.warmup import WARM_UP_THREAD, pause_collector
 
+    pause_collector()  # before Streamlit's imports: resumed once the warm-up's first stage has ended
     compile_bytecode()
     count_file_requests()
     threading.Thread(target=_warm, name=WARM_UP_THREAD, daemon=True).start()
