@@ -261,6 +261,7 @@ def test_the_other_pages_wait_for_a_quiet_moment(monkeypatch):
         done.append((f"columns {quiet_s}", time.monotonic()))
 
     monkeypatch.setattr(warmup, "_hold_search_page_columns", hold_columns)
+    monkeypatch.setattr(warmup, "freeze_long_lived", lambda: done.append(("freeze", time.monotonic())))
     monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
     thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.2, "import_quiet_s": 0.6})
     with warmup.PAGE_RUNS.running():
@@ -269,7 +270,7 @@ def test_the_other_pages_wait_for_a_quiet_moment(monkeypatch):
         assert done == []  # a page is running
         ended = time.monotonic()
     thread.join(timeout=10)
-    assert [name for name, _ in done] == ["columns 0.2", "json", "csv", "chart"]
+    assert [name for name, _ in done] == ["columns 0.2", "json", "csv", "chart", "freeze"]
     assert done[1][1] >= ended + 0.6  # the imports wait for the longer pause
 
 
@@ -298,6 +299,7 @@ def test_without_any_page_run_the_other_pages_are_warmed_at_once(monkeypatch):
     monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json",))
     monkeypatch.setattr(warmup.importlib, "import_module", imported.append)
     monkeypatch.setattr(warmup, "_first_chart", lambda: imported.append("chart"))
+    monkeypatch.setattr(warmup, "freeze_long_lived", lambda: None)
     monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
     assert warmup.warm_other_pages(quiet_s=5, import_quiet_s=5) < 1
     assert imported == ["json", "chart"]
@@ -329,14 +331,15 @@ def test_a_file_sent_to_a_browser_delays_the_other_pages(monkeypatch, tmp_path):
 
     monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
     monkeypatch.setattr(StaticFiles, "get_response", StaticFiles.get_response)  # undone after the test
-    serve.count_file_requests()
-    serve.count_file_requests()  # installed once however often called
+    serve.patch_static_files()
+    serve.patch_static_files()  # installed once however often called
     (tmp_path / "index.js").write_text("// the page's script", encoding="utf-8")
     client = TestClient(Starlette(routes=[Mount("/", app=StaticFiles(directory=tmp_path))]))
     imported: list[float] = []
     monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json",))
     monkeypatch.setattr(warmup.importlib, "import_module", lambda name: imported.append(time.monotonic()))
     monkeypatch.setattr(warmup, "_first_chart", lambda: None)
+    monkeypatch.setattr(warmup, "freeze_long_lived", lambda: None)
     thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.3, "import_quiet_s": 0.3})
     sent = time.monotonic()
     assert client.get("/index.js").text == "// the page's script"
@@ -345,6 +348,45 @@ def test_a_file_sent_to_a_browser_delays_the_other_pages(monkeypatch, tmp_path):
     thread.join(timeout=10)
     assert imported and imported[0] >= sent + 0.3
     assert warmup.PAGE_RUNS._running == 0
+
+
+@pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient`")  # the client only, not the app
+def test_the_page_announces_the_maps_leaflet_files(monkeypatch, tmp_path):
+    """The page's HTML (Streamlit's index.html) names Leaflet's style and script at the end of its head, the
+    script deferred and marking itself loaded (ui/leaflet_files.js then takes it as there): the first map
+    is built as soon as its element exists. Every other file goes out as it is."""
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+    from starlette.staticfiles import StaticFiles
+    from starlette.testclient import TestClient
+
+    from ui import serve
+    from ui.map.assets import local_urls
+
+    monkeypatch.setattr(StaticFiles, "get_response", StaticFiles.get_response)  # undone after the test
+    serve.patch_static_files()
+    head = '<html><head><title>Streamlit</title><script type="module" src="./static/js/index.js"></script></head>'
+    (tmp_path / "index.html").write_text(head + "<body></body></html>", encoding="utf-8")
+    (tmp_path / "index.js").write_text("// </head>", encoding="utf-8")
+    client = TestClient(Starlette(routes=[Mount("/", app=StaticFiles(directory=tmp_path, html=True))]))
+    urls = local_urls()
+    for path in ("/", "/index.html"):
+        page = client.get(path)
+        assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+        before_head, after_head = page.text.split("</head>")
+        assert before_head.startswith(head.removesuffix("</head>"))  # Streamlit's own head first, unchanged
+        assert f'<link rel="stylesheet" href="{urls["leaflet_css"]}" data-sup-early>' in before_head
+        script = f'<script defer src="{urls["leaflet_js"]}" data-sup-early onload="this.dataset.loaded=\'1\'">'
+        assert before_head.count(script) == 1 and after_head == "<body></body></html>"
+    assert client.get("/index.js").text == "// </head>"  # a script is not a page
+
+
+@pytest.mark.parametrize("html", ["<html><body>no head</body></html>", ""])
+def test_a_page_without_a_head_is_sent_unchanged(html):
+    from ui import serve
+    from ui.map.assets import local_urls
+
+    assert serve.page_with_map_files(html, local_urls()) == html
 
 
 @pytest.fixture
@@ -364,7 +406,7 @@ def test_the_launcher_starts_streamlit_with_the_collector_paused(monkeypatch, co
 
     seen: list[bool] = []
     monkeypatch.setattr(serve, "compile_bytecode", lambda: None)
-    monkeypatch.setattr(serve, "count_file_requests", lambda: None)
+    monkeypatch.setattr(serve, "patch_static_files", lambda: None)
     monkeypatch.setattr(serve, "_warm", lambda: None)
     monkeypatch.setattr(cli, "main", lambda **kwargs: seen.append(gc.isenabled()))
     assert gc.isenabled()

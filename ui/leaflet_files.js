@@ -4,9 +4,16 @@
 // on window, so both see the same requests).
 const leafletFiles = window.__supMapAssets || (window.__supMapAssets = {});
 
+// Files the page's HTML already announced (ui/serve.py, `page_with_map_files`: what `make run` serves): a
+// deferred script marked loaded once run, which the page runs before any component.
+function announced(tag, attribute, url) {
+  return [...document.querySelectorAll(tag + "[data-sup-early]")].find((e) => e.getAttribute(attribute) === url);
+}
+
 function loadStyle(href) {
   if (leafletFiles[href]) { return; }
   leafletFiles[href] = true;
+  if (announced("link", "href", href)) { return; }
   const link = document.createElement("link");
   link.rel = "stylesheet";
   link.href = href;
@@ -15,7 +22,13 @@ function loadStyle(href) {
 
 // A promise per script, with `done` set once it has run.
 function loadScript(src) {
-  if (!leafletFiles[src]) {
+  const early = leafletFiles[src] ? null : announced("script", "src", src);
+  if (early && early.dataset.loaded) {
+    const ready = Promise.resolve();
+    ready.done = true;
+    leafletFiles[src] = ready;
+  }
+  if (!leafletFiles[src]) {  // not announced, or its announced copy failed: asked for here
     const loaded = new Promise((resolve, reject) => {
       const script = document.createElement("script");
       script.src = src;

@@ -29,6 +29,10 @@ def _wait_for_line(log_path, text: str, timeout_s: float) -> str:
 
 
 def test_a_buyer_after_the_warm_up_gets_the_count_and_the_map(streamlit_server, page):
+    """And Leaflet, announced in the page's HTML (ui/serve.py, `page_with_map_files`), is fetched and run
+    once: the map takes the announced copy instead of asking for it again."""
+    leaflet_requests: list[str] = []
+    page.on("request", lambda request: leaflet_requests.append(request.url) if "leaflet" in request.url else None)
     with streamlit_server(launcher=SERVE) as url:
         log = _wait_for_line(url.log_path, "warm-up done", SERVER_START_TIMEOUT_S)
         assert "warm-up failed" not in log and "missing ScriptRunContext" not in log
@@ -37,6 +41,10 @@ def test_a_buyer_after_the_warm_up_gets_the_count_and_the_map(streamlit_server, 
         main.get_by_text(re.compile(r"fournisseur\(s\) trouvé\(s\)")).first.wait_for()
         page.locator(SEARCH_MAP).locator(MARKERS).first.wait_for(state="attached")
         assert page.locator(SEARCH_MAP).locator(MARKERS).count() > 0
+        assert page.evaluate("() => document.querySelector('script[data-sup-early]').dataset.loaded") == "1"
+        assert sorted(u.rsplit("/", 1)[-1] for u in leaflet_requests) == ["leaflet.css", "leaflet.js"]
+        assert page.evaluate("""() => [document.querySelectorAll('script[src$="leaflet.js"]').length,
+                                      document.querySelectorAll('link[href$="leaflet.css"]').length]""") == [1, 1]
 
 
 def test_a_buyer_opening_the_page_at_once_on_a_new_database_gets_it(streamlit_server, page):

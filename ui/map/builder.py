@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any, Final, TypedDict, Unpack
 import numpy as np
 import pandas as pd
 
+from ui.map.assets import ASSET_PATHS, DEFAULT_ASSET_BASE, local_urls
 from ui.map.basemap import labels_payload, outlines_payload, places_payload
 from ui.map.columns import Results
 from ui.map.payload import REQUIRED_COLUMNS, MarkerPayload, markers, view_bounds
@@ -56,12 +57,6 @@ PROJECT_DIR: Final = Path(__file__).resolve().parents[2]
 DEPARTEMENTS_GEOJSON: Final = PROJECT_DIR / "data" / "geo" / "departements.geojson"
 DEPARTEMENTS_CSV: Final = PROJECT_DIR / "data" / "geo" / "departements.csv"
 
-DEFAULT_ASSET_BASE: Final = "/app/static/vendor"
-# Paths below `asset_base`; the same layout `assets/fetch_assets.py` installs.
-ASSET_PATHS: Final[dict[str, str]] = {
-    "leaflet_js": "leaflet/dist/leaflet.js",
-    "leaflet_css": "leaflet/dist/leaflet.css",
-}
 
 COMMUNES_CSV: Final = PROJECT_DIR / "data" / "geo" / "communes.csv"
 
@@ -114,8 +109,7 @@ def asset_urls(asset_base: str = DEFAULT_ASSET_BASE, *, cdn: bool = False) -> di
             "leaflet_js": _cdn_url(folium.Map.default_js, "leaflet"),
             "leaflet_css": _cdn_url(folium.Map.default_css, "leaflet_css"),
         }
-    base = asset_base.rstrip("/")
-    return {key: f"{base}/{rel}" for key, rel in ASSET_PATHS.items()}
+    return local_urls(asset_base)
 
 
 # --- The map -----------------------------------------------------------------------------------
