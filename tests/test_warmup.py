@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -387,6 +388,39 @@ def test_a_page_without_a_head_is_sent_unchanged(html):
     from ui.map.assets import local_urls
 
     assert serve.page_with_map_files(html, local_urls()) == html
+
+
+def test_the_page_names_streamlits_component_chunks_it_does_not_name_already(tmp_path):
+    """The component chunk and what it imports, followed through the chunks, once each; not what the page
+    already preloads, nor a file that is not there."""
+    from ui import serve
+
+    scripts = tmp_path / "static" / "js"
+    scripts.mkdir(parents=True)
+    (scripts / "BidiComponent.h1.js").write_text('import{t as a}from"./first.h2.js";import{b}from"./main.h0.js"')
+    (scripts / "first.h2.js").write_text('import{c}from"./second.h3.js";import{d}from"./gone.h4.js"')
+    (scripts / "second.h3.js").write_text('import{e}from"./first.h2.js"')
+    (scripts / "main.h0.js").write_text("")
+    html = '<head><script type="module" src="./static/js/main.h0.js"></script></head><body></body>'
+    links = "".join(
+        f'<link rel="modulepreload" crossorigin href="./static/js/{name}">'
+        for name in ("BidiComponent.h1.js", "first.h2.js", "second.h3.js")
+    )
+    assert serve.with_component_chunks(html, scripts) == html.replace("</head>", links + "</head>")
+    (scripts / "BidiComponent.h1.js").unlink()
+    assert serve.with_component_chunks(html, scripts) == html  # another Streamlit build: nothing named
+
+
+def test_the_installed_streamlit_has_the_component_chunk_the_page_names():
+    """A Streamlit upgrade that renames its component chunk would silently drop the preload: this says so."""
+    import streamlit
+
+    from ui import serve
+
+    index = Path(streamlit.__file__).parent / "static" / "index.html"
+    page = serve._page_html(str(index))
+    assert re.search(r'<link rel="modulepreload" crossorigin href="\./static/js/BidiComponent\.[^"]+\.js">', page)
+    assert page.count("leaflet.js") == 1 and page.index("leaflet.js") > page.index("/static/js/index.")
 
 
 @pytest.fixture
