@@ -48,9 +48,12 @@ def _warm() -> None:
             return
         with quiet_bare_mode():
             try:
-                seconds = warm_up() + warm_directory()
+                seconds = warm_up()
             finally:
-                resume_collector()  # paused by `main` since the process started
+                # Paused by `main` for the imports; on before the directory's searches (at a first start, the
+                # build of a large directory's search index), whose garbage must not wait.
+                resume_collector()
+            seconds += warm_directory()
             log.info("warm-up done in %.1f s", seconds)
             log.info("other pages warmed up in %.1f s", warm_other_pages())
     except Exception:  # never stops the server: the first page loads what is missing
@@ -154,7 +157,7 @@ def compile_bytecode(packages: tuple[Path, ...] = PACKAGES) -> None:
 def main(argv: list[str] | None = None) -> None:
     from ui.warmup import WARM_UP_THREAD, pause_collector
 
-    pause_collector()  # before Streamlit's imports: resumed once the warm-up's first stage has ended
+    pause_collector()  # before Streamlit's imports: resumed once the warm-up's imports are done
     compile_bytecode()
     patch_static_files()
     threading.Thread(target=_warm, name=WARM_UP_THREAD, daemon=True).start()
