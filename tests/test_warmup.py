@@ -12,7 +12,6 @@ import sys
 import threading
 import time
 import urllib.request
-import weakref
 from pathlib import Path
 
 import pytest
@@ -262,7 +261,6 @@ def test_the_other_pages_wait_for_a_quiet_moment(monkeypatch):
         done.append((f"columns {quiet_s}", time.monotonic()))
 
     monkeypatch.setattr(warmup, "_hold_search_page_columns", hold_columns)
-    monkeypatch.setattr(warmup, "freeze_long_lived", lambda: done.append(("freeze", time.monotonic())))
     monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
     thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.2, "import_quiet_s": 0.6})
     with warmup.PAGE_RUNS.running():
@@ -271,7 +269,7 @@ def test_the_other_pages_wait_for_a_quiet_moment(monkeypatch):
         assert done == []  # a page is running
         ended = time.monotonic()
     thread.join(timeout=10)
-    assert [name for name, _ in done] == ["columns 0.2", "json", "csv", "chart", "freeze"]
+    assert [name for name, _ in done] == ["columns 0.2", "json", "csv", "chart"]
     assert done[1][1] >= ended + 0.6  # the imports wait for the longer pause
 
 
@@ -300,7 +298,6 @@ def test_without_any_page_run_the_other_pages_are_warmed_at_once(monkeypatch):
     monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json",))
     monkeypatch.setattr(warmup.importlib, "import_module", imported.append)
     monkeypatch.setattr(warmup, "_first_chart", lambda: imported.append("chart"))
-    monkeypatch.setattr(warmup, "freeze_long_lived", lambda: None)
     monkeypatch.setattr(warmup, "PAGE_RUNS", warmup._PageRuns())
     assert warmup.warm_other_pages(quiet_s=5, import_quiet_s=5) < 1
     assert imported == ["json", "chart"]
@@ -340,7 +337,6 @@ def test_a_file_sent_to_a_browser_delays_the_other_pages(monkeypatch, tmp_path):
     monkeypatch.setattr(warmup, "OTHER_PAGE_MODULES", ("json",))
     monkeypatch.setattr(warmup.importlib, "import_module", lambda name: imported.append(time.monotonic()))
     monkeypatch.setattr(warmup, "_first_chart", lambda: None)
-    monkeypatch.setattr(warmup, "freeze_long_lived", lambda: None)
     thread = threading.Thread(target=warmup.warm_other_pages, kwargs={"quiet_s": 0.3, "import_quiet_s": 0.3})
     sent = time.monotonic()
     assert client.get("/index.js").text == "// the page's script"
@@ -425,9 +421,8 @@ def test_the_installed_streamlit_has_the_component_chunk_the_page_names():
 
 @pytest.fixture
 def collector_restored():
-    """These tests pause and freeze Python's collector: the test process gets it back as it was."""
+    """These tests pause Python's collector: the test process gets it back as it was."""
     yield
-    gc.unfreeze()
     gc.enable()
 
 
@@ -470,20 +465,34 @@ def test_the_collector_is_back_once_the_warm_up_has_ended_whatever_happened(monk
     assert enabled_during == ([True, True] if outcome == "done" else [])
 
 
-def test_freezing_collects_the_garbage_first_then_keeps_the_rest_out_of_full_collections(collector_restored):
-    from ui import warmup
+@pytest.mark.parametrize(
+    ("states", "ready"),
+    [
+        ([None, "INITIAL", "NO_SESSIONS_CONNECTED"], True),  # created, then started: the server about to answer
+        ([None, "INITIAL", "ONE_OR_MORE_SESSIONS_CONNECTED"], True),
+        ([None] * 3, False),  # never created
+        (["INITIAL"] * 3, False),  # created but its web app and uvicorn not started yet: still not
+    ],
+)
+def test_the_warm_up_waits_for_the_runtime_to_have_started(monkeypatch, states, ready):
+    """The runtime exists before Streamlit builds its web app and starts uvicorn: importing pandas then made
+    the server answer later. The warm-up starts once the runtime has started."""
+    from streamlit.runtime import Runtime, RuntimeState
 
-    class Node:
-        pass
+    from ui import serve
 
-    cycle = Node()
-    cycle.me = cycle
-    gone = weakref.ref(cycle)
-    kept = Node()
-    kept.me = kept
-    del cycle
-    warmup.pause_collector()
-    warmup.freeze_long_lived()
-    assert gone() is None  # garbage made before is collected, not frozen for good
-    assert gc.get_freeze_count() > 0
-    assert not any(o is kept for o in gc.get_objects())  # what is left is out of the collector's passes
+    seen = iter(states)
+    current: list[str | None] = []
+
+    def exists() -> bool:
+        current[:] = [next(seen, states[-1])]
+        return current[0] is not None
+
+    class Started:
+        @property
+        def state(self) -> RuntimeState:
+            return RuntimeState(current[0])
+
+    monkeypatch.setattr(Runtime, "exists", staticmethod(exists))
+    monkeypatch.setattr(Runtime, "instance", staticmethod(lambda: Started()))
+    assert serve._wait_for_runtime(timeout_s=0.3) is ready

@@ -24,14 +24,17 @@ PACKAGES = (APP.parent / "ui", APP.parent / "sourcing")
 
 
 def _wait_for_runtime(timeout_s: float = 60) -> bool:
-    """Streamlit's caches are the real ones only once its runtime exists (the server has started)."""
-    from streamlit.runtime import Runtime
+    """Until Streamlit's runtime has started (its server about to answer): Streamlit's caches are the real
+    ones only once the runtime exists, and the runtime exists before the server builds its web app and
+    starts uvicorn, which the warm-up's imports would then share the interpreter with (the server answering
+    about 0.3 s later than a bare Streamlit page's)."""
+    from streamlit.runtime import Runtime, RuntimeState
 
     deadline = time.monotonic() + timeout_s
-    while not Runtime.exists():
+    while not (Runtime.exists() and Runtime.instance().state != RuntimeState.INITIAL):
         if time.monotonic() > deadline:
             return False
-        time.sleep(0.05)
+        time.sleep(0.02)
     return True
 
 

@@ -138,22 +138,15 @@ def pause_collector() -> None:
     traversed them again and again as they came: 0.35-0.6 s of the 1.6-3.3 s of CPU from the process start
     to the end of the warm-up (five fresh processes, the demo and 1,000,000 suppliers; the collections
     themselves, timed, 0.2-0.23 s, all before `warm_directory`), which the first visitor waited for. Imports
-    make almost no garbage: 1,564 unreachable objects at the end of the warm-up, collected by
-    `freeze_long_lived`."""
+    make almost no garbage: 1,564 unreachable objects at the end of the warm-up, collected once it is on.
+    (No `gc.freeze` afterwards: a session or a cache entry alive then and dropped later would never be
+    collected if it held a reference cycle, for full collections rare anyway: docs/performance.md.)"""
     gc.disable()
 
 
 def resume_collector() -> None:
     """The collector on again (the warm-up's imports are done, or failed)."""
     gc.enable()
-
-
-def freeze_long_lived() -> None:
-    """Collect what is garbage, then move every object left to the collector's permanent generation
-    (`gc.freeze`): later full collections, during a buyer's filter changes, no longer traverse the
-    libraries' and caches' objects. Objects frozen are still freed when nothing refers to them."""
-    gc.collect()
-    gc.freeze()
 
 
 def warm_up() -> float:
@@ -195,8 +188,6 @@ def warm_other_pages(quiet_s: float = 1.0, import_quiet_s: float = 2.0) -> float
         importlib.import_module(name)
     PAGE_RUNS.wait_until_quiet(import_quiet_s)
     _first_chart()
-    PAGE_RUNS.wait_until_quiet(import_quiet_s)
-    freeze_long_lived()
     return time.perf_counter() - start
 
 
