@@ -21,6 +21,9 @@ index, as every later process does. Disk caches stay warm: "cold" is a new proce
 `--before REV`: the same measures on the code of git revision REV (exported to a temporary folder, sharing
 a copy of this checkout's static/vendor), run for run interleaved with this checkout's on the same stores, and the
 ratio of each figure (this / REV) shown beside it: before/after figures under the same machine load.
+`--without PKG...`: the same, on this checkout's HEAD with installed packages hidden (a module of each name
+that cannot be imported, first on the app's path), to measure what a dependency brings, e.g. `--without
+uvloop httptools` (Streamlit's "performance" extra).
 
 Stores: generated per size with bench/import.py's `make_input` (seed 2026) and `python -m sourcing
 directory add`, in a temporary folder; or `--store PATH` (repeatable, matched in order to the numeric
@@ -257,6 +260,16 @@ def export_code(revision: str, into: Path) -> Path:
     return into
 
 
+def hide_packages(code: Path, packages: list[str]) -> Path:
+    """`code` where importing any of `packages` fails as if it were not installed (the app runs with `-m`,
+    its folder first on its path); what Streamlit and uvicorn then use instead is their fallback."""
+    for name in packages:
+        (code / f"{name}.py").write_text(
+            f"raise ModuleNotFoundError('hidden by bench/browser_scale.py --without', name={name!r})\n"
+        )
+    return code
+
+
 def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT, launcher: str = STREAMLIT) -> dict:
     """A fresh app process, a first visitor, filter changes, a second visitor. With `python -m ui.serve`
     the first visitor arrives once the warm-up is done (as a buyer after a restart does)."""
@@ -457,6 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-write", action="store_true", help="print only, leave docs/performance.md")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--before", help="also measure this git revision, interleaved, with ratios")
+    parser.add_argument("--without", nargs="+", help="also measure HEAD with these installed packages hidden")
     parser.add_argument(
         "--launcher",
         choices=[STREAMLIT, SERVE, SERVE_EARLY],
@@ -483,6 +497,9 @@ def main(argv: list[str] | None = None) -> int:
         codes = {THIS: (PROJECT, args.launcher)}
         if args.before:
             codes = {args.before: (export_code(args.before, workdir / "before"), args.launcher), **codes}
+        elif args.without:
+            hidden = hide_packages(export_code("HEAD", workdir / "without"), args.without)
+            codes = {"without " + ", ".join(args.without): (hidden, args.launcher), **codes}
         elif args.compare_launchers:
             codes = {"streamlit run": (PROJECT, STREAMLIT), THIS: (PROJECT, SERVE)}
         browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS, headless=True)
