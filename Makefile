@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 BENCH_ROWS ?= 1000000
 
-.PHONY: run test lint format bench system-deps assets clean
+.PHONY: run test lint format bench bench-deps system-deps assets clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 ou plus est requis"'
@@ -63,7 +63,17 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.dev assets
+# PostGIS for the national benchmark's side-by-side radius searches (`python -m sourcing bench`), for the
+# PostgreSQL major whose initdb the throwaway server uses (scripts/pg_test_server.py: the newest).
+bench-deps: system-deps
+	@major=$$(ls -d /usr/lib/postgresql/*/bin/initdb 2>/dev/null | cut -d/ -f5 | sort -n | tail -1); \
+	if [ -n "$$major" ] && [ ! -e /usr/share/postgresql/$$major/extension/postgis.control ]; then \
+		echo "Installing Debian package postgresql-$$major-postgis-3"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql-$$major-postgis-3 >/dev/null; \
+	fi
+
+bench: $(VENV)/.dev assets bench-deps
 	$(BIN)/python bench/import.py
 	$(BIN)/python bench/import_scale.py
 	$(BIN)/python bench/search.py

@@ -374,7 +374,8 @@ def _notes(r: dict) -> list[str]:
         "and CPU time (`RUSAGE_CHILDREN`), with the bytecode compiled by a first run as an install does; the "
         "fallback row removes the version's index first (versions published before the index went with them: "
         "their first search builds it). Queries: median of 20 runs in one process on the saved index. PostGIS: "
-        "a throwaway server on loopback, the same located suppliers as `geography(Point)` with a GiST index, "
+        "a throwaway server on loopback (Debian's PostgreSQL and PostGIS packages, which `make bench` installs), "
+        "the same located suppliers as `geography(Point)` with a GiST index, "
         "`ST_DWithin(g, p, r, false)` (sphere, as our haversine) ordered by distance, first 50 rows and the "
         "total (`count(*) over ()`), run by run interleaved with ours on the same index (id + distance); the "
         "totals are compared with ours (equal in this run: "
@@ -426,6 +427,11 @@ def main(argv: list[str] | None = None) -> int:
     elif args.from_json:
         publish(section(json.loads(Path(args.from_json).read_text())), "national", write=not args.no_write)
     else:
+        from pg_test_server import postgis_missing
+
+        if not args.no_postgis and (missing := postgis_missing()):
+            print(f"Comparaison avec PostGIS impossible : {missing} Sinon : --no-postgis.", file=sys.stderr)
+            return 2
         result = run(args.rows, args.runs, not args.no_postgis, args.import_runs, args.input)
         if args.json:
             print(json.dumps(result, ensure_ascii=False))

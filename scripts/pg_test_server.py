@@ -35,6 +35,20 @@ def pg_bin_dir() -> Path | None:
     return Path(initdb).parent if initdb and shutil.which("pg_ctl") else None
 
 
+def postgis_missing() -> str | None:
+    """Why PostGIS cannot be created in a throwaway server, in French (the packages to install), or None.
+    The benchmark asks first: it used to find out after minutes of import, with psycopg's traceback."""
+    bindir = pg_bin_dir()
+    if bindir is None:
+        return "PostgreSQL n'est pas installé (paquet Debian postgresql)."
+    major = bindir.parent.name  # /usr/lib/postgresql/<major>/bin, or a PATH folder without a major
+    controls = glob.glob(f"/usr/share/postgresql/{major if major.isdigit() else '*'}/extension/postgis.control")
+    if controls:
+        return None
+    package = f"postgresql-{major}-postgis-3" if major.isdigit() else "postgis"
+    return f"PostGIS n'est pas installé pour PostgreSQL {major} (paquet Debian {package} ; `make bench` l'installe)."
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

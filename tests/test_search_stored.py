@@ -13,6 +13,7 @@ import pytest
 
 from sourcing.directory import load_demo
 from sourcing.search import SearchIndex, SearchQuery, count, search, search_table, stored, widen
+from tests.helpers import load_script
 from ui.map import builder as mapping
 from ui.map.payload import markers
 
@@ -184,6 +185,40 @@ def test_cli_bench_refuses_bad_sizes(capsys):
 
     assert main(["bench", "--rows", "0"]) == EXIT_USAGE
     assert "--rows" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("majors", "controls", "said"),
+    [
+        (["15"], ["15"], None),
+        (["15"], [], "paquet Debian postgresql-15-postgis-3"),
+        (["15", "16"], ["15"], "paquet Debian postgresql-16-postgis-3"),  # the server runs the newest
+        ([], [], "PostgreSQL n'est pas installé"),
+    ],
+)
+def test_the_national_bench_says_what_postgis_lacks_before_it_starts(tmp_path, monkeypatch, majors, controls, said):
+    """`python -m sourcing bench` compares with PostGIS last: without the extension it failed after minutes
+    of import with psycopg's traceback. It now says which Debian package is missing, in French, at once."""
+    helper = load_script("scripts/pg_test_server.py")
+    real_glob = helper.glob.glob
+    lib, share = tmp_path / "lib", tmp_path / "share"
+    for major in majors:
+        (lib / major / "bin").mkdir(parents=True)
+        (lib / major / "bin" / "initdb").touch()
+    for major in controls:
+        (share / major / "extension").mkdir(parents=True)
+        (share / major / "extension" / "postgis.control").touch()
+    fake = {"/usr/lib/postgresql": str(lib), "/usr/share/postgresql": str(share)}
+
+    def glob_here(pattern: str) -> list[str]:
+        for real, here in fake.items():
+            pattern = pattern.replace(real, here)
+        return real_glob(pattern)
+
+    monkeypatch.setattr(helper.glob, "glob", glob_here)
+    monkeypatch.setattr(helper.shutil, "which", lambda name: None)  # no initdb on PATH either
+    missing = helper.postgis_missing()
+    assert missing is None if said is None else said in missing
 
 
 def test_a_siret_or_siren_finds_the_same_on_the_saved_index(pair):
