@@ -52,6 +52,20 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
     )
 
 
+def tick(page, box, attempts: int = 5) -> None:
+    """Tick a Streamlit checkbox (`box`, its input) and wait for the run it starts. A click that lands while
+    the run started by the previous input (a field left with Tab) redraws the form can be lost with the
+    element it hit (Playwright: « Clicking the checkbox did not change its state »), as a buyer's would:
+    like the buyer, click again, until the box stays ticked once the app is idle."""
+    for _ in range(attempts):
+        wait_for_app(page)
+        if box.is_checked():
+            return
+        box.click(force=True)  # the input itself: react-aria draws the box over it
+    wait_for_app(page)
+    assert box.is_checked(), f"box still unticked after {attempts} clicks"
+
+
 def wait_for_map_at_rest(page, n_markers: int, timeout_ms: int = 30_000) -> None:
     """Wait until the supplier map (`ui.map.builder.map_html`, loaded in `page`) holds its `n_markers`
     suppliers, has stopped moving and has drawn its markers for the view."""

@@ -10,7 +10,7 @@ import re
 import pytest
 
 from sourcing.live.client import BASE_URL_ENV
-from tests.browser.helpers import ARTIFACTS, wait_for_app
+from tests.browser.helpers import ARTIFACTS, tick, wait_for_app
 from tests.helpers import load_script
 from ui import texts as T
 
@@ -80,8 +80,7 @@ def test_a_cancelled_fetch_keeps_its_pages_and_resumes(page, own_app_url, record
     seen, server = recorded_api
     seen.clear()
     main = _open_fetch_form(page, own_app_url, "59", "SIAE du Nord")
-    main.get_by_label(T.FETCH_SIAE, exact=True).check(force=True)
-    wait_for_app(page)
+    tick(page, main.get_by_label(T.FETCH_SIAE, exact=True))
     server.delay_s = 2.0  # slow answers: time to click "Annuler" while page 1 is on its way
     try:
         main.get_by_role("button", name=T.FETCH_BUTTON).click()
