@@ -47,7 +47,12 @@ assets:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
 	$(PYTHON) assets/fetch_assets.py
 
+# Before the server: our bytecode and the derived files a first start would build while its first visitor
+# waits (gazetteer, demo directory, search index: `python -m sourcing prepare`). Its failure (a database
+# out of reach) does not stop the start: the app says what is wrong in its page.
 run: $(VENV)/.runtime assets
+	@$(BIN)/python -m compileall -q ui sourcing
+	-@$(BIN)/python -m sourcing prepare
 	$(BIN)/python -m ui.serve --server.port $(PORT) --server.headless true \
 		--browser.gatherUsageStats false --global.developmentMode false
 

@@ -10,6 +10,7 @@
     python -m sourcing contracts fetch [--json] | import FILE [--json] | buyer SIRET [--json]   (DECP)
     python -m sourcing shortlist export NAME --format csv|xlsx|ics|pdf|docx --out PATH [--title T --start ...]
     python -m sourcing bench [--rows N] [--runs R] [--no-postgis] [--json]
+    python -m sourcing prepare   (the derived files a first start would build: gazetteer, demo, index)
     python -m sourcing meeting create --list NAME --title T --start AAAA-MM-JJTHH:MM [--status S ...] [--json]
     python -m sourcing plan FILE [--buyer TYPE] [--near PLACE] [--xlsx OUT] [--summary OUT] [--json]
 
@@ -32,6 +33,7 @@ from sourcing.cli_contracts import add_contracts_parser, cmd_contracts
 from sourcing.cli_directory import add_directory_parser, cmd_directory
 from sourcing.cli_fetch import add_fetch_parser, cmd_fetch
 from sourcing.cli_geocode import add_geocode_parser, cmd_geocode
+from sourcing.cli_prepare import add_prepare_parser, cmd_prepare
 from sourcing.model import GEO_PRECISION_LABELS, KIND_CODES
 from sourcing.plan.cli import add_plan_parser, cmd_plan
 
@@ -65,7 +67,7 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\n{self.format_usage().strip()}")
 
 
-LIGHT_COMMANDS = ("search", "bench")  # parsed without the other commands' options (and their imports)
+LIGHT_COMMANDS = ("search", "bench", "prepare")  # parsed without the other commands' options (and their imports)
 
 
 def _parser(light: bool = False) -> argparse.ArgumentParser:
@@ -96,6 +98,7 @@ def _parser(light: bool = False) -> argparse.ArgumentParser:
     sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
     add_bench_parser(sub, _Parser)
+    add_prepare_parser(sub, _Parser)
     if not light:  # their choices come from the advisor, exports and database modules: a second to import
         add_advise_parser(sub)
         _add_shortlist_parser(sub)
@@ -442,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_directory(args, UsageError)
         if args.command == "bench":
             return cmd_bench(args, UsageError)
+        if args.command == "prepare":
+            return cmd_prepare(_load_directory)
         if args.command == "meeting":
             return cmd_meeting(args)
         if args.command == "fetch":

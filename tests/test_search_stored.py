@@ -187,6 +187,30 @@ def test_cli_bench_refuses_bad_sizes(capsys):
     assert "--rows" in capsys.readouterr().err
 
 
+def test_prepare_builds_what_a_first_search_would_build(tmp_path, monkeypatch, capsys):
+    """`python -m sourcing prepare` (what `make run` does before starting the app): on a checkout without
+    derived files, it makes the demo's Parquet and search index; the CLI's search (and the app's first
+    page, which reads the same files) then builds nothing."""
+    from sourcing import directory
+    from sourcing.cli import main
+
+    monkeypatch.setattr(directory, "cache_dir", lambda: tmp_path)  # a fresh clone's empty .cache
+    assert main(["prepare"]) == 0
+    said = capsys.readouterr().out
+    assert "communes et codes postaux : prêt" in said and "index de recherche : prêt" in said
+    assert stored.load(directory.demo_parquet().with_suffix(".search-index")) is not None
+    assert directory.demo_parquet().parent == tmp_path
+
+    def never(*_args, **_kwargs):
+        raise AssertionError("the search built what prepare should have made")
+
+    monkeypatch.setattr(SearchIndex, "build", classmethod(never))
+    monkeypatch.setattr("sourcing.importer.import_path", never)  # the demo's CSV read again
+    assert main(["search", "--near", "Lyon", "--radius-km", "30", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["total"] > 0
+    assert main(["prepare"]) == 0  # again: everything there, nothing rebuilt
+
+
 @pytest.mark.parametrize(
     ("majors", "controls", "said"),
     [
