@@ -24,6 +24,9 @@ ratio of each figure (this / REV) shown beside it: before/after figures under th
 `--without PKG...`: the same, on this checkout's HEAD with installed packages hidden (a module of each name
 that cannot be imported, first on the app's path), to measure what a dependency brings, e.g. `--without
 uvloop httptools` (Streamlit's "performance" extra).
+`--fresh-clone`: every run (the first start included) on a new export of HEAD, which has no .cache and no
+bytecode, as a clone has: as is, against the same after `make run`'s preparation (compileall, `python -m
+sourcing prepare`), interleaved.
 
 Stores: generated per size with bench/import.py's `make_input` (seed 2026) and `python -m sourcing
 directory add`, in a temporary folder; or `--store PATH` (repeatable, matched in order to the numeric
@@ -52,7 +55,7 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
@@ -272,6 +275,32 @@ def hide_packages(code: Path, packages: list[str]) -> Path:
     return code
 
 
+# A checkout to run: a folder, or what makes a new one for each run (`fresh_clone`).
+Checkout = Path | Callable[[Path | None, Path], Path]
+
+
+def _checkout(code: Checkout, store: Path | None, workdir: Path) -> Path:
+    return code if isinstance(code, Path) else code(store, workdir)
+
+
+def fresh_clone(prepared: bool) -> Callable[[Path | None, Path], Path]:
+    """A new export of HEAD for each run, without .cache or bytecode, as a `git clone` is; `prepared`: after
+    what `make run` does before it starts the app (compileall, `python -m sourcing prepare`, with the
+    run's data folder and database)."""
+
+    def make(store: Path | None, workdir: Path) -> Path:
+        code = export_code("HEAD", Path(tempfile.mkdtemp(prefix="fresh-", dir=workdir)) / "checkout")
+        if prepared:
+            data = store if store is not None else workdir / "empty-store"
+            data.mkdir(exist_ok=True)
+            env = _store_env(data, store / "app.sqlite3" if store is not None else workdir / "demo.sqlite3")
+            for step in (["-m", "compileall", "-q", "ui", "sourcing"], ["-m", "sourcing", "prepare"]):
+                subprocess.run([sys.executable, *step], cwd=code, env=env, check=True, capture_output=True)
+        return code
+
+    return make
+
+
 def one_run(browser, store: Path | None, workdir: Path, code: Path = PROJECT, launcher: str = STREAMLIT) -> dict:
     """A fresh app process, a first visitor, filter changes, a second visitor. With `python -m ui.serve`
     the first visitor arrives once the warm-up is done (as a buyer after a restart does)."""
@@ -330,16 +359,16 @@ def summarise(size: str, first: dict, runs: list[dict], code: str = "") -> dict:
 
 
 def measure(
-    browser, size: str, store: Path | None, runs: int, workdir: Path, codes: dict[str, tuple[Path, str]]
+    browser, size: str, store: Path | None, runs: int, workdir: Path, codes: dict[str, tuple[Checkout, str]]
 ) -> list[dict]:
     """One summary per (checkout, launcher) (label -> both), their runs interleaved under the same load."""
     first, measured = {}, {label: [] for label in codes}
     for label, (code, launcher) in codes.items():
-        first[label] = one_run(browser, store, workdir, code, launcher)
+        first[label] = one_run(browser, store, workdir, _checkout(code, store, workdir), launcher)
         print(f"{size} {label}: first start {json.dumps(_rounded(first[label]))}", flush=True)
     for i in range(runs):
         for label, (code, launcher) in codes.items():
-            measured[label].append(one_run(browser, store, workdir, code, launcher))
+            measured[label].append(one_run(browser, store, workdir, _checkout(code, store, workdir), launcher))
             print(f"{size} {label}: run {i + 1} {json.dumps(_rounded(measured[label][-1]))}", flush=True)
     return [summarise(size, first[label], measured[label], label) for label in codes]
 
@@ -395,7 +424,7 @@ def _row(r: dict) -> str:
 
 
 def _ratio_row(r: dict, b: dict) -> str:
-    """This checkout's figures divided by the other revision's (< 1: faster or smaller)."""
+    """The measured code's figures (`r`) divided by the other's (`b`) (< 1: faster or smaller)."""
 
     def x(num: float, den: float) -> str:
         return f"×{num / den:.2f}" if den else "–"
@@ -404,7 +433,7 @@ def _ratio_row(r: dict, b: dict) -> str:
         return " / ".join(x(r[key][k], b[key][k]) for k in r[key])
 
     return (
-        f"| {r['size']} | ratio {THIS} / {b['code']} | | {x(r['server_s'], b['server_s'])} | "
+        f"| {r['size']} | ratio {r['code']} / {b['code']} | | {x(r['server_s'], b['server_s'])} | "
         f"{x(r['count_s'], b['count_s'])} | {x(r['map_s'], b['map_s'])} | {x(r['cpu_s'], b['cpu_s'])} / "
         f"{x(r['page_cpu_s'], b['page_cpu_s'])} | {x(r['first_start']['map_s'], b['first_start']['map_s'])} | "
         f"{x(r['second_visitor_s'], b['second_visitor_s'])} | {each('filter_s')} | {each('filter_input_s')} | "
@@ -444,14 +473,16 @@ def section(results: list[dict], info: dict, load: tuple[float, float]) -> str:
              "peak (MB) | first visit: count / map (s) |",
              "| :--- | :--- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | :--- | :--- | :--- | :--- "
              "| :--- |"]  # fmt: skip
+    # The code measured is the last of its size (this checkout; or the prepared fresh clone), compared with the first.
+    measured = [r for r in results if r is [b for b in results if b["size"] == r["size"]][-1]]
     for r in results:
         lines.append(_row(r))
         before = next((b for b in results if b["size"] == r["size"] and b["code"] != r["code"]), None)
-        if before is not None and r["code"] == THIS:
+        if before is not None and any(r is m for m in measured):
             lines.append(_ratio_row(r, before))
     lines += ["", "Targets (issue 15): first results and map ≤ 3 s on the demo, ≤ 5 s at 1,000,000; a filter change "
               "≤ 1 s at 1,000,000; one process ≤ 2 GB at 1,000,000."]  # fmt: skip
-    for r in (r for r in results if r["code"] == THIS):
+    for r in measured:
         checks = [f"start {_met(r['map_s'] <= _target(r['size']))} ({r['map_s']:.2f} s ≤ {_target(r['size']):.0f} s)"]
         if r["size"] != "demo":
             checks.append(f"filter change {_met(r['filter_max_s'] <= TARGETS['filter_s'])} "
@@ -474,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--before", help="also measure this git revision, interleaved, with ratios")
     parser.add_argument("--without", nargs="+", help="also measure HEAD with these installed packages hidden")
+    parser.add_argument(
+        "--fresh-clone", action="store_true", help="each run on a new export of HEAD, as is and prepared by make run"
+    )
     parser.add_argument(
         "--launcher",
         choices=[STREAMLIT, SERVE, SERVE_EARLY],
@@ -505,6 +539,9 @@ def main(argv: list[str] | None = None) -> int:
             codes = {"without " + ", ".join(args.without): (hidden, args.launcher), **codes}
         elif args.compare_launchers:
             codes = {"streamlit run": (PROJECT, STREAMLIT), THIS: (PROJECT, SERVE)}
+        elif args.fresh_clone:
+            codes = {"fresh clone": (fresh_clone(False), args.launcher),
+                     "fresh clone, make run's preparation": (fresh_clone(True), args.launcher)}  # fmt: skip
         browser = p.chromium.launch(executable_path=_chromium(), args=CHROMIUM_ARGS, headless=True)
         try:
             for size in args.sizes:
