@@ -98,7 +98,7 @@ def _parser(light: bool = False) -> argparse.ArgumentParser:
     sea.add_argument("--limit", type=int, default=50, help="nombre maximal de résultats (50 par défaut)")
     sea.add_argument("--json", action="store_true", help="résultats en JSON")
     add_bench_parser(sub, _Parser)
-    add_prepare_parser(sub, _Parser)
+    add_prepare_parser(sub)
     if not light:  # their choices come from the advisor, exports and database modules: a second to import
         add_advise_parser(sub)
         _add_shortlist_parser(sub)

@@ -3,17 +3,16 @@
 A fresh checkout has none of the project's derived files (`.cache/`, not in the repository): the
 gazetteer's tables (1.7 s to build from data/geo, 0.05 s to read back), the demo directory's Parquet
 (0.4 s of import) and the current directory's search index. The app's first process built them while
-its first visitor waited: the demo's first map came about 6 s after the start on a fresh clone, 2.6 s
-on the next starts. `make run` runs this command before it starts the app, as an install compiles its
-bytecode; the app still builds whatever is missing (a data folder changed since, a checkout that
-skipped it), so nothing depends on it.
+its first visitor waited: on a fresh clone the demo's first map came 5.2-5.4 s after the start, 2.4-2.8 s
+once prepared (docs/performance.md, `bench/browser_scale.py --fresh-clone`). `make run` runs this command
+before it starts the app, as an install compiles its bytecode; the app still builds whatever is missing
+(a data folder changed since, a checkout that skipped it), so nothing depends on it.
 
 Invariant (tested): after it, a search of the current directory builds nothing.
 """
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 
@@ -25,7 +24,7 @@ STEPS_FR = {
 }
 
 
-def add_prepare_parser(sub, parser_class: type[argparse.ArgumentParser]) -> None:
+def add_prepare_parser(sub) -> None:
     sub.add_parser("prepare", help="construire à l'avance les fichiers dérivés (communes, démo, index)")
 
 
@@ -47,5 +46,5 @@ def prepare(load_directory: Callable[[str | None], pd.DataFrame]) -> dict[str, f
 
 def cmd_prepare(load_directory: Callable[[str | None], pd.DataFrame]) -> int:
     for step, took in prepare(load_directory).items():
-        print(f"{STEPS_FR[step]} : prêt ({took:.1f} s)".replace(".", ","))  # French decimal comma
+        print(f"{STEPS_FR[step]} : prêt ({took:.1f} s)".replace(".", ","))  # the decimal comma; no dot in the words
     return 0
