@@ -137,6 +137,13 @@ def _store_env(store: Path | None, db: Path | None = None) -> dict[str, str]:
     return env
 
 
+def _app_env(store: Path | None, workdir: Path) -> dict[str, str]:
+    """The environment of a run's app: `store`'s data folder and database, or an empty folder (the demo)."""
+    data = store if store is not None else workdir / "empty-store"
+    data.mkdir(exist_ok=True)
+    return _store_env(data, store / "app.sqlite3" if store is not None else workdir / "demo.sqlite3")
+
+
 @contextlib.contextmanager
 def app_process(
     store: Path | None, workdir: Path, code: Path = PROJECT, launcher: str = STREAMLIT, script: Path | None = None
@@ -144,9 +151,7 @@ def app_process(
     """A fresh `streamlit run app.py` (or `python -m ui.serve`, `launcher`; or `streamlit run script`) of the
     checkout `code`; yields (process, url, start time on the perf_counter clock, its log file)."""
     port = _free_port()
-    data = store if store is not None else workdir / "empty-store"
-    data.mkdir(exist_ok=True)
-    env = _store_env(data, store / "app.sqlite3" if store is not None else workdir / "demo.sqlite3")
+    env = _app_env(store, workdir)
     log_path = workdir / f"server-{port}.log"
     log = open(log_path, "w")  # closed below
     serve = ["-m", "ui.serve", "--logger.level", "info"]  # logs the end of its warm-up
@@ -291,9 +296,7 @@ def fresh_clone(prepared: bool) -> Callable[[Path | None, Path], Path]:
     def make(store: Path | None, workdir: Path) -> Path:
         code = export_code("HEAD", Path(tempfile.mkdtemp(prefix="fresh-", dir=workdir)) / "checkout")
         if prepared:
-            data = store if store is not None else workdir / "empty-store"
-            data.mkdir(exist_ok=True)
-            env = _store_env(data, store / "app.sqlite3" if store is not None else workdir / "demo.sqlite3")
+            env = _app_env(store, workdir)
             for step in (["-m", "compileall", "-q", "ui", "sourcing"], ["-m", "sourcing", "prepare"]):
                 subprocess.run([sys.executable, *step], cwd=code, env=env, check=True, capture_output=True)
         return code
